@@ -1,0 +1,360 @@
+"""The scalar engine: ``Value``, the one graph traversal, and backward.
+
+A ``Value`` remembers how it was made: its operation (a row of ``microbp.ops``),
+its operands (``parents``) and ∂self/∂parent for each (``local_grads``), stored
+when the node is made. ``backward()`` then applies one rule, node by node in
+reverse topological order: ``parent.grad += local * node.grad``.
+
+>>> from microbp import Value
+>>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+>>> y = x * w + 1
+>>> y.backward()
+>>> x.grad, w.grad
+(-3.0, 2.0)
+
+Python numbers mixed in (the ``1`` above) are constants: stored among the
+parents as plain floats, drawn as constants, and given no gradient.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import numbers
+
+from .errors import DomainError
+from .ops import FLOAT_MATH, OPS, Op
+
+ADD, SUB, MUL, TRUEDIV, POW, NEG = (OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg"))
+_new_object = object.__new__
+_current_scope = None
+
+
+class Value:
+    """A scalar in a computational graph, with its gradient.
+
+    Args:
+        data: a real number (int or float; not bool, str, complex, None, ...).
+        label: an optional name, shown by the renderer and used by ``to_sympy``.
+
+    >>> a = Value(3.0, label="a")
+    >>> b = a * a + 2 * a          # a appears three times among the parents
+    >>> b.backward(); a.grad       # d(a² + 2a)/da = 2a + 2
+    8.0
+    >>> Value("3")
+    Traceback (most recent call last):
+      ...
+    TypeError: Value(data) needs a real number, got '3' (str)
+    """
+
+    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "scope", "__weakref__")
+
+    def __init__(self, data, label=None):
+        self.data = _number(data, "Value(data)")
+        self.grad = 0.0
+        self.parents = ()
+        self.local_grads = ()
+        self.op = None
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Value(label) needs a str or None, got {label!r} ({type(label).__name__})")
+        self.label = label
+        self.scope = _current_scope
+
+    def __repr__(self):
+        label = "" if self.label is None else f", label={self.label!r}"
+        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{label})"
+
+    # operators: one line each, pointing at a table row
+    def __add__(self, other): return _binary(ADD, self, other)
+    def __radd__(self, other): return _binary(ADD, other, self)        # other + self
+    def __sub__(self, other): return _binary(SUB, self, other)
+    def __rsub__(self, other): return _binary(SUB, other, self)        # other - self
+    def __mul__(self, other): return _binary(MUL, self, other)
+    def __rmul__(self, other): return _binary(MUL, other, self)        # other * self
+    def __truediv__(self, other): return _binary(TRUEDIV, self, other)
+    def __rtruediv__(self, other): return _binary(TRUEDIV, other, self)  # other / self
+    def __pow__(self, other): return _binary(POW, self, other)
+    def __rpow__(self, other): return _binary(POW, other, self)        # other ** self
+    def __neg__(self): return _unary(NEG, self)
+
+    def __abs__(self): return _unary(OPS["abs"], self)
+    # c += 1 rebinds c to a new node (Python falls back to __add__), as in micrograd.
+
+    # elementary functions and activations, as methods
+    def exp(self):
+        """e ** self."""
+        return _unary(OPS["exp"], self)
+
+    def log(self):
+        """Natural logarithm; needs data > 0."""
+        return _unary(OPS["log"], self)
+
+    def sqrt(self):
+        """Square root; needs data >= 0."""
+        return _unary(OPS["sqrt"], self)
+
+    def sin(self):
+        """Sine (radians)."""
+        return _unary(OPS["sin"], self)
+
+    def cos(self):
+        """Cosine (radians)."""
+        return _unary(OPS["cos"], self)
+
+    def tanh(self):
+        """Hyperbolic tangent."""
+        return _unary(OPS["tanh"], self)
+
+    def sigmoid(self):
+        """Logistic sigmoid 1 / (1 + e^-x)."""
+        return _unary(OPS["sigmoid"], self)
+
+    def relu(self):
+        """max(0, x); the derivative at 0 is taken as 0."""
+        return _unary(OPS["relu"], self)
+
+    def abs(self):
+        """|x|; the derivative at 0 is taken as 0."""
+        return _unary(OPS["abs"], self)
+
+    def backward(self, gradient=1.0):
+        """Add ∂self/∂node to ``.grad`` of every node this value depends on.
+
+        Non-leaf nodes of the graph are reset first, so they show this pass's
+        gradients; leaves accumulate across calls (as in PyTorch), until
+        ``zero_grad`` resets them.
+
+        >>> w = Value(2.0)
+        >>> loss = w * w
+        >>> loss.backward(); w.grad
+        4.0
+        >>> loss.backward(); w.grad          # accumulates: 4 + 4
+        8.0
+        >>> zero_grad([w]); loss.backward(); w.grad
+        4.0
+        """
+        gradient = _number(gradient, "backward(gradient)")
+        with _cycle_collector_paused():
+            order = topological_order(self)
+            for node in order:
+                if node.parents:
+                    node.grad = 0.0
+            self.grad += gradient
+            for node in reversed(order):
+                upstream = node.grad
+                for parent, local in zip(node.parents, node.local_grads):
+                    if type(parent) is not float:
+                        parent.grad += local * upstream     # the chain rule, the only place it is applied
+
+
+def topological_order(root: Value) -> list:
+    """Every ``Value`` that ``root`` depends on, each after all its parents, root last.
+
+    Iterative (a chain of a million nodes needs no recursion) and deterministic:
+    parents are visited in order, so the same graph always gives the same list.
+    A node is looked at twice: first its parents are pushed, then, once they are
+    all placed, the node itself. It allocates nothing per node but set entries.
+    Backward, the renderer, ``to_sympy`` and the lecture steps all use it.
+
+    >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
+    >>> [node.label or node.op.name for node in topological_order(a * b + a)]
+    ['a', 'b', 'mul', 'add']
+    """
+    order = []
+    expanded = set()                    # parents pushed (first visit)
+    emitted = set()                     # placed in order (second visit)
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if node in expanded:            # second visit: all its parents are in order now
+            stack.pop()
+            if node not in emitted:
+                emitted.add(node)
+                order.append(node)
+            continue
+        expanded.add(node)
+        for parent in reversed(node.parents):
+            if type(parent) is not float and parent not in expanded:
+                stack.append(parent)
+    return order
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused():
+    """Pause Python's cycle collector for a traversal that creates no cycles.
+
+    Otherwise the collector rescans the whole live graph every few thousand
+    allocations: on a million-node graph that is most of backward's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def zero_grad(values) -> None:
+    """Set ``.grad`` of each value to 0.
+
+    >>> v = Value(1.0); (v * 3).backward(); v.grad
+    3.0
+    >>> zero_grad([v]); v.grad
+    0.0
+    """
+    for value in values:
+        value.grad = 0.0
+
+
+@contextlib.contextmanager
+def scope(name: str):
+    """Group the nodes made inside the block; the renderer draws a group as a cluster.
+
+    Scopes nest; a node remembers the innermost one (``node.scope.path``).
+
+    >>> with scope("neuron 1"):
+    ...     with scope("pre-activation"):
+    ...         z = Value(1.0) * 2
+    >>> z.scope.path
+    ('neuron 1', 'pre-activation')
+    """
+    global _current_scope
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
+    outer = _current_scope
+    _current_scope = Scope(name, outer)
+    try:
+        yield _current_scope
+    finally:
+        _current_scope = outer
+
+
+class Scope:
+    """A named group of nodes; ``path`` lists the names from the outermost scope in."""
+
+    __slots__ = ("name", "parent", "path")
+
+    def __init__(self, name: str, parent: "Scope | None"):
+        self.name = name
+        self.parent = parent
+        self.path = (parent.path if parent else ()) + (name,)
+
+    def __repr__(self):
+        return f"Scope({' / '.join(self.path)!r})"
+
+
+# --- applying a row of the table ------------------------------------------------
+
+def _number(x, what: str) -> float:
+    """``x`` as a float, or a TypeError naming ``what`` and the value."""
+    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+        return float(x)
+    raise TypeError(f"{what} needs a real number, got {x!r} ({type(x).__name__})")
+
+
+def _constant(op: Op, x) -> float:
+    """A number operand as a float constant, or a TypeError naming the op."""
+    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+        return float(x)
+    raise TypeError(f"{op.name}: cannot use {x!r} ({type(x).__name__}) as an operand; "
+                    "use a Value or a real number")
+
+
+def _unary(op: Op, x: Value) -> Value:
+    return _node(op, (x,), (x.data,))
+
+
+def _binary(op: Op, a, b) -> Value:
+    """``a op b`` where one side is a Value (as in every binary operator method)."""
+    a_in = a.data if isinstance(a, Value) else (a := a if type(a) is float else _constant(op, a))
+    b_in = b.data if isinstance(b, Value) else (b := b if type(b) is float else _constant(op, b))
+    return _node(op, (a, b), (a_in, b_in))
+
+
+def apply(op: Op, operands):
+    """Apply a table row to operands (Values and numbers) and make the node.
+
+    Returns a plain float when every operand is a number.
+
+    >>> apply(OPS["sub"], (Value(5.0), 2))
+    Value(data=3, grad=0)
+    >>> apply(OPS["sub"], (5.0, 2))
+    3.0
+    """
+    operands = tuple(x if isinstance(x, Value) else _constant(op, x) for x in operands)
+    if op.arity is not None and len(operands) != op.arity:
+        raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
+    inputs = tuple(x if type(x) is float else x.data for x in operands)
+    if operands == inputs:          # every operand a number: no graph to build
+        return _node(op, (), inputs)
+    return _node(op, operands, inputs)
+
+
+def _node(op: Op, operands: tuple, inputs) -> "Value | float":
+    """Check the domain, compute forward and local derivatives, and make the node."""
+    if op.domain is not None:
+        problem = op.domain(*inputs)
+        if problem:
+            raise DomainError(f"{op.name}: {problem}")
+    try:
+        out = op.forward(*inputs)
+        local_grads = op.local_grads(FLOAT_MATH, out, *inputs)
+    except (ArithmeticError, ValueError) as error:
+        shown = ", ".join(repr(x) for x in inputs)
+        raise DomainError(f"{op.name}: not defined or not differentiable at ({shown}): {error}") from None
+    if not operands:                # constants only: just the number
+        return out
+    node = _new_object(Value)
+    node.data = out
+    node.grad = 0.0
+    node.parents = operands
+    node.local_grads = local_grads
+    node.op = op
+    node.label = None
+    node.scope = _current_scope
+    return node
+
+
+def _function(name: str):
+    """The module-level form of a unary row: accepts a Value or a number."""
+    op = OPS[name]
+
+    def function(x):
+        return apply(op, (x,))
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"``{name}`` of a Value (a new node) or of a number (a float).\n\n"
+                        f"    >>> {name}(Value(0.5)).op.name\n    {name!r}\n")
+    return function
+
+
+neg, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs = (
+    _function(name) for name in ("neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs"))
+
+
+def sum(values, start=0.0):
+    """Σ values as ONE node with a parent per value (builtin ``sum`` makes n-1 nodes).
+
+    >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+    >>> total = sum(xs); total.data, len(total.parents)
+    (6.0, 3)
+    """
+    operands = tuple(values)
+    if start != 0:
+        operands = (start,) + operands
+    return apply(OPS["sum"], operands) if operands else 0.0
+
+
+def dot(weights, inputs):
+    """Σ wᵢ·xᵢ as ONE node with 2n parents (weights, then inputs): a neuron's weighted sum.
+
+    >>> w = [Value(2.0), Value(-1.0)]
+    >>> z = dot(w, [3.0, 4.0]); z.data
+    2.0
+    >>> z.backward(); [wi.grad for wi in w]
+    [3.0, 4.0]
+    """
+    weights, inputs = list(weights), list(inputs)
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot: needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
+    return apply(OPS["dot"], weights + inputs)

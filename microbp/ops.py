@@ -1,0 +1,196 @@
+"""The table of operations: every differentiable operation microbp knows, one row each.
+
+Everything else reads this table: the operators and methods of ``Value``, the
+module functions (``microbp.tanh``), the expression parser's allowed names,
+``to_sympy``, the renderer's labels, the lecture captions and the tests.
+Adding a row adds the operation everywhere, tested against ``sympy.diff``.
+
+A row's formulas take a namespace ``m`` of elementary functions first, so the
+same formula evaluates on floats (``FLOAT_MATH``), on sympy symbols (the tests
+and ``microbp.symbolic``) or on ``Value``s. Local derivatives are
+``local_grads(m, out, *inputs)``: one entry per input, ∂out/∂input.
+
+This module imports only the standard library.
+
+>>> OPS["tanh"].symbol, OPS["mul"].symbol
+('tanh', '×')
+>>> OPS["mul"].local_grads(FLOAT_MATH, 6.0, 2.0, 3.0)   # ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
+(3.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Callable, Optional
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One row of the table.
+
+    Attributes:
+        name: the function name (``"tanh"``), also the method and parser name.
+        arity: number of inputs, or ``None`` for n-ary (``sum``, ``dot``).
+        symbol: what the renderer draws in the operation's node.
+        infix: True for the binary operators written between operands.
+        forward: the operation on floats.
+        local_grads: ``(m, out, *inputs) -> tuple``, ∂out/∂input per input.
+        sympy: ``(sympy_module, *inputs) -> expression``.
+        domain: ``(*inputs) -> message or None``; a message means "outside the domain".
+    """
+
+    name: str
+    arity: Optional[int]
+    symbol: str
+    infix: bool
+    forward: Callable[..., float]
+    local_grads: Callable[..., tuple]
+    sympy: Callable[..., object]
+    domain: Optional[Callable[..., Optional[str]]] = None
+
+
+# --- elementary functions on floats, as the formulas below use them ----------
+
+def _sigmoid(x: float) -> float:
+    """Logistic function, finite for any x: sigmoid(±1000) is 1.0 / 0.0."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _log_or_nan(x: float) -> float:
+    """log(x) for x > 0, else nan: where ∂(a**b)/∂b has no real value."""
+    return math.log(x) if x > 0 else math.nan
+
+
+def _step(x: float) -> float:
+    """Derivative of relu: 1 for x > 0, and 0 at the kink by convention."""
+    return 1.0 if x > 0 else 0.0
+
+
+def _sign(x: float) -> float:
+    """Derivative of abs: sign(x), and 0 at the kink by convention."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _power(a: float, b: float) -> float:
+    """a ** b on floats, refusing the complex results Python would give."""
+    result = a ** b
+    if isinstance(result, complex):
+        raise ValueError("complex result")
+    return result
+
+
+FLOAT_MATH = SimpleNamespace(
+    exp=math.exp, log=_log_or_nan, sqrt=math.sqrt, tanh=math.tanh, sigmoid=_sigmoid,
+    sin=math.sin, cos=math.cos, step=_step, sign=_sign,
+)
+
+
+# --- domain checks: a message says what is wrong ------------------------------
+
+def _positive(x: float) -> Optional[str]:
+    return None if x > 0 else f"needs x > 0, got x = {x!r}"
+
+
+def _non_negative(x: float) -> Optional[str]:
+    return None if x >= 0 else f"needs x >= 0, got x = {x!r}"
+
+
+def _nonzero_divisor(a: float, b: float) -> Optional[str]:
+    return None if b != 0 else f"division by zero ({a!r} / {b!r})"
+
+
+def _real_power(a: float, b: float) -> Optional[str]:
+    if a == 0 and b < 0:
+        return f"0 ** {b!r} divides by zero"
+    if a < 0 and b != int(b):
+        return f"{a!r} ** {b!r} is not a real number (negative base, fractional exponent)"
+    return None
+
+
+def _even_arity(*inputs: float) -> Optional[str]:
+    return None if len(inputs) % 2 == 0 else f"needs as many weights as inputs, got {len(inputs)} operands"
+
+
+# --- the table -----------------------------------------------------------------
+
+TABLE = (
+    # arithmetic operators
+    Op("add", 2, "+", True, lambda a, b: a + b,
+       lambda m, out, a, b: (1.0, 1.0), lambda s, a, b: a + b),
+    Op("sub", 2, "−", True, lambda a, b: a - b,
+       lambda m, out, a, b: (1.0, -1.0), lambda s, a, b: a - b),
+    Op("mul", 2, "×", True, lambda a, b: a * b,
+       lambda m, out, a, b: (b, a), lambda s, a, b: a * b),
+    Op("truediv", 2, "÷", True, lambda a, b: a / b,
+       lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor),
+    Op("pow", 2, "^", True, _power,
+       lambda m, out, a, b: (b * a ** (b - 1), out * m.log(a)), lambda s, a, b: a ** b, _real_power),
+    Op("neg", 1, "−", False, lambda x: -x,
+       lambda m, out, x: (-1.0,), lambda s, x: -x),
+    # elementary functions
+    Op("exp", 1, "exp", False, math.exp,
+       lambda m, out, x: (out,), lambda s, x: s.exp(x)),
+    Op("log", 1, "log", False, math.log,
+       lambda m, out, x: (1.0 / x,), lambda s, x: s.log(x), _positive),
+    Op("sqrt", 1, "√", False, math.sqrt,
+       lambda m, out, x: (0.5 / out,), lambda s, x: s.sqrt(x), _non_negative),
+    Op("sin", 1, "sin", False, math.sin,
+       lambda m, out, x: (m.cos(x),), lambda s, x: s.sin(x)),
+    Op("cos", 1, "cos", False, math.cos,
+       lambda m, out, x: (-m.sin(x),), lambda s, x: s.cos(x)),
+    # activations
+    Op("tanh", 1, "tanh", False, math.tanh,
+       lambda m, out, x: (1 - out * out,), lambda s, x: s.tanh(x)),
+    Op("sigmoid", 1, "σ", False, _sigmoid,
+       lambda m, out, x: (out * (1 - out),), lambda s, x: 1 / (1 + s.exp(-x))),
+    Op("relu", 1, "relu", False, lambda x: x if x > 0 else 0.0,
+       lambda m, out, x: (m.step(x),), lambda s, x: s.Piecewise((x, x > 0), (0, True))),
+    Op("abs", 1, "abs", False, abs,
+       lambda m, out, x: (m.sign(x),), lambda s, x: s.Abs(x)),
+    # n-ary: one node however many inputs
+    Op("sum", None, "Σ", False, lambda *xs: sum(xs),
+       lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs)),
+    Op("dot", None, "·", False, lambda *wx: sum(w * x for w, x in zip(wx[:len(wx) // 2], wx[len(wx) // 2:])),
+       lambda m, out, *wx: wx[len(wx) // 2:] + wx[:len(wx) // 2],
+       lambda s, *wx: s.Add(*(w * x for w, x in zip(wx[:len(wx) // 2], wx[len(wx) // 2:]))),
+       _even_arity),
+)
+
+
+def _check_row(row: Op) -> None:
+    """Fail at import, naming the row, when a row is malformed."""
+    problems = []
+    if not row.name.isidentifier():
+        problems.append("name must be an identifier")
+    if row.arity is not None and not (isinstance(row.arity, int) and row.arity >= 1):
+        problems.append("arity must be a positive int or None")
+    if not row.symbol:
+        problems.append("symbol must not be empty")
+    if row.infix and row.arity != 2:
+        problems.append("only binary operations can be infix")
+    for field in ("forward", "local_grads", "sympy"):
+        if not callable(getattr(row, field)):
+            problems.append(f"{field} must be callable")
+    if row.domain is not None and not callable(row.domain):
+        problems.append("domain must be callable or None")
+    if problems:
+        raise TypeError(f"malformed op-table row {row.name!r}: " + "; ".join(problems))
+
+
+def _index(table: tuple) -> dict:
+    """Check every row and index the table by name (names must be unique)."""
+    index = {}
+    for row in table:
+        _check_row(row)
+        if row.name in index:
+            raise TypeError(f"malformed op-table row {row.name!r}: the name is used twice")
+        index[row.name] = row
+    return index
+
+
+OPS: dict[str, Op] = _index(TABLE)

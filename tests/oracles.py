@@ -1,0 +1,50 @@
+"""The oracles the tests trust: sympy, and central finite differences.
+
+``PUBLIC`` maps each table row to the public way a user calls it
+(``operator.mul`` for ``a * b``, ``microbp.tanh`` for ``tanh``), so tests built
+from the table exercise what users type, not the internals.
+"""
+
+import math
+import operator
+
+import sympy
+
+import microbp
+from microbp.ops import TABLE
+
+PUBLIC = {row.name: getattr(operator, row.name, None) or getattr(microbp, row.name) for row in TABLE}
+
+
+def sympy_value(expr, point: dict) -> complex:
+    """``expr`` evaluated exactly at ``point`` (symbol -> float), to 30 digits."""
+    exact = {symbol: sympy.Float(value, 30) for symbol, value in point.items()}
+    return complex(sympy.N(expr.subs(exact), 30))
+
+
+def close(engine: float, exact: float, rel: float = 1e-9) -> bool:
+    """Agreement to ``rel`` relative, or absolute near zero."""
+    return math.isclose(engine, exact, rel_tol=rel, abs_tol=rel)
+
+
+def central_difference(f, point: list, index: int, h: float = 1e-6) -> float:
+    """(f(x + h) - f(x - h)) / 2h in coordinate ``index``."""
+    up, down = list(point), list(point)
+    up[index] += h
+    down[index] -= h
+    return (f(*up) - f(*down)) / (2 * h)
+
+
+def call_public(row, args):
+    """Apply ``row`` to ``args`` the way a user would (``a * b``, ``microbp.dot(w, x)``)."""
+    if row.arity is not None:
+        return PUBLIC[row.name](*args)
+    if row.name == "dot":
+        half = len(args) // 2
+        return microbp.dot(args[:half], args[half:])
+    return PUBLIC[row.name](args)
+
+
+def finite_real(z: complex) -> bool:
+    """True for a finite real number (sympy's zoo, nan and complex values are not)."""
+    return math.isfinite(z.real) and math.isfinite(z.imag) and abs(z.imag) < 1e-12

@@ -1,0 +1,295 @@
+"""Value, backward and the traversal: behaviour a user relies on, with sympy as the oracle."""
+
+import gc
+import math
+import re
+import weakref
+from fractions import Fraction
+
+import pytest
+import sympy
+
+import microbp
+from microbp import DomainError, MicrobpError, Value, topological_order, zero_grad
+
+
+# --- construction ---------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [2, 2.5, -0.0, Fraction(1, 3), 10**20])
+def test_value_accepts_real_numbers(data):
+    assert Value(data).data == float(data) and type(Value(data).data) is float
+
+
+@pytest.mark.parametrize("data", ["3", None, [1.0], 1 + 2j, True, Value(1.0), b"1", {}])
+def test_value_rejects_non_numbers_naming_the_value(data):
+    with pytest.raises(TypeError, match=re.escape(f"Value(data) needs a real number, got {data!r}")):
+        Value(data)
+
+
+def test_label_must_be_a_string():
+    assert Value(1.0, label="x").label == "x"
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)
+
+
+@pytest.mark.parametrize("operand", ["2", None, [1], 1j])
+def test_operators_reject_non_numbers_naming_op_and_value(operand):
+    with pytest.raises(TypeError, match=r"mul: cannot use .* as an operand"):
+        Value(1.0) * operand
+    with pytest.raises(TypeError, match=r"add: cannot use"):
+        operand + Value(1.0)
+
+
+def test_repr_reads_well():
+    o = Value(2.0 ** -0.5, label="o")
+    assert repr(o) == "Value(data=0.7071, grad=0, label='o')"
+    o.backward()
+    assert repr(o) == "Value(data=0.7071, grad=1, label='o')"
+    assert repr(Value(3.0)) == "Value(data=3, grad=0)"
+
+
+# --- the graph shows what was written --------------------------------------------
+
+def test_subtraction_and_division_are_single_nodes():
+    a, b = Value(6.0), Value(3.0)
+    assert (a - b).op.name == "sub" and (a - b).parents == (a, b) and (a - b).local_grads == (1.0, -1.0)
+    assert (a / b).op.name == "truediv" and (a / b).parents == (a, b)
+    assert len(topological_order(a / b)) == 3
+
+
+def test_constants_are_floats_among_the_parents_and_get_no_gradient():
+    x = Value(3.0)
+    y = 2 * x
+    assert y.parents == (2.0, x) and type(y.parents[0]) is float
+    y.backward()
+    assert x.grad == 2.0
+    assert topological_order(y) == [x, y]
+
+
+def test_reflected_operators_keep_operand_order():
+    x = Value(2.0)
+    assert (1 - x).parents == (1.0, x) and (1 - x).data == -1.0
+    assert (8 / x).data == 4.0 and (2 ** x).data == 4.0 and (2 ** x).parents == (2.0, x)
+
+
+def test_in_place_operators_make_new_nodes():
+    c = Value(1.0)
+    original = c
+    c += 1
+    assert c is not original and c.parents == (original, 1.0) and original.data == 1.0
+
+
+def test_a_times_a_has_a_twice():
+    a = Value(3.0)
+    square = a * a
+    assert square.parents == (a, a)
+    square.backward()
+    assert a.grad == 6.0
+
+
+def test_module_functions_accept_values_and_numbers():
+    assert microbp.tanh(0.0) == 0.0
+    node = microbp.exp(Value(0.0))
+    assert node.op.name == "exp" and node.data == 1.0
+
+
+def test_dot_is_one_node_with_2n_parents():
+    weights = [Value(float(i)) for i in range(5)]
+    inputs = [1.0, 2.0, 3.0, 4.0, 5.0]
+    z = microbp.dot(weights, inputs)
+    assert len(z.parents) == 10 and z.data == sum(i * x for i, x in zip(range(5), inputs))
+    z.backward()
+    assert [w.grad for w in weights] == inputs
+
+
+def test_dot_rejects_unequal_lengths():
+    with pytest.raises(ValueError, match="dot: needs as many weights as inputs, got 2 and 3"):
+        microbp.dot([Value(1.0)] * 2, [1.0] * 3)
+
+
+def test_sum_with_start_and_empty():
+    xs = [Value(1.0), Value(2.0)]
+    assert microbp.sum(xs, 10).data == 13.0 and microbp.sum([]) == 0.0
+
+
+# --- domain errors, at forward time, naming op and value ----------------------------
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: Value(0.0).log(), r"log: needs x > 0, got x = 0.0"),
+    (lambda: Value(-1.0).log(), r"log: needs x > 0, got x = -1.0"),
+    (lambda: Value(-1.0).sqrt(), r"sqrt: needs x >= 0, got x = -1.0"),
+    (lambda: Value(1.0) / 0, r"truediv: division by zero \(1.0 / 0.0\)"),
+    (lambda: 1 / Value(0.0), r"truediv: division by zero"),
+    (lambda: Value(0.0) ** -1, r"pow: 0 \*\* -1.0 divides by zero|pow: 0.0 \*\* -1.0"),
+    (lambda: Value(-2.0) ** 0.5, r"pow: -2.0 \*\* 0.5 is not a real number"),
+    (lambda: Value(1000.0).exp(), r"exp: not defined or not differentiable at \(1000.0\)"),
+    (lambda: Value(10.0) ** 400, r"pow: not defined or not differentiable at \(10.0, 400.0\)"),
+    (lambda: Value(0.0).sqrt(), r"sqrt: not defined or not differentiable at \(0.0\)"),
+])
+def test_domain_errors_name_the_op_and_the_value(build, message):
+    with pytest.raises(DomainError, match=message) as error:
+        build()
+    assert isinstance(error.value, ValueError) and isinstance(error.value, MicrobpError)
+
+
+def test_no_complex_numbers_leak_in():
+    assert type((Value(-2.0) ** 3).data) is float
+    assert math.isnan((Value(-2.0) ** Value(2.0)).local_grads[1])   # ∂/∂exponent has no real value
+
+
+def test_kinks_follow_the_documented_convention():
+    for method in ("relu", "abs"):
+        x = Value(0.0)
+        getattr(x, method)().backward()
+        assert x.grad == 0.0, method
+
+
+# --- backward semantics ----------------------------------------------------------------
+
+def test_lecture_neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.backward()
+    assert math.isclose(o.data, 0.70710678, rel_tol=1e-8)
+    expected = {x1: -1.5, w1: 1.0, x2: 0.5, w2: 0.0, b: 0.5}
+    for leaf, grad in expected.items():
+        assert math.isclose(leaf.grad, grad, rel_tol=1e-9, abs_tol=1e-12), leaf.label
+
+
+def test_leaves_accumulate_and_inner_nodes_show_this_pass():
+    w = Value(3.0)
+    hidden = w * w
+    loss = hidden * 2
+    loss.backward()
+    assert (w.grad, hidden.grad, loss.grad) == (12.0, 2.0, 1.0)
+    loss.backward()
+    assert (w.grad, hidden.grad, loss.grad) == (24.0, 2.0, 1.0)
+    zero_grad([w])
+    loss.backward(gradient=0.5)
+    assert (w.grad, hidden.grad, loss.grad) == (6.0, 1.0, 0.5)
+
+
+def test_backward_gradient_must_be_a_number():
+    with pytest.raises(TypeError, match=r"backward\(gradient\) needs a real number"):
+        (Value(1.0) * 2).backward("1")
+
+
+def test_backward_on_a_leaf():
+    leaf = Value(4.0)
+    leaf.backward()
+    leaf.backward()
+    assert leaf.grad == 2.0
+
+
+def test_topological_order_is_deterministic_and_parents_first():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    c = a * b
+    d = c + a
+    e = d * c
+    order = topological_order(e)
+    assert order == [a, b, c, d, e]
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            assert position[parent] < position[node]
+
+
+def test_chain_of_a_million_nodes():
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0000001
+    y.backward()
+    assert math.isclose(x.grad, 1.0000001 ** 1_000_000, rel_tol=1e-6)
+    del y    # freeing a deep chain must not overflow the C stack either
+
+
+def test_sum_of_100000_values():
+    xs = [Value(float(i)) for i in range(100_000)]
+    total = microbp.sum(x * x for x in xs)
+    total.backward()
+    assert total.data == sum(float(i) ** 2 for i in range(100_000))
+    assert xs[7].grad == 14.0
+
+
+def test_a_dropped_graph_is_freed_without_the_cycle_collector():
+    gc.disable()
+    try:
+        x = Value(1.5)
+        y = ((x * x + 1).tanh() * x - 2).exp()
+        y.backward()
+        node = weakref.ref(y.parents[0])
+        output = weakref.ref(y)
+        del y
+        assert node() is None and output() is None
+    finally:
+        gc.enable()
+
+
+def test_scope_records_nested_groups():
+    with microbp.scope("layer 1"):
+        with microbp.scope("neuron 2"):
+            z = Value(1.0) * 3
+        a = z.relu()
+    outside = a + 1
+    assert z.scope.path == ("layer 1", "neuron 2") and a.scope.path == ("layer 1",)
+    assert outside.scope is None
+    with pytest.raises(TypeError, match="scope"):
+        with microbp.scope(""):
+            pass
+
+
+# --- micrograd compatibility: its README and tests, expected values from sympy -----------
+
+def sanity_check(x, relu):
+    """micrograd's test_sanity_check, written once for Values and for sympy."""
+    z = 2 * x + 2 + x
+    q = relu(z) + z * x
+    h = relu(z * z)
+    y = h + q + q * x
+    return y
+
+
+def more_ops(a, b, relu):
+    """micrograd's README example and test_more_ops."""
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + relu(b + a)
+    d += 3 * d + relu(b - a)
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    return g
+
+
+def sympy_relu(expr):
+    return sympy.Piecewise((expr, expr > 0), (0, True))
+
+
+def test_micrograd_sanity_check():
+    x = Value(-4.0)
+    y = sanity_check(x, Value.relu)
+    y.backward()
+    symbol = sympy.Symbol("x", real=True)
+    exact = sanity_check(symbol, sympy_relu)
+    assert math.isclose(y.data, float(exact.subs(symbol, -4)), rel_tol=1e-12)
+    assert math.isclose(x.grad, float(sympy.diff(exact, symbol).subs(symbol, -4)), rel_tol=1e-12)
+
+
+def test_micrograd_more_ops_and_readme_numbers():
+    a, b = Value(-4.0), Value(2.0)
+    g = more_ops(a, b, Value.relu)
+    g.backward()
+    sa, sb = sympy.symbols("a b", real=True)
+    exact = more_ops(sa, sb, sympy_relu)
+    at = {sa: -4, sb: 2}
+    assert math.isclose(g.data, float(exact.subs(at)), rel_tol=1e-9)
+    assert math.isclose(a.grad, float(sympy.diff(exact, sa).subs(at)), rel_tol=1e-9)
+    assert math.isclose(b.grad, float(sympy.diff(exact, sb).subs(at)), rel_tol=1e-9)
+    # the numbers micrograd's README prints
+    assert (f"{g.data:.4f}", f"{a.grad:.4f}", f"{b.grad:.4f}") == ("24.7041", "138.8338", "645.5773")
