@@ -9,15 +9,34 @@
 
 from .engine import (Value, abs, apply, cos, dot, exp, log, neg, relu, scope, sigmoid, sin,
                      sqrt, sum, tanh, topological_order, zero_grad)
+from .draw import draw
 from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
                      MicrobpError)
 from .ops import OPS, TABLE, Op
 
 __version__ = "0.1.0"
 
+# Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
+_LAZY = {
+    "render": "output", "lecture_neuron": "demo",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'microbp' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 __all__ = [
     "Value", "scope", "topological_order", "zero_grad", "apply",
     "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sum", "dot",
-    "OPS", "TABLE", "Op",
+    "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
 ]

@@ -64,6 +64,11 @@ class Value:
         label = "" if self.label is None else f", label={self.label!r}"
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{label})"
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Jupyter shows a Value as its graph (falling back to the repr without Graphviz)."""
+        from .output import mimebundle
+        return mimebundle(self)
+
     # operators: one line each, pointing at a table row
     def __add__(self, other): return _binary(ADD, self, other)
     def __radd__(self, other): return _binary(ADD, other, self)        # other + self

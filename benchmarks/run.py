@@ -1,0 +1,206 @@
+"""Side-by-side benchmarks: microbp against micrograd and plain Python floats, in one process.
+
+Run with ``./dev bench`` (installs micrograd, a benchmark-only dependency), or
+``python benchmarks/run.py --quick`` for a smaller, faster pass. Workloads run
+interleaved (microbp, micrograd, microbp, ...), GC on during each timed run and
+collected between runs, so no engine pays for another's garbage; medians and ratios.
+
+W1  micrograd's demo training step: MLP(2, [16, 16, 1]), 100 two-moons points,
+    max-margin loss + 1e-4 L2, forward + backward + SGD. The model code below is
+    written once and run on either engine's ``Value``.
+W2  a chain x -> x * 1.0001 + 0.0001 of depth 1e4, 1e5, 1e6: time per op.
+W4  bytes per node (tracemalloc).
+W5  ``import microbp`` time, and whether it loaded sympy or graphviz.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import micrograd.engine  # noqa: E402
+import microbp  # noqa: E402
+
+ENGINES = {"microbp": microbp.Value, "micrograd": micrograd.engine.Value}
+
+
+# --- W1: the demo step, written once against the API both engines share ---------------
+
+def two_moons(n: int, seed: int = 0) -> tuple[list, list]:
+    """sklearn's make_moons(noise=0.1) without sklearn: n points, labels ±1."""
+    rng = random.Random(seed)
+    points, labels = [], []
+    for i in range(n):
+        t = math.pi * (i // 2) / (n // 2)
+        upper = i % 2 == 0
+        x, y = (math.cos(t), math.sin(t)) if upper else (1 - math.cos(t), 0.5 - math.sin(t))
+        points.append((x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)))
+        labels.append(1 if upper else -1)
+    return points, labels
+
+
+def make_mlp(Value, relu, sizes, rng):
+    """micrograd's nn, in shared code: a list of layers of (weights, bias, nonlinear)."""
+    layers = []
+    for i, (nin, nout) in enumerate(zip(sizes, sizes[1:])):
+        neurons = [([Value(rng.uniform(-1, 1)) for _ in range(nin)], Value(0)) for _ in range(nout)]
+        layers.append((neurons, i != len(sizes) - 2))
+
+    def forward(x):
+        for neurons, nonlinear in layers:
+            out = []
+            for w, b in neurons:
+                act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                out.append(relu(act) if nonlinear else act)
+            x = out
+        return x[0]
+    parameters = [p for neurons, _ in layers for w, b in neurons for p in w + [b]]
+    return forward, parameters
+
+
+def demo_step(Value, relu, model, points, labels, backward=True):
+    forward, parameters = model
+    inputs = [list(map(Value, xrow)) for xrow in points]
+    scores = list(map(forward, inputs))
+    losses = [relu(1 + -yi * scorei) for yi, scorei in zip(labels, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum((p * p for p in parameters))
+    total = data_loss + reg_loss
+    if backward:
+        for p in parameters:
+            p.grad = 0
+        total.backward()
+        for p in parameters:
+            p.data -= 0.01 * p.grad
+    return total
+
+
+W1_CONTENDERS = {   # name: (Value class, relu, run backward and SGD?)
+    "microbp": (microbp.Value, microbp.Value.relu, True),
+    "micrograd": (micrograd.engine.Value, micrograd.engine.Value.relu, True),
+    "floats (forward only)": (float, lambda v: max(v, 0.0), False),
+}
+
+
+def w1(repeats: int) -> dict:
+    points, labels = two_moons(100)
+    models = {name: make_mlp(Value, relu, [2, 16, 16, 1], random.Random(1337))
+              for name, (Value, relu, _) in W1_CONTENDERS.items()}
+    assert len(models["microbp"][1]) == 337
+    times = {name: [] for name in W1_CONTENDERS}
+    for _ in range(repeats):
+        for name, (Value, relu, backward) in W1_CONTENDERS.items():
+            gc.collect()    # each run starts from a clean heap: no garbage left by the other engine
+            start = time.perf_counter()
+            demo_step(Value, relu, models[name], points, labels, backward)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+# --- W2: a deep chain ---------------------------------------------------------------------
+
+def chain(Value, depth: int) -> float:
+    """Seconds per op for forward + backward of x -> x * 1.0001 + 0.0001, depth times."""
+    gc.collect()
+    start = time.perf_counter()
+    x = Value(1.0)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0001 + 0.0001
+    y.backward()
+    elapsed = time.perf_counter() - start
+    del y
+    return elapsed / (2 * depth)
+
+
+def w2(depths, repeats: int) -> dict:
+    results = {}
+    for depth in depths:
+        row = {"microbp": [], "micrograd": [], "micrograd, recursion limit raised": []}
+        for _ in range(repeats):
+            row["microbp"].append(chain(microbp.Value, depth))
+            try:
+                row["micrograd"].append(chain(micrograd.engine.Value, depth))
+            except RecursionError:
+                row["micrograd"].append(None)
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(depth * 2 + 1000)
+            try:
+                row["micrograd, recursion limit raised"].append(chain(micrograd.engine.Value, depth))
+            finally:
+                sys.setrecursionlimit(limit)
+        results[depth] = {name: None if None in t else statistics.median(t) for name, t in row.items()}
+    return results
+
+
+# --- W4, W5: memory and import time ----------------------------------------------------------
+
+def bytes_per_node(Value, nodes: int = 100_000) -> float:
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = Value(1.0)
+    for _ in range(nodes // 2):
+        y = y * 1.0001 + 0.0001
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return used / nodes
+
+
+def import_time(module: str, repeats: int) -> tuple[float, list]:
+    code = (f"import sys, time; t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t); print(' '.join(m for m in ('sympy', 'graphviz') if m in sys.modules))")
+    times, heavy = [], []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        seconds, loaded = (out.split("\n") + [""])[:2]
+        times.append(float(seconds))
+        heavy = loaded.split()
+    return statistics.median(times), heavy
+
+
+# --- report --------------------------------------------------------------------------------
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, chains up to 1e5")
+    args = parser.parse_args(argv)
+    repeats = 3 if args.quick else 5
+    depths = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+
+    print(f"Python {sys.version.split()[0]}, {__import__('platform').machine()}, median of {repeats} runs\n")
+    step = w1(repeats)
+    print("W1  micrograd demo step (MLP 2-16-16-1, 100 points, forward + backward + SGD)")
+    for name, seconds in step.items():
+        print(f"    {name:28s} {seconds * 1000:8.1f} ms")
+    print(f"    microbp is {step['micrograd'] / step['microbp']:.1f}x faster than micrograd; "
+          f"{step['microbp'] / step['floats (forward only)']:.1f}x the float forward pass\n")
+
+    print("W2  chain x -> x * 1.0001 + 0.0001, forward + backward, per op")
+    for depth, row in w2(depths, max(1, repeats - 2)).items():
+        shown = ", ".join(f"{name} {'fails (RecursionError)' if t is None else f'{t * 1e9:.0f} ns'}"
+                          for name, t in row.items())
+        print(f"    depth {depth:>9,}: {shown}")
+
+    print("\nW4  bytes per node (tracemalloc, chain of 100,000 nodes)")
+    for name, Value in ENGINES.items():
+        print(f"    {name:28s} {bytes_per_node(Value):8.0f}")
+
+    print("\nW5  import time (fresh interpreter)")
+    for module in ("microbp", "micrograd.engine"):
+        seconds, heavy = import_time(module, repeats)
+        print(f"    import {module:21s} {seconds * 1000:8.1f} ms   heavy modules loaded: {heavy or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Draw a computational graph as Graphviz DOT, annotated for teaching.
+
+Every value is a box with its label, ``data`` and ``grad``; every operation a
+small node with the op table's symbol; every edge into an operation carries its
+local derivative ∂out/∂in, so "local × upstream" can be read off the picture.
+Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
+``graphviz`` Python package, but never the ``dot`` executable.
+
+>>> from microbp import Value
+>>> x = Value(2.0, label="x")
+>>> y = (3 * x).tanh(); y.label = "y"
+>>> print(draw(y).source)  # doctest: +ELLIPSIS
+digraph microbp {
+...
+	n0 [label=<...<B>x</B>...data 2...grad ?...> ...]
+...
+	n0 -> n1op [label=<3> ...]
+...
+"""
+
+from __future__ import annotations
+
+import html
+
+from .engine import Value, topological_order
+from .errors import GraphTooLargeError
+from .themes import THEMES
+
+CELLS = ("data", "grad", "local")
+
+
+def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
+         theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
+         collapse: int | None = None, max_nodes: int = 500, title: str | None = None):
+    """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
+
+    Args:
+        root: the output value.
+        rankdir: ``"LR"`` (left to right, the default) or ``"TB"`` (top to bottom).
+        show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
+        number_format: a format spec for numbers (default 4 significant digits).
+        theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
+        color_by_grad: fill values by the sign and size of their gradient.
+        highlight: values to outline.
+        highlight_path: a leaf; outline every node and edge on its paths to ``root``.
+        collapse: draw each scope at this depth (1 = outermost) as a single box.
+        max_nodes: refuse graphs with more value nodes than this (after collapsing).
+        title: a caption drawn under the graph.
+
+    Raises:
+        GraphTooLargeError: over ``max_nodes``; says how to raise the limit or collapse.
+
+    >>> from microbp import Value
+    >>> a = Value(1.0, label="a")
+    >>> draw(a * a).source.count("->")     # a feeds × twice, × feeds its output
+    3
+    """
+    import graphviz
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})")
+    _check_options(rankdir, show, theme, collapse, max_nodes)
+    order = topological_order(root)
+    boxes = _collapsed_boxes(order, collapse)
+    _check_size(order, boxes, collapse, max_nodes)
+    style = THEMES[theme]
+    marked = set(highlight) | _path_nodes(order, highlight_path)
+    context = _Context(order, boxes, style, tuple(show), number_format, marked,
+                       _grad_colors(order, style) if color_by_grad else {}, root.grad != 0)
+
+    graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title),
+                             node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
+    context.add_nodes()
+    context.emit(graph, ())
+    for tail, head, attributes in context.edges:
+        graph.edge(tail, head, **attributes)
+    return graph
+
+
+class _Context:
+    """What one drawing needs: ids, styles and the statements grouped by scope."""
+
+    def __init__(self, order, boxes, style, show, number_format, marked, fills, grads_computed):
+        self.order, self.boxes, self.style, self.show = order, boxes, style, show
+        self.number_format, self.marked, self.fills = number_format, marked, fills
+        self.grads_computed = grads_computed
+        self.ids = {node: f"n{i}" for i, node in enumerate(order)}    # counter in topological order
+        self.members: dict[tuple, list] = {(): []}                      # scope path -> node statements
+        self.children: dict[tuple, list] = {(): []}                     # scope path -> inner paths
+        self.edges: list = []
+        self.drawn_box_edges: set = set()
+        self.placed_boxes: set = set()
+        self.cluster_count = 0
+
+    def number(self, x: float) -> str:
+        return format(x, self.number_format)
+
+    def endpoint(self, node) -> str:
+        """The DOT id a node is drawn as: its own, or its collapsed scope's box."""
+        return self.boxes[node][0] if node in self.boxes else self.ids[node]
+
+    def place(self, path: tuple, name: str, label: str, attributes: dict) -> None:
+        for depth in range(1, len(path) + 1):
+            inner, outer = path[:depth], path[:depth - 1]
+            if inner not in self.members:
+                self.members[inner], self.children[inner] = [], []
+                self.children[outer].append(inner)
+        self.members[path].append((name, label, attributes))
+
+    def add_nodes(self) -> None:
+        for node in self.order:
+            if node in self.boxes:
+                self.add_box(node)
+            else:
+                self.add_value(node)
+            if node.op is not None:
+                self.add_operation(node)
+
+    def add_box(self, node) -> None:
+        name, path, members = self.boxes[node]
+        if name not in self.placed_boxes:
+            self.placed_boxes.add(name)
+            output = members[-1]            # made last: the scope's result
+            lines = [f"<B>{_text(path[-1])}</B>", f"{len(members)} nodes"]
+            if "data" in self.show:
+                lines.append(f"out {self.number(output.data)}")
+            if "grad" in self.show and self.grads_computed:
+                lines.append(f"grad {self.number(output.grad)}")
+            label = "<" + "<BR/>".join(lines) + ">"
+            self.place(path[:-1], name, label, {"shape": "box3d", "style": "filled",
+                                                 "fillcolor": self.style["op_fill"]})
+
+    def add_value(self, node) -> None:
+        path = node.scope.path if node.scope else ()
+        self.place(path, self.ids[node], self.value_label(node), {})
+
+    def value_label(self, node) -> str:
+        style, marked = self.style, node in self.marked
+        fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
+        border = style["highlight"] if marked else style["value_border"]
+        cells = []
+        if node.label is not None:
+            cells.append(f"<B>{_text(node.label)}</B>")
+        if "data" in self.show:
+            cells.append(f"data {self.number(node.data)}")
+        if "grad" in self.show:
+            cells.append(f"grad {self.number(node.grad)}" if self.grads_computed
+                         else f'<FONT COLOR="{style["muted"]}">grad ?</FONT>')
+        row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
+        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
+                f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
+
+    def add_operation(self, node) -> None:
+        """The op's own node, its constants, and the edges through it (unless inside a box)."""
+        op_id, style = self.ids[node] + "op", self.style
+        inside_box = node in self.boxes
+        if not inside_box:
+            path = node.scope.path if node.scope else ()
+            color = style["highlight"] if node in self.marked else style["op_border"]
+            self.place(path, op_id, f"<{html.escape(node.op.symbol)}>",
+                       {"shape": "ellipse", "style": "filled", "fillcolor": style["op_fill"], "color": color,
+                        "margin": "0.04,0.02", "width": "0.4", "height": "0.3"})
+            self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
+        for position, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if type(parent) is float:
+                if not inside_box:
+                    self.add_constant(node, position, parent, op_id)
+            elif inside_box or parent in self.boxes:
+                self.add_box_edge(parent, node)
+            else:
+                attributes = self.edge_style(parent, node)
+                if "local" in self.show:
+                    attributes["label"] = f"<{html.escape(self.number(local))}>"
+                self.edges.append((self.ids[parent], op_id, attributes))
+
+    def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
+        name = f"{self.ids[node]}c{position}"
+        path = node.scope.path if node.scope else ()
+        self.place(path, name, f"<{html.escape(self.number(constant))}>",
+                   {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
+        self.edges.append((name, op_id, {"style": "dashed"}))
+
+    def add_box_edge(self, parent, node) -> None:
+        tail = self.endpoint(parent)
+        head = self.endpoint(node) if node in self.boxes else self.ids[node] + "op"
+        if tail != head and (tail, head) not in self.drawn_box_edges:
+            self.drawn_box_edges.add((tail, head))
+            self.edges.append((tail, head, {}))
+
+    def edge_style(self, parent, node) -> dict:
+        if parent in self.marked and node in self.marked:
+            return {"color": self.style["highlight"], "penwidth": "3"}
+        return {}
+
+    def emit(self, graph, path: tuple) -> None:
+        """Write the nodes of ``path``, then each inner scope as a labelled cluster."""
+        for name, label, attributes in self.members[path]:
+            graph.node(name, label, **attributes)
+        for inner in self.children[path]:
+            self.cluster_count += 1
+            with graph.subgraph(name=f"cluster_{self.cluster_count}") as cluster:
+                cluster.attr(label=f"<{_text(inner[-1])}>", color=self.style["cluster"],
+                             fontcolor=self.style["muted"], style="rounded", labelloc="t")
+                self.emit(cluster, inner)
+
+
+def _text(text: str) -> str:
+    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces."""
+    lines = html.escape(text).split("\n")
+    return "<BR/>".join(" ".join(line.split("\t")) for line in lines)
+
+
+def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
+    unknown = set(show) - set(CELLS)
+    if isinstance(show, str) or unknown:
+        raise ValueError(f"draw: show takes a collection of {CELLS}, got {show!r}")
+    if theme not in THEMES:
+        raise ValueError(f"draw: theme must be one of {sorted(THEMES)}, got {theme!r}")
+    if collapse is not None and not (isinstance(collapse, int) and collapse >= 1):
+        raise ValueError(f"draw: collapse is a scope depth (1 = outermost) or None, got {collapse!r}")
+    if not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _collapsed_boxes(order, collapse) -> dict:
+    """node -> (box id, scope path, the scope's nodes) for nodes inside a collapsed scope."""
+    if collapse is None:
+        return {}
+    members: dict[tuple, list] = {}
+    for node in order:
+        if node.scope is not None and len(node.scope.path) >= collapse:
+            members.setdefault(node.scope.path[:collapse], []).append(node)
+    return {node: (f"s{i}", path, nodes)
+            for i, (path, nodes) in enumerate(members.items()) for node in nodes}
+
+
+def _check_size(order, boxes, collapse, max_nodes) -> None:
+    drawn = len(order) - len(boxes) + len({box[0] for box in boxes.values()})
+    if drawn <= max_nodes:
+        return
+    scopes = {node.scope.path[0] for node in order if node.scope is not None}
+    hint = (f", or collapse=1 to draw each of the {len(scopes)} outermost scopes as one box"
+            if scopes and collapse is None else "")
+    raise GraphTooLargeError(
+        f"draw: the graph has {drawn} nodes, over the limit of {max_nodes} (dot would be slow and "
+        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}")
+
+
+def _path_nodes(order, leaf) -> set:
+    """Every node on a path from ``leaf`` to the root (order's last node)."""
+    if leaf is None:
+        return set()
+    on_path = {leaf}
+    for node in order:
+        if any(parent in on_path for parent in node.parents if type(parent) is not float):
+            on_path.add(node)
+    if leaf not in order:
+        raise ValueError("draw: highlight_path must be a value the root depends on")
+    return on_path
+
+
+def _grad_colors(order, style) -> dict:
+    """A fill per node: the theme's positive or negative colour, stronger for larger |grad|."""
+    largest = max((abs(node.grad) for node in order), default=0.0)
+    if largest == 0 or largest != largest:
+        return {}
+    base = _rgb(style["value_fill"]) if style["value_fill"].startswith("#") else (255, 255, 255)
+    colors = {}
+    for node in order:
+        share = min(abs(node.grad) / largest, 1.0) if node.grad == node.grad else 0.0
+        target = style["positive"] if node.grad >= 0 else style["negative"]
+        mixed = (round(b + (t - b) * 0.75 * share) for b, t in zip(base, target))
+        colors[node] = "#{:02x}{:02x}{:02x}".format(*mixed)
+    return colors
+
+
+def _rgb(color: str) -> tuple:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _graph_attributes(style, rankdir, title) -> dict:
+    attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
+                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
+    if title:
+        attributes.update(label=f"<{_text(title)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
+    return attributes
+
+
+def _node_attributes(style) -> dict:
+    return {"shape": "plain", "fontname": style["fontname"], "fontsize": str(style["fontsize"]),
+            "fontcolor": style["text"], "color": style["op_border"], "penwidth": str(style["penwidth"])}
+
+
+def _edge_attributes(style) -> dict:
+    return {"color": style["edge"], "fontname": style["fontname"], "fontcolor": style["muted"],
+            "fontsize": str(style["fontsize"] - 2), "penwidth": str(style["penwidth"]),
+            "arrowsize": "0.7"}
