@@ -11,7 +11,7 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 >>> y = (3 * x).tanh(); y.label = "y"
 >>> edges = [line.strip() for line in draw(y).source.splitlines() if "->" in line]
 >>> edges    # op -> its value; constant 3 -> ×; x -> × with ∂(3x)/∂x = 3; ...
-['n1op -> n1', 'n1c0 -> n1op [style=dashed]', 'n0 -> n1op [label=<3>]', 'n2op -> n2', 'n1 -> n2op [label=<0.7115>]']
+['n1op -> n1', 'n1c0 -> n1op [style=dashed]', 'n0 -> n1op [label=<3>]', 'n2op -> n2', 'n1 -> n2op [label=<0.7116>]']
 """
 
 from __future__ import annotations
