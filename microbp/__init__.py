@@ -19,6 +19,9 @@ __version__ = "0.1.0"
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
     "render": "output", "lecture_neuron": "demo",
+    "parse": "expressions", "to_text": "expressions",
+    "to_sympy": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
+    "grad": "functional", "value_and_grad": "functional",
 }
 
 
@@ -38,5 +41,6 @@ __all__ = [
     "Value", "scope", "topological_order", "zero_grad", "apply",
     "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sum", "dot",
     "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
+    "parse", "to_text", "to_sympy", "verify", "check_derivation", "grad", "value_and_grad",
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
 ]

@@ -200,6 +200,33 @@ def _cycle_collector_paused():
             gc.enable()
 
 
+def leaf_names(order) -> dict:
+    """A distinct name for every leaf in ``order``: its label, else x0, x1, ...
+
+    A label used by two different leaves gets a suffix (``w``, ``w_2``), so a
+    name always means one leaf (sympy would otherwise merge them).
+
+    >>> a, b, c = Value(1.0, label="w"), Value(2.0, label="w"), Value(3.0)
+    >>> list(leaf_names(topological_order(a * b + c)).values())
+    ['w', 'w_2', 'x0']
+    """
+    leaves = [node for node in order if node.op is None]
+    taken = {leaf.label for leaf in leaves if leaf.label}
+    names, used, counter = {}, set(), 0
+    for leaf in leaves:
+        name = leaf.label
+        if not name:
+            while f"x{counter}" in taken or f"x{counter}" in used:
+                counter += 1
+            name = f"x{counter}"
+        base, suffix = name, 2
+        while name in used:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        used.add(name)
+        names[leaf] = name
+    return names
+
+
 def zero_grad(values) -> None:
     """Set ``.grad`` of each value to 0.
 

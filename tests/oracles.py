@@ -27,12 +27,15 @@ def close(engine: float, exact: float, rel: float = 1e-9) -> bool:
     return math.isclose(engine, exact, rel_tol=rel, abs_tol=rel)
 
 
-def central_difference(f, point: list, index: int, h: float = 1e-6) -> float:
-    """(f(x + h) - f(x - h)) / 2h in coordinate ``index``."""
+def central_difference(f, point: list, index: int, h: float = 1e-6):
+    """(f(x + h) - f(x - h)) / 2h in coordinate ``index``; None at a kink (one-sided slopes differ)."""
     up, down = list(point), list(point)
     up[index] += h
     down[index] -= h
-    return (f(*up) - f(*down)) / (2 * h)
+    high, here, low = f(*up), f(*point), f(*down)
+    if not math.isclose((high - here) / h, (here - low) / h, rel_tol=1e-3, abs_tol=1e-4):
+        return None
+    return (high - low) / (2 * h)
 
 
 def call_public(row, args):

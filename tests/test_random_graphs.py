@@ -82,8 +82,8 @@ def test_every_leaf_gradient_equals_sympy_and_finite_differences(recipe):
         assume(finite_real(derivative))
         assert close(leaf.grad, derivative.real), f"∂/∂x{i}: engine {leaf.grad}, sympy {derivative.real}"
         try:
-            coarse, fine = central_difference(f, point, i, 1e-5), central_difference(f, point, i, 1e-6)
+            estimate = central_difference(f, point, i)
         except (DomainError, ArithmeticError, ValueError):
             continue          # a step of h leaves the domain: sympy has already decided
-        if math.isclose(coarse, fine, rel_tol=1e-3, abs_tol=1e-6):   # smooth here, no kink within h
-            assert math.isclose(leaf.grad, fine, rel_tol=1e-4, abs_tol=1e-5)
+        if estimate is not None:                  # None: a kink within h, where differences mean nothing
+            assert math.isclose(leaf.grad, estimate, rel_tol=1e-4, abs_tol=1e-5)

@@ -1,0 +1,145 @@
+"""The safe parser: the op table's round trip, and a corpus of hostile input."""
+
+import math
+import os
+
+import pytest
+from hypothesis import given, strategies as st
+
+import microbp
+from microbp import DomainError, ExpressionError, Value, parse, to_text
+from microbp.expressions import MAX_DEPTH, parse_sympy
+from microbp.ops import TABLE
+from oracles import call_public
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row.name)
+def test_round_trip_for_every_row(row):
+    """graph -> text -> graph gives the same value, op and gradients."""
+    leaves = [Value(0.3 + 0.4 * i, label=f"v{i}") for i in range(row.arity or 4)]
+    original = call_public(row, leaves)
+    text = to_text(original)
+    again = parse(text, **{leaf.label: leaf.data for leaf in leaves})
+    assert again.op is row and again.data == original.data, text
+    original.backward()
+    again.backward()
+    by_label = {node.label: node.grad for node in microbp.topological_order(again) if node.op is None}
+    assert by_label == {leaf.label: leaf.grad for leaf in leaves}
+
+
+@pytest.mark.parametrize("text", ["-x ** 2", "(-x) ** 2", "2 ** -x", "x - (y - 1)", "x - y - 1", "x / (y * 2)",
+                                  "(x ** y) ** 2", "x ** y ** 2", "-(x + y)", "tanh(-x) * -3", "-3 * x"])
+def test_to_text_keeps_the_meaning(text):
+    values = {"x": 1.5, "y": 0.5}
+    first = parse(text, **values)
+    assert to_text(parse(to_text(first), **values)) == to_text(first)
+    assert parse(to_text(first), **values).data == eval(text, {"tanh": math.tanh}, values)
+
+
+def test_names_bind_to_one_leaf_each():
+    y = parse("x * x + x", x=3)
+    y.backward()
+    leaves = [node for node in microbp.topological_order(y) if node.op is None]
+    assert len(leaves) == 1 and leaves[0].label == "x" and leaves[0].grad == 7.0
+
+
+def test_numbers_only_give_a_float():
+    assert parse("2 * 3 + 1") == 7.0
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("x +* 2", "invalid syntax", 4),
+    ("foo(x)", "unknown function 'foo'", 1),
+    ("tanh(x, y)", "tanh takes 1 argument", 1),
+    ("exp + 1", "'exp' is a function", 1),
+    ("y + 1", "no value for 'y': pass y=", 1),
+    ("sum(x, x)", r"sum takes 1 list\(s\)", 1),
+    ("dot([x], [x, x])", "dot needs as many weights as inputs", 1),
+    ("x // 2", "the operator // is not supported", 1),
+    ("x ^ 2", r"\^ \(use \*\*\)", 1),
+])
+def test_errors_point_at_the_column(text, message, column):
+    with pytest.raises(ExpressionError, match=message) as error:
+        parse(text, x=1.0)
+    lines = str(error.value).splitlines()
+    assert lines[0].endswith(f"at column {column}") and lines[1] == "  " + text
+    assert lines[2] == "  " + " " * (column - 1) + "^"
+
+
+SENTINEL = "microbp-was-pwned"
+
+HOSTILE = [
+    f"__import__('os').system('touch {SENTINEL}')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "x.__class__", "x.data", "x[0]", "lambda: 1", "[y for y in (1, 2)]", "(y for y in (1,))",
+    "1 if x else 2", "'text'", "b'bytes'", f"open('{SENTINEL}', 'w')", "tanh(x=1)", "x == 1", "x and 1",
+    "{1: 2}", "{1}", "(1, 2)", "*x", "(y := 1)", "f'{x}'", "exec('1')", "eval('1')", "globals()",
+    "print(1)", "True", "None", "...", "x @ x", "~x", "not x", "x % 2", "x << 1",
+    "(" * 100_000 + "x" + ")" * 100_000, "-" * 50_000 + "x", "x" + " + x" * 5000, "-" * 5000 + "x",
+    "x" + "+x" * 3000, "tanh(" * 90 + "x" + ")" * 90 + "+" + "-" * 300 + "x",
+    "sympify('x')", "getattr(x, 'data')", "breakpoint()",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_refused_and_nothing_runs(text, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises((ExpressionError, DomainError)):
+        parse(text, x=1.0)
+    with pytest.raises((ExpressionError, DomainError)):
+        parse_sympy(text)
+    assert not os.path.exists(SENTINEL)
+
+
+@pytest.mark.parametrize("text", ["9**9**9**9", "x ** 9 ** 9 ** 9", "exp(exp(exp(10)))", "10.0 ** 400"])
+def test_huge_numbers_are_errors_not_hangs(text):
+    with pytest.raises(DomainError, match="not defined or not differentiable"):
+        parse(text, x=2.0)
+    with pytest.raises(DomainError):
+        parse_sympy(text)
+
+
+def test_nesting_limit_is_clear():
+    with pytest.raises(ExpressionError, match=f"nested more than {MAX_DEPTH} deep"):
+        parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), x=1.0)
+    assert parse("(" * 50 + "x" + ")" * 50, x=1.0).data == 1.0
+
+
+def test_parse_sympy_builds_real_symbols_and_exact_numbers():
+    expr = parse_sympy("0.1 * x + sigmoid(x)")
+    assert str(expr) == "x/10 + 1/(1 + exp(-x))"
+    assert all(symbol.is_real for symbol in expr.free_symbols)
+
+
+@given(st.text(max_size=60))
+def test_random_text_only_raises_documented_errors(text):
+    try:
+        parse(text, x=1.5, y=-0.5)
+    except (ExpressionError, DomainError):
+        pass
+
+
+OPERATORS = st.sampled_from(["+", "-", "*", "/", "**"])
+FUNCTION_NAMES = st.sampled_from(sorted({row.name for row in TABLE if row.arity == 1 and row.name != "neg"}))
+
+
+@st.composite
+def expressions(draw, depth=0):
+    choice = draw(st.integers(0, 3 if depth < 4 else 0))
+    if choice == 0:
+        return draw(st.sampled_from(["x", "y", "2", "0.5", "-1"]))
+    if choice == 1:
+        return f"{draw(FUNCTION_NAMES)}({draw(expressions(depth + 1))})"
+    if choice == 2:
+        return f"-({draw(expressions(depth + 1))})"
+    return f"({draw(expressions(depth + 1))}) {draw(OPERATORS)} ({draw(expressions(depth + 1))})"
+
+
+@given(expressions())
+def test_random_valid_expressions_parse_or_fail_in_the_domain(text):
+    try:
+        value = parse(text, x=1.5, y=-0.5)
+    except DomainError:
+        return
+    again = parse(to_text(value), x=1.5, y=-0.5) if isinstance(value, Value) else value
+    assert (again.data if isinstance(again, Value) else again) == (value.data if isinstance(value, Value) else value)
