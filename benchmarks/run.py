@@ -107,6 +107,71 @@ def w1(repeats: int) -> dict:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+# --- W1 with each library's own network code -----------------------------------------------
+
+def micrograd_demo_step(model, points, labels):
+    """micrograd's demo.ipynb loss() and update, as its author wrote them."""
+    from micrograd.engine import Value
+    inputs = [list(map(Value, xrow)) for xrow in points]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(labels, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    for p in model.parameters():
+        p.data -= 0.01 * p.grad
+
+
+def microbp_demo_step(model, points, labels):
+    """The same step with microbp.nn (one dot node per neuron) and microbp.losses."""
+    from microbp.losses import hinge
+    parameters = model.parameters()
+    scores = [model(list(xrow)) for xrow in points]
+    total = hinge(scores, labels) + 1e-4 * microbp.dot(parameters, parameters)
+    model.zero_grad()
+    total.backward()
+    for p in parameters:
+        p.data -= 0.01 * p.grad
+
+
+def float_demo_loss(model, points, labels):
+    """The same loss evaluated with plain floats: the forward pass's cost, no graph."""
+    def forward(x):
+        for layer, nonlinear in model:
+            x = [sum(w * xi for w, xi in zip(weights, x)) + b for weights, b in layer]
+            x = [max(v, 0.0) for v in x] if nonlinear else x
+        return x[0]
+    scores = [forward(xrow) for xrow in points]
+    data_loss = sum(max(1 - y * s, 0.0) for s, y in zip(scores, labels)) / len(scores)
+    return data_loss + 1e-4 * sum(w * w for layer, _ in model for weights, b in layer for w in weights + [b])
+
+
+def w1_nn(repeats: int) -> dict:
+    import micrograd.nn
+    import microbp.nn
+    points, labels = two_moons(100)
+    random.seed(1337)
+    theirs = micrograd.nn.MLP(2, [16, 16, 1])
+    random.seed(1337)
+    ours = microbp.nn.MLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    as_floats = [([([w.data for w in n.w], n.b.data) for n in layer.neurons], i < 2)
+                 for i, layer in enumerate(ours.layers)]
+    runs = {"microbp.nn": lambda: microbp_demo_step(ours, points, labels),
+            "micrograd.nn": lambda: micrograd_demo_step(theirs, points, labels),
+            "floats (loss only)": lambda: float_demo_loss(as_floats, points, labels)}
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 # --- W2: a deep chain ---------------------------------------------------------------------
 
 def chain(Value, depth: int) -> float:
@@ -185,6 +250,13 @@ def main(argv=None) -> None:
         print(f"    {name:28s} {seconds * 1000:8.1f} ms")
     print(f"    microbp is {step['micrograd'] / step['microbp']:.1f}x faster than micrograd; "
           f"{step['microbp'] / step['floats (forward only)']:.1f}x the float forward pass\n")
+
+    step = w1_nn(repeats)
+    print("W1' the same step, each library with its own network code (microbp.nn uses dot nodes)")
+    for name, seconds in step.items():
+        print(f"    {name:28s} {seconds * 1000:8.1f} ms")
+    print(f"    microbp.nn is {step['micrograd.nn'] / step['microbp.nn']:.1f}x faster than micrograd; "
+          f"{step['microbp.nn'] / step['floats (loss only)']:.1f}x the float loss evaluation\n")
 
     print("W2  chain x -> x * 1.0001 + 0.0001, forward + backward, per op")
     for depth, row in w2(depths, max(1, repeats - 2)).items():

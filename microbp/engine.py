@@ -25,7 +25,7 @@ import numbers
 from .errors import DomainError
 from .ops import FLOAT_MATH, OPS, Op
 
-ADD, SUB, MUL, TRUEDIV, POW, NEG = (OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg"))
+ADD, SUB, MUL, TRUEDIV, POW, NEG, DOT = (OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg", "dot"))
 _new_object = object.__new__
 _current_scope = None
 
@@ -140,10 +140,9 @@ class Value:
         """
         gradient = _number(gradient, "backward(gradient)")
         with _cycle_collector_paused():
-            order = topological_order(self)
+            order = topological_order(self, leaves=False) if self.parents else []
             for node in order:
-                if node.parents:
-                    node.grad = 0.0
+                node.grad = 0.0
             self.grad += gradient
             for node in reversed(order):
                 upstream = node.grad
@@ -152,8 +151,10 @@ class Value:
                         parent.grad += local * upstream     # the chain rule, the only place it is applied
 
 
-def topological_order(root: Value) -> list:
+def topological_order(root: Value, leaves: bool = True) -> list:
     """Every ``Value`` that ``root`` depends on, each after all its parents, root last.
+
+    With ``leaves=False``, only the computed nodes (what backward walks through).
 
     Iterative (a chain of a million nodes needs no recursion) and deterministic:
     parents are visited in order, so the same graph always gives the same list.
@@ -164,6 +165,8 @@ def topological_order(root: Value) -> list:
     >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
     >>> [node.label or node.op.name for node in topological_order(a * b + a)]
     ['a', 'b', 'mul', 'add']
+    >>> [node.op.name for node in topological_order(a * b + a, leaves=False)]
+    ['mul', 'add']
     """
     order = []
     expanded = set()                    # parents pushed (first visit)
@@ -179,7 +182,7 @@ def topological_order(root: Value) -> list:
             continue
         expanded.add(node)
         for parent in reversed(node.parents):
-            if type(parent) is not float and parent not in expanded:
+            if type(parent) is not float and (leaves or parent.parents) and parent not in expanded:
                 stack.append(parent)
     return order
 
@@ -239,8 +242,7 @@ def zero_grad(values) -> None:
         value.grad = 0.0
 
 
-@contextlib.contextmanager
-def scope(name: str):
+class scope:
     """Group the nodes made inside the block; the renderer draws a group as a cluster.
 
     Scopes nest; a node remembers the innermost one (``node.scope.path``).
@@ -251,15 +253,23 @@ def scope(name: str):
     >>> z.scope.path
     ('neuron 1', 'pre-activation')
     """
-    global _current_scope
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
-    outer = _current_scope
-    _current_scope = Scope(name, outer)
-    try:
-        yield _current_scope
-    finally:
-        _current_scope = outer
+
+    __slots__ = ("name", "outer")
+
+    def __init__(self, name: str):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
+        self.name = name
+
+    def __enter__(self) -> "Scope":
+        global _current_scope
+        self.outer = _current_scope
+        _current_scope = Scope(self.name, self.outer)
+        return _current_scope
+
+    def __exit__(self, *exception) -> None:
+        global _current_scope
+        _current_scope = self.outer
 
 
 class Scope:
@@ -283,6 +293,11 @@ def _number(x, what: str) -> float:
     if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         return float(x)
     raise TypeError(f"{what} needs a real number, got {x!r} ({type(x).__name__})")
+
+
+def _operand(op: Op, x):
+    """A Value (of any subclass) stays itself; a number becomes a float constant."""
+    return x if isinstance(x, Value) else _constant(op, x)
 
 
 def _constant(op: Op, x) -> float:
@@ -314,10 +329,10 @@ def apply(op: Op, operands):
     >>> apply(OPS["sub"], (5.0, 2))
     3.0
     """
-    operands = tuple(x if isinstance(x, Value) else _constant(op, x) for x in operands)
+    operands = tuple([x if type(x) is Value or type(x) is float else _operand(op, x) for x in operands])
     if op.arity is not None and len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-    inputs = tuple(x if type(x) is float else x.data for x in operands)
+    inputs = tuple([x if type(x) is float else x.data for x in operands])
     if operands == inputs:          # every operand a number: no graph to build
         return _node(op, (), inputs)
     return _node(op, operands, inputs)
@@ -386,7 +401,7 @@ def dot(weights, inputs):
     >>> z.backward(); [wi.grad for wi in w]
     [3.0, 4.0]
     """
-    weights, inputs = list(weights), list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(f"dot: needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
-    return apply(OPS["dot"], weights + inputs)
+    operands = [*weights, *inputs]
+    if len(operands) != 2 * len(weights):
+        raise ValueError(f"dot: needs as many weights as inputs, got {len(weights)} and {len(operands) - len(weights)}")
+    return apply(DOT, operands)

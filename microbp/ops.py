@@ -21,6 +21,7 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable, Optional
@@ -155,7 +156,7 @@ TABLE = (
     # n-ary: one node however many inputs
     Op("sum", None, "Σ", False, lambda *xs: sum(xs),
        lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs)),
-    Op("dot", None, "·", False, lambda *wx: sum(w * x for w, x in zip(wx[:len(wx) // 2], wx[len(wx) // 2:])),
+    Op("dot", None, "·", False, lambda *wx: sum(map(operator.mul, wx[:len(wx) // 2], wx[len(wx) // 2:])),
        lambda m, out, *wx: wx[len(wx) // 2:] + wx[:len(wx) // 2],
        lambda s, *wx: s.Add(*(w * x for w, x in zip(wx[:len(wx) // 2], wx[len(wx) // 2:]))),
        _even_arity),

@@ -1,0 +1,165 @@
+"""Neurons, layers and MLPs with micrograd's signatures, on microbp's n-ary nodes.
+
+Each neuron computes ``dot(w, x) + b`` (one node for the whole weighted sum)
+and its activation, inside ``microbp.scope`` so a drawn network clusters by
+layer and neuron. Parameters are labelled ``L1.N3.w2``, ``L1.N3.b``.
+
+>>> import random
+>>> random.seed(1337)
+>>> model = MLP(2, [16, 16, 1])
+>>> len(model.parameters())
+337
+>>> type(model([1.0, -1.0])).__name__        # a one-neuron layer returns a Value
+'Value'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import random
+
+from .engine import Value, dot, scope
+
+ACTIVATIONS = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+
+
+class Module:
+    """Base class: ``parameters()``, ``named_parameters()``, ``zero_grad()``, state dicts."""
+
+    def parameters(self) -> list:
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self) -> list:
+        return []
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict:
+        """Parameter values by name: a plain dict that ``json.dump`` can write.
+
+        >>> n = Neuron(2, name="N1", rng=random.Random(0))
+        >>> list(n.state_dict())
+        ['N1.w1', 'N1.w2', 'N1.b']
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Set every parameter from ``state``; checks everything first, so a bad dict changes nothing.
+
+        >>> a, b = Neuron(2, rng=random.Random(0)), Neuron(2, rng=random.Random(1))
+        >>> b.load_state_dict(json.loads(json.dumps(a.state_dict())))
+        >>> b.state_dict() == a.state_dict()
+        True
+        """
+        named = dict(self.named_parameters())
+        missing, unexpected = sorted(set(named) - set(state)), sorted(set(state) - set(named))
+        if missing or unexpected:
+            raise KeyError(f"load_state_dict: state does not fit this model (missing: {missing or 'none'}; "
+                           f"unexpected: {unexpected or 'none'})")
+        for name, value in state.items():
+            if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
+                raise ValueError(f"load_state_dict: {name} must be a finite number, got {value!r}")
+        for name, value in state.items():
+            named[name].data = float(value)
+
+
+class Neuron(Module):
+    """``activation(w · x + b)`` with ``nin`` weights drawn from U(-1, 1) and bias 0.
+
+    Args:
+        nin: number of inputs.
+        nonlin: micrograd's switch; ``False`` means a linear neuron.
+        activation: ``"relu"`` (default, as micrograd), ``"tanh"``, ``"sigmoid"`` or ``"linear"``.
+        rng: where weights come from: ``random`` (default, so ``random.seed`` reproduces
+            micrograd) or a ``random.Random``.
+        name: prefix of the parameter labels and name of the neuron's scope.
+
+    >>> n = Neuron(2, activation="tanh", name="N1", rng=random.Random(0))
+    >>> [p.label for p in n.parameters()]
+    ['N1.w1', 'N1.w2', 'N1.b']
+    >>> n([1.0, 2.0]).op.name
+    'tanh'
+    """
+
+    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", rng=None, name: str = "N"):
+        if not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron(nin) needs a positive int, got {nin!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"Neuron: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        rng = random if rng is None else rng
+        self.name = name
+        self.w = [Value(rng.uniform(-1, 1), label=f"{name}.w{i + 1}") for i in range(nin)]
+        self.b = Value(0, label=f"{name}.b")
+        self.activation = activation if nonlin else "linear"
+        self.nonlin = self.activation != "linear"
+
+    def __call__(self, x):
+        if len(x) != len(self.w):
+            raise ValueError(f"{self.name}: expects {len(self.w)} inputs, got {len(x)}")
+        with scope(self.name.rsplit(".", 1)[-1]):
+            act = dot(self.w, x) + self.b
+            function = ACTIVATIONS[self.activation]
+            return function(act) if function else act
+
+    def named_parameters(self) -> list:
+        return [(p.label, p) for p in self.w + [self.b]]
+
+    def __repr__(self):
+        kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation.capitalize())
+        return f"{kind}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons on the same inputs; returns a list, or a Value when ``nout == 1``."""
+
+    def __init__(self, nin: int, nout: int, name: str = "L", **kwargs):
+        if not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer(nout) needs a positive int, got {nout!r}")
+        self.name = name
+        self.neurons = [Neuron(nin, name=f"{name}.N{j + 1}", **kwargs) for j in range(nout)]
+
+    def __call__(self, x):
+        with scope(self.name):
+            out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def named_parameters(self) -> list:
+        return [pair for n in self.neurons for pair in n.named_parameters()]
+
+    def __repr__(self):
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: hidden layers use ``activation``, the last layer is linear.
+
+    ``MLP(2, [16, 16, 1])`` is micrograd's demo network: 337 parameters.
+    """
+
+    def __init__(self, nin: int, nouts, activation: str = "relu", rng=None, seed: int | None = None):
+        if seed is not None:
+            rng = random.Random(seed)
+        sizes = [nin] + list(nouts)
+        self.layers = [Layer(sizes[i], sizes[i + 1], name=f"L{i + 1}", rng=rng,
+                             activation=activation if i != len(nouts) - 1 else "linear")
+                       for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x if isinstance(x, (list, tuple)) else [x])
+        return x
+
+    def named_parameters(self) -> list:
+        return [pair for layer in self.layers for pair in layer.named_parameters()]
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -1,0 +1,53 @@
+"""Every example runs (with its real settings where they are quick), so none can rot."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "examples"))
+
+import backprop_demo  # noqa: E402
+import digits  # noqa: E402
+import moons  # noqa: E402
+import neuron  # noqa: E402
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))
+def test_every_example_has_help(script):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--help"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "--out" in result.stdout
+
+
+@pytest.mark.needs_dot
+def test_neuron(tmp_path):
+    o = neuron.main(["--out", str(tmp_path)])
+    assert round(o.data, 4) == 0.7071
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["neuron.png", "neuron.svg"]
+
+
+@pytest.mark.needs_dot
+def test_backprop_demo_matches_the_hand_formulas(tmp_path):
+    error, units, weights, report = backprop_demo.main(["--out", str(tmp_path)])
+    assert report.ok
+    for j, (x, y) in units.items():
+        if x is not None:                          # dE/dx_j = dE/dy_j · y_j(1 − y_j)
+            assert x.grad == pytest.approx(y.grad * y.data * (1 - y.data))
+    for (i, j), w in weights.items():              # dE/dw_ij = y_i · dE/dx_j
+        assert w.grad == pytest.approx(units[i][1].data * units[j][0].grad)
+    assert (tmp_path / "backprop.svg").exists()
+
+
+def test_moons_reaches_full_training_accuracy(tmp_path):
+    model, losses, accuracies = moons.main(["--out", str(tmp_path), "--quiet"])
+    assert accuracies[-1] == 1.0 and losses[-1] < losses[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons-decision-boundary.png", "moons-loss.png"]
+
+
+def test_digits_reaches_97_percent(tmp_path):
+    accuracy = digits.main(["--out", str(tmp_path)])
+    assert accuracy >= 0.97
+    assert (tmp_path / "digits-mistakes.png").read_bytes().startswith(b"\x89PNG")

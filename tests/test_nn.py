@@ -1,0 +1,110 @@
+"""microbp.nn: micrograd's signatures and numbers, dot nodes, labels, scopes, state dicts."""
+
+import json
+import random
+
+import pytest
+
+import microbp
+from microbp import Value
+from microbp.nn import MLP, Layer, Module, Neuron
+
+
+def test_mlp_has_micrographs_shape_and_parameter_count():
+    model = MLP(2, [16, 16, 1])
+    assert len(model.parameters()) == 337
+    assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "relu", "linear"]
+    assert isinstance(model([1.0, 2.0]), Value)
+    assert isinstance(Layer(2, 3)([1.0, 2.0]), list)
+    assert repr(Neuron(3)) == "ReLUNeuron(3)" and repr(Neuron(3, nonlin=False)) == "LinearNeuron(3)"
+    assert repr(MLP(1, [1])) == "MLP of [Layer of [LinearNeuron(1)]]"
+
+
+def test_random_seed_reproduces_micrographs_initialisation():
+    """micrograd draws random.uniform(-1, 1) per weight, layer by layer, neuron by neuron; biases are 0."""
+    random.seed(1337)
+    expected = []
+    for nin, nout in [(2, 16), (16, 16), (16, 1)]:
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    random.seed(1337)
+    assert [p.data for p in MLP(2, [16, 16, 1]).parameters()] == expected
+
+
+def test_seed_and_rng_give_reproducible_models_without_touching_random():
+    state = random.getstate()
+    first, second = MLP(3, [4, 1], seed=7), MLP(3, [4, 1], rng=random.Random(7))
+    assert first.state_dict() == second.state_dict()
+    assert random.getstate() == state
+
+
+def test_a_neuron_is_one_dot_node_plus_bias_and_activation():
+    neuron = Neuron(16, rng=random.Random(0))
+    out = neuron([float(i) for i in range(16)])
+    order = microbp.topological_order(out, leaves=False)
+    assert [node.op.name for node in order] == ["dot", "add", "relu"]
+    assert len(order[0].parents) == 32
+
+
+def test_forward_matches_the_formula_and_gradients_match_sympy():
+    neuron = Neuron(3, activation="tanh", rng=random.Random(1), name="N1")
+    x = [0.5, -1.0, 2.0]
+    out = neuron(x)
+    import math
+    assert out.data == pytest.approx(math.tanh(sum(w.data * xi for w, xi in zip(neuron.w, x)) + neuron.b.data))
+    assert microbp.verify(out).ok
+
+
+@pytest.mark.parametrize("activation, op", [("relu", "relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid"),
+                                             ("linear", "add")])
+def test_activations(activation, op):
+    assert Neuron(2, activation=activation)([1.0, 1.0]).op.name == op
+
+
+def test_labels_and_scopes_follow_layers_and_neurons():
+    model = MLP(2, [3, 1], seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:3] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b"] and names[-1] == "L2.N1.b"
+    out = model([1.0, 2.0])
+    scopes = {node.scope.path for node in microbp.topological_order(out) if node.op is not None}
+    assert ("L1", "N3") in scopes and ("L2", "N1") in scopes
+    assert microbp.draw(out, collapse=2).source.count("box3d") == 4
+
+
+def test_zero_grad():
+    model = MLP(2, [2, 1], seed=0)
+    model([1.0, 1.0]).backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0 for p in model.parameters())
+
+
+def test_state_dict_round_trips_through_json():
+    trained, fresh = MLP(2, [4, 1], seed=1), MLP(2, [4, 1], seed=2)
+    fresh.load_state_dict(json.loads(json.dumps(trained.state_dict())))
+    assert fresh([0.3, -0.2]).data == trained([0.3, -0.2]).data
+
+
+def test_a_bad_state_dict_changes_nothing():
+    model = MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    broken = dict(before, **{"L1.N1.w1": "oops"})
+    with pytest.raises(ValueError, match="L1.N1.w1 must be a finite number"):
+        model.load_state_dict(broken)
+    with pytest.raises(KeyError, match=r"missing: \['L2.N1.b'\]"):
+        model.load_state_dict({k: v for k, v in before.items() if k != "L2.N1.b"})
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: Neuron(0), "nin"), (lambda: Layer(2, 0), "nout"),
+    (lambda: Neuron(2, activation="swish"), "activation must be one of"),
+    (lambda: Neuron(2)([1.0]), "expects 2 inputs, got 1"),
+])
+def test_bad_arguments_are_named(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+def test_module_base_has_no_parameters():
+    assert Module().parameters() == [] and Module().state_dict() == {}
