@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import microbp
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
 
@@ -13,6 +15,14 @@ import backprop_demo  # noqa: E402
 import digits  # noqa: E402
 import moons  # noqa: E402
 import neuron  # noqa: E402
+
+
+def assert_fresh(folder, *names):
+    """The figures in docs/figures/training are exactly what the examples make now."""
+    for name in names:
+        committed = ROOT / "docs" / "figures" / "training" / name
+        assert (folder / name).read_bytes() == committed.read_bytes(), (
+            f"docs/figures/training/{name} is stale: run python examples/make_figures.py")
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))
@@ -39,15 +49,20 @@ def test_backprop_demo_matches_the_hand_formulas(tmp_path):
     for (i, j), w in weights.items():              # dE/dw_ij = y_i · dE/dx_j
         assert w.grad == pytest.approx(units[i][1].data * units[j][0].grad)
     assert (tmp_path / "backprop.svg").exists()
+    committed = ROOT / "docs" / "figures" / "training" / "backprop.dot"
+    assert microbp.draw(error).source == committed.read_text(encoding="utf-8"), (
+        "docs/figures/training/backprop is stale: run python examples/make_figures.py")
 
 
 def test_moons_reaches_full_training_accuracy(tmp_path):
     model, losses, accuracies = moons.main(["--out", str(tmp_path), "--quiet"])
     assert accuracies[-1] == 1.0 and losses[-1] < losses[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moons-decision-boundary.png", "moons-loss.png"]
+    assert_fresh(tmp_path, "moons-decision-boundary.png", "moons-loss.png")
 
 
 def test_digits_reaches_97_percent(tmp_path):
     accuracy = digits.main(["--out", str(tmp_path)])
     assert accuracy >= 0.97
     assert (tmp_path / "digits-mistakes.png").read_bytes().startswith(b"\x89PNG")
+    assert_fresh(tmp_path, "digits-mistakes.png")

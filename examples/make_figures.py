@@ -1,0 +1,37 @@
+"""Regenerate every figure in docs/ from the examples (tests fail when one is stale).
+
+    python examples/make_figures.py [--out docs/figures]
+"""
+
+import argparse
+import contextlib
+import io
+from pathlib import Path
+
+import backprop_demo
+import digits
+import moons
+import rendering_gallery
+
+import microbp
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "figures"),
+                        help="the docs' figures folder (default: %(default)s)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    with contextlib.redirect_stdout(io.StringIO()):
+        rendering_gallery.main(["--out", str(out / "rendering")])
+        error = backprop_demo.main(["--out", str(out / "training")])[0]
+        microbp.render(error, out / "training" / "backprop.dot")
+        moons.main(["--out", str(out / "training"), "--quiet"])
+        digits.main(["--out", str(out / "training")])
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            print(path)
+
+
+if __name__ == "__main__":
+    main()
