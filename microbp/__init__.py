@@ -7,7 +7,7 @@
 (-1.5, 1.0)
 """
 
-from .engine import (Value, abs, apply, cos, dot, exp, log, neg, relu, scope, sigmoid, sin,
+from .engine import (Value, abs, apply, cos, dot, exp, gradients, log, neg, relu, scope, sigmoid, sin,
                      sqrt, sum, tanh, topological_order, zero_grad)
 from .draw import draw
 from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
@@ -22,6 +22,7 @@ _LAZY = {
     "parse": "expressions", "to_text": "expressions",
     "to_sympy": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
     "grad": "functional", "value_and_grad": "functional",
+    "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
 }
 
 
@@ -38,9 +39,10 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
-    "Value", "scope", "topological_order", "zero_grad", "apply",
+    "Value", "scope", "topological_order", "zero_grad", "gradients", "apply",
     "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sum", "dot",
     "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
     "parse", "to_text", "to_sympy", "verify", "check_derivation", "grad", "value_and_grad",
+    "steps", "render_steps", "slideshow",
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
 ]

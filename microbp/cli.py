@@ -1,4 +1,4 @@
-"""The ``microbp`` command line: render, grad, check, demo.
+"""The ``microbp`` command line: demo, render, grad, check, steps.
 
 Errors in what was typed (bad syntax, an unknown name, a value outside an
 operation's domain) print one message with a caret and exit with status 2;
@@ -18,6 +18,7 @@ EXAMPLES = """examples:
   microbp render "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o neuron.svg
   microbp grad "sigmoid(w*x)" w=0.5 x=2          gradients: engine | sympy | finite difference
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
+  microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html
 """
 
 
@@ -34,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="render the built-in example, the lecture neuron",
                                description="Render the lecture neuron o = tanh(x1·w1 + x2·w2 + b), "
-                                           "after backward, to neuron.svg and neuron.png.")
+                                           "after backward, to neuron.svg and neuron.png, and its "
+                                           "step-by-step slideshow to neuron-steps.html.")
     demo.add_argument("-o", "--out", default="microbp-demo", metavar="DIR",
                       help="folder to write into (default: %(default)s)")
     demo.set_defaults(run=run_demo)
@@ -51,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
                                epilog='example: microbp grad "sigmoid(w*x)" w=0.5 x=2')
     _expression_arguments(grad)
     grad.set_defaults(run=run_grad)
+
+    lecture = commands.add_parser("steps", help="the forward and backward pass one step at a time, as slides",
+                                  epilog='example: microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.88 -o lecture.html')
+    _expression_arguments(lecture)
+    lecture.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
+                         help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
+    lecture.add_argument("--theme", default="light", choices=["light", "dark", "print"])
+    lecture.set_defaults(run=run_steps)
 
     check = commands.add_parser("check", help="is a claimed derivative right?",
                                 epilog='example: microbp check "x**3" --wrt x --claimed "3*x**2"')
@@ -95,10 +105,13 @@ def run_demo(args) -> int:
     from .demo import lecture_neuron
     from .output import render
 
+    from .slides import slideshow
+
     o = lecture_neuron()
     folder = Path(args.out)
     for name in ("neuron.svg", "neuron.png"):
         print(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
+    print(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
     return 0
 
 
@@ -118,6 +131,19 @@ def run_grad(args) -> int:
     print(f"value: {root.data:.10g}")
     print(report)
     return 0 if report.ok else 1
+
+
+def run_steps(args) -> int:
+    from .lecture import render_steps
+    from .slides import slideshow
+
+    root = _graph(args)
+    if args.out.endswith(("/", "\\")) or Path(args.out).is_dir():
+        paths = render_steps(root, args.out, theme=args.theme)
+        print(f"{len(paths)} frames in {args.out}")
+    else:
+        print(slideshow(root, args.out, title=args.expression, theme=args.theme))
+    return 0
 
 
 def run_check(args) -> int:

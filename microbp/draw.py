@@ -27,7 +27,8 @@ CELLS = ("data", "grad", "local")
 
 def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
          theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
-         collapse: int | None = None, max_nodes: int = 500, title: str | None = None):
+         collapse: int | None = None, max_nodes: int = 500, title: str | None = None,
+         grads: dict | None = None, unknown_data=(), unknown_grads=()):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
 
     Args:
@@ -42,6 +43,9 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
         collapse: draw each scope at this depth (1 = outermost) as a single box.
         max_nodes: refuse graphs with more value nodes than this (after collapsing).
         title: a caption drawn under the graph.
+        grads: gradients to show instead of each node's ``.grad`` (``microbp.gradients(root)``).
+        unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
+        unknown_grads: values whose ``grad`` is drawn as ``?``.
 
     Raises:
         GraphTooLargeError: over ``max_nodes``; says how to raise the limit or collapse.
@@ -61,8 +65,11 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
     _check_size(order, boxes, collapse, max_nodes)
     style = THEMES[theme]
     marked = set(highlight) | _path_nodes(order, highlight_path)
+    grads_computed = grads is not None or root.grad != 0
+    grads = grads if grads is not None else {node: node.grad for node in order}
     context = _Context(order, boxes, style, tuple(show), number_format, marked,
-                       _grad_colors(order, style) if color_by_grad else {}, root.grad != 0)
+                       _grad_colors(order, grads, style) if color_by_grad else {}, grads_computed)
+    context.grads, context.unknown_data, context.unknown_grads = grads, set(unknown_data), set(unknown_grads)
 
     graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title),
                              node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
@@ -121,7 +128,7 @@ class _Context:
             if "data" in self.show:
                 lines.append(f"out {self.number(output.data)}")
             if "grad" in self.show and self.grads_computed:
-                lines.append(f"grad {self.number(output.grad)}")
+                lines.append(f"grad {self.number(self.grads[output])}")
             label = "<" + "<BR/>".join(lines) + ">"
             self.place(path[:-1], name, label, {"shape": "box3d", "style": "filled",
                                                  "fillcolor": self.style["op_fill"]})
@@ -137,11 +144,13 @@ class _Context:
         cells = []
         if node.label is not None:
             cells.append(f"<B>{_text(node.label)}</B>")
+        unknown = '<FONT COLOR="{}">{} ?</FONT>'.format
         if "data" in self.show:
-            cells.append(f"data {self.number(node.data)}")
+            cells.append(unknown(style["muted"], "data") if node in self.unknown_data
+                         else f"data {self.number(node.data)}")
         if "grad" in self.show:
-            cells.append(f"grad {self.number(node.grad)}" if self.grads_computed
-                         else f'<FONT COLOR="{style["muted"]}">grad ?</FONT>')
+            known = self.grads_computed and node not in self.unknown_grads
+            cells.append(f"grad {self.number(self.grads[node])}" if known else unknown(style["muted"], "grad"))
         row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
         return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
                 f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
@@ -165,7 +174,7 @@ class _Context:
                 self.add_box_edge(parent, node)
             else:
                 attributes = self.edge_style(parent, node)
-                if "local" in self.show:
+                if "local" in self.show and node not in self.unknown_data:
                     attributes["label"] = f"<{html.escape(self.number(local))}>"
                 self.edges.append((self.ids[parent], op_id, attributes))
 
@@ -257,16 +266,17 @@ def _path_nodes(order, leaf) -> set:
     return on_path
 
 
-def _grad_colors(order, style) -> dict:
+def _grad_colors(order, grads, style) -> dict:
     """A fill per node: the theme's positive or negative colour, stronger for larger |grad|."""
-    largest = max((abs(node.grad) for node in order), default=0.0)
+    largest = max((abs(grads[node]) for node in order), default=0.0)
     if largest == 0 or largest != largest:
         return {}
     base = _rgb(style["value_fill"]) if style["value_fill"].startswith("#") else (255, 255, 255)
     colors = {}
     for node in order:
-        share = min(abs(node.grad) / largest, 1.0) if node.grad == node.grad else 0.0
-        target = style["positive"] if node.grad >= 0 else style["negative"]
+        grad = grads[node]
+        share = min(abs(grad) / largest, 1.0) if grad == grad else 0.0
+        target = style["positive"] if grad >= 0 else style["negative"]
         mixed = (round(b + (t - b) * 0.75 * share) for b, t in zip(base, target))
         colors[node] = "#{:02x}{:02x}{:02x}".format(*mixed)
     return colors

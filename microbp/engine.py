@@ -203,6 +203,25 @@ def _cycle_collector_paused():
             gc.enable()
 
 
+def gradients(root: Value) -> dict:
+    """∂root/∂node for every node, from a fresh backward pass; every ``.grad`` is left as it was.
+
+    >>> a = Value(3.0); b = a * a
+    >>> gradients(b)[a], a.grad
+    (6.0, 0.0)
+    """
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0
+        root.backward()
+        return {node: node.grad for node in order}
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
+
+
 def leaf_names(order) -> dict:
     """A distinct name for every leaf in ``order``: its label, else x0, x1, ...
 

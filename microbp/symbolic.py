@@ -14,7 +14,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .engine import Value, apply, leaf_names, topological_order
+from .engine import Value, apply, gradients, leaf_names, topological_order
 from .errors import DomainError
 
 
@@ -126,7 +126,7 @@ def verify(root: Value, rtol: float = 1e-6) -> Report:
     """
     order = topological_order(root)
     expr, symbols = _translate(root)
-    engine = _engine_gradients(root, order)
+    engine = gradients(root)
     point = {symbols[leaf]: _exact(leaf.data) for leaf in symbols}
     report = Report(rtol=rtol)
     for leaf, symbol in symbols.items():
@@ -138,19 +138,6 @@ def verify(root: Value, rtol: float = 1e-6) -> Report:
             agrees = agrees and math.isclose(difference, exact, rel_tol=1e-4, abs_tol=1e-5)
         report.leaves.append(LeafCheck(symbol.name, leaf.data, engine[leaf], exact, difference, agrees))
     return report
-
-
-def _engine_gradients(root, order) -> dict:
-    """Every leaf's ∂root/∂leaf from a fresh backward pass; all .grad values restored after."""
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        root.backward()
-        return {node: node.grad for node in order if node.op is None}
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
 
 
 def _central_difference(order, leaf) -> float:

@@ -1,8 +1,9 @@
 """Shared test set-up: hypothesis settings and the ``needs_dot`` marker.
 
-A test marked ``needs_dot`` needs Graphviz's ``dot``. On a developer's machine
-without it the test skips with a reason; under ``CI=true`` it fails instead,
-because CI must prove that rendering works.
+A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
+``needs_browser`` needs headless Chromium and its driver. On a developer's
+machine without them the test skips with a reason; under ``CI=true`` it fails
+instead, because CI must prove that rendering and the slideshow work.
 """
 
 import os
@@ -17,9 +18,16 @@ settings.register_profile(
 settings.load_profile("default")
 
 
+REQUIREMENTS = {   # marker: (programs it needs, how to get them)
+    "needs_dot": (["dot"], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
+    "needs_browser": (["chromium", "chromedriver"],
+                      "headless Chromium is not installed (apt-get install chromium chromium-driver)"),
+}
+
+
 def pytest_runtest_setup(item):
-    if item.get_closest_marker("needs_dot") and shutil.which("dot") is None:
-        message = "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"
-        if os.environ.get("CI") == "true":
-            pytest.fail("under CI=true a missing dot is a failure: " + message, pytrace=False)
-        pytest.skip(message)
+    for marker, (programs, message) in REQUIREMENTS.items():
+        if item.get_closest_marker(marker) and not all(shutil.which(p) for p in programs):
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"under CI=true this is a failure, not a skip: {message}", pytrace=False)
+            pytest.skip(message)

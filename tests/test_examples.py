@@ -41,7 +41,10 @@ def test_neuron(tmp_path):
 
 @pytest.mark.needs_dot
 def test_backprop_demo_matches_the_hand_formulas(tmp_path):
-    error, units, weights, report = backprop_demo.main(["--out", str(tmp_path)])
+    error, units, weights, report = backprop_demo.main(["--out", str(tmp_path), "--slides", str(tmp_path)])
+    nodes = microbp.topological_order(error)
+    computed = sum(1 for node in nodes if node.op is not None)       # forward steps, then one backward each
+    assert (tmp_path / "backprop.html").read_text(encoding="utf-8").count('class="frame"') == computed + len(nodes)
     assert report.ok
     for j, (x, y) in units.items():
         if x is not None:                          # dE/dx_j = dE/dy_j · y_j(1 − y_j)

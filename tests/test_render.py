@@ -134,7 +134,7 @@ def test_demo_command_renders_the_neuron(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     written = result.stdout.split()
-    assert [os.path.basename(p) for p in written] == ["neuron.svg", "neuron.png"]
+    assert [os.path.basename(p) for p in written] == ["neuron.svg", "neuron.png", "neuron-steps.html"]
     assert "grad -1.5" in svg_texts(written[0])
 
 
