@@ -12,6 +12,7 @@ import backprop_demo
 import digits
 import moons
 import rendering_gallery
+import tutorial_figures
 
 import microbp
 
@@ -28,6 +29,7 @@ def main(argv=None):
         microbp.render(error, out / "training" / "backprop.dot")
         moons.main(["--out", str(out / "training"), "--quiet"])
         digits.main(["--out", str(out / "training")])
+        tutorial_figures.main(["--out", str(out)])
     for path in sorted(out.rglob("*")):
         if path.is_file():
             print(path)

@@ -13,6 +13,9 @@ def lecture_neuron(backward: bool = True) -> Value:
     """Build (and by default backpropagate) the neuron of the classic lecture.
 
     x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.8813735870195432 (chosen so o = 1/√2).
+
+    >>> lecture_neuron(backward=False)
+    Value(data=0.7071, grad=0, label='o')
     """
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")

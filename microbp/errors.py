@@ -9,20 +9,53 @@ microbp.errors.DomainError: log: needs x > 0, got x = 0.0
 
 
 class MicrobpError(Exception):
-    """Base class: ``except microbp.MicrobpError`` catches all of microbp's own errors."""
+    """Base class: ``except microbp.MicrobpError`` catches all of microbp's own errors.
+
+    >>> issubclass(DomainError, MicrobpError) and issubclass(ExpressionError, MicrobpError)
+    True
+    """
 
 
 class DomainError(MicrobpError, ValueError):
-    """An operation was applied outside its domain (``log(0)``, ``sqrt(-1)``, ``x / 0``)."""
+    """An operation was applied outside its domain (``log(0)``, ``sqrt(-1)``, ``x / 0``).
+
+    >>> from microbp import Value
+    >>> Value(1.0) / 0
+    Traceback (most recent call last):
+      ...
+    microbp.errors.DomainError: truediv: division by zero (1.0 / 0.0)
+    """
 
 
 class ExpressionError(MicrobpError, ValueError):
-    """An expression string could not be parsed; the message shows the column with a caret."""
+    """An expression string could not be parsed; the message shows the column with a caret.
+
+    >>> from microbp import parse
+    >>> parse("x.data", x=1)
+    Traceback (most recent call last):
+      ...
+    microbp.errors.ExpressionError: attribute access is not allowed in an expression at column 1
+      x.data
+      ^
+    """
 
 
 class GraphvizNotFoundError(MicrobpError, RuntimeError):
-    """Graphviz's ``dot`` executable is needed to render but is not installed."""
+    """Graphviz's ``dot`` executable is needed to render but is not installed.
+
+    The message says how to install Graphviz on each platform.
+
+    >>> issubclass(GraphvizNotFoundError, RuntimeError)
+    True
+    """
 
 
 class GraphTooLargeError(MicrobpError, ValueError):
-    """A graph has more nodes than the renderer's limit."""
+    """A graph has more nodes than the renderer's limit; the message says how to raise it.
+
+    >>> from microbp import Value, draw
+    >>> draw(Value(1.0) * 2, max_nodes=1)
+    Traceback (most recent call last):
+      ...
+    microbp.errors.GraphTooLargeError: draw: the graph has 2 nodes, over the limit of 1 (dot would be slow and the picture unreadable); pass max_nodes=2 to draw it anyway
+    """

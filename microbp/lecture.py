@@ -61,6 +61,11 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None) 
     starts at the root (∂root/∂root = 1) and ends at the leaves. With
     ``collapse``, the nodes of each scope at that depth make a single step
     (a whole neuron at a time).
+
+    >>> from microbp import Value
+    >>> a = Value(3.0, label="a")
+    >>> [step.caption for step in steps(a * a)]
+    ['a × a = 3 × 3 = 9', '∂(a × a)/∂(a × a) = 1', '∂(a × a)/∂a = ∂(a × a)/∂(a × a) · ∂(a × a)/∂a + ∂(a × a)/∂(a × a) · ∂(a × a)/∂a = 1 × 3 + 1 × 3 = 6']
     """
     if not isinstance(root, Value):
         raise TypeError(f"steps(root) needs a Value, got {root!r} ({type(root).__name__})")
@@ -73,7 +78,7 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None) 
         if group[-1].op is not None:
             result.append(Step(len(result), "forward", group, _forward_caption(group, text), group[-1].data))
     children = _children(order)
-    root_name = text.name(root)
+    root_name = text.operand_name(root)
     for group in reversed(groups):
         node = group[-1]
         terms = [(child, grads[child], local) for child, local in children.get(node, [])]
@@ -212,6 +217,12 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
     Each frame highlights the step's node (and where its inputs or its gradient
     come from), hides what is not computed yet, and carries the caption.
     Frames left from an earlier, longer run are removed.
+
+    >>> import tempfile
+    >>> from microbp import Value
+    >>> paths = render_steps(Value(3.0, label="a").exp(), tempfile.mkdtemp(), fmt="dot")
+    >>> [path.rsplit("/", 1)[-1] for path in paths]
+    ['step-000.dot', 'step-001.dot', 'step-002.dot']
     """
     from .output import FORMATS, image_bytes, write_atomically
     from .draw import draw

@@ -26,7 +26,13 @@ def _pairs(predictions, targets, what: str) -> tuple:
 
 
 def mse(predictions, targets) -> Value:
-    """Mean squared error, (1/n) Σ (pᵢ − yᵢ)²; ∂/∂pᵢ = 2(pᵢ − yᵢ)/n. For regression."""
+    """Mean squared error, (1/n) Σ (pᵢ − yᵢ)²; ∂/∂pᵢ = 2(pᵢ − yᵢ)/n. For regression.
+
+    >>> from microbp import Value
+    >>> p = Value(2.5); loss = mse(p, 3.0); loss.backward()
+    >>> loss.data, p.grad
+    (0.25, -1.0)
+    """
     predictions, targets = _pairs(predictions, targets, "mse")
     errors = [p - y for p, y in zip(predictions, targets)]
     return dot(errors, errors) * (1.0 / len(errors))
@@ -91,7 +97,12 @@ def cross_entropy(logits, target: int) -> Value:
 
 
 def hinge(scores, labels) -> Value:
-    """micrograd's max-margin loss: mean of relu(1 − yᵢ·sᵢ) for labels ±1."""
+    """micrograd's max-margin loss: mean of relu(1 − yᵢ·sᵢ) for labels ±1.
+
+    >>> from microbp import Value
+    >>> hinge([Value(0.5), Value(-2.0)], [1, -1]).data        # (0.5 + 0) / 2
+    0.25
+    """
     scores, labels = _pairs(scores, labels, "hinge")
     return total([(1 - y * s).relu() for s, y in zip(scores, labels)]) * (1.0 / len(scores))
 

@@ -31,7 +31,14 @@ ACTIVATIONS = {
 
 
 class Module:
-    """Base class: ``parameters()``, ``named_parameters()``, ``zero_grad()``, state dicts."""
+    """Base class: ``parameters()``, ``named_parameters()``, ``zero_grad()``, state dicts.
+
+    >>> class Scale(Module):
+    ...     def __init__(self): self.k = Value(2.0, label="k")
+    ...     def named_parameters(self): return [("k", self.k)]
+    >>> Scale().state_dict()
+    {'k': 2.0}
+    """
 
     def parameters(self) -> list:
         return [p for _, p in self.named_parameters()]
@@ -119,7 +126,12 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons on the same inputs; returns a list, or a Value when ``nout == 1``."""
+    """``nout`` neurons on the same inputs; returns a list, or a Value when ``nout == 1``.
+
+    >>> layer = Layer(3, 2, activation="tanh", rng=random.Random(0))
+    >>> len(layer([1.0, 2.0, 3.0])), len(layer.parameters())
+    (2, 8)
+    """
 
     def __init__(self, nin: int, nout: int, name: str = "L", **kwargs):
         if not isinstance(nout, int) or nout < 1:
@@ -143,6 +155,10 @@ class MLP(Module):
     """A multi-layer perceptron: hidden layers use ``activation``, the last layer is linear.
 
     ``MLP(2, [16, 16, 1])`` is micrograd's demo network: 337 parameters.
+
+    >>> model = MLP(3, [4, 4, 1], seed=0)
+    >>> model
+    MLP of [Layer of [ReLUNeuron(3), ReLUNeuron(3), ReLUNeuron(3), ReLUNeuron(3)], Layer of [ReLUNeuron(4), ReLUNeuron(4), ReLUNeuron(4), ReLUNeuron(4)], Layer of [LinearNeuron(4)]]
     """
 
     def __init__(self, nin: int, nouts, activation: str = "relu", rng=None, seed: int | None = None):

@@ -31,6 +31,9 @@ from typing import Callable, Optional
 class Op:
     """One row of the table.
 
+    >>> OPS["log"].domain(0.0)
+    'needs x > 0, got x = 0.0'
+
     Attributes:
         name: the function name (``"tanh"``), also the method and parser name.
         arity: number of inputs, or ``None`` for n-ary (``sum``, ``dot``).

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from .engine import Value  # noqa: F401  (for the examples)
+
 
 class Optimizer:
     """Holds the parameters and the learning rate ``lr`` (which schedules change)."""
@@ -37,6 +39,10 @@ class SGD(Optimizer):
     """Gradient descent, with momentum and L2 weight decay as in PyTorch:
 
     g = ∂L/∂p + weight_decay·p;  v = momentum·v + g;  p = p − lr·v   (v = g without momentum).
+
+    >>> w = Value(1.0); optimizer = SGD([w], lr=0.1)
+    >>> ((w - 3) ** 2).backward(); optimizer.step(); w.data      # 1 − 0.1·(−4)
+    1.4
     """
 
     def __init__(self, params, lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
@@ -53,7 +59,12 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Duchi et al. 2011: s = s + g²;  p = p − lr·g / (√s + eps)."""
+    """Duchi et al. 2011: s = s + g²;  p = p − lr·g / (√s + eps).
+
+    >>> w = Value(1.0); optimizer = Adagrad([w], lr=0.5)
+    >>> ((w - 3) ** 2).backward(); optimizer.step(); round(w.data, 6)   # 1 − 0.5·(−4)/4
+    1.5
+    """
 
     def __init__(self, params, lr: float = 0.01, eps: float = 1e-10):
         super().__init__(params, lr)
@@ -71,6 +82,10 @@ class Adam(Optimizer):
     """Kingma & Ba 2015, bias-corrected:
 
     m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  p = p − lr·m̂/(√v̂ + eps).
+
+    >>> w = Value(1.0); optimizer = Adam([w], lr=0.1)
+    >>> ((w - 3) ** 2).backward(); optimizer.step(); round(w.data, 6)   # the first step is lr
+    1.1
     """
 
     def __init__(self, params, lr: float = 0.001, betas=(0.9, 0.999), eps: float = 1e-8,
@@ -107,7 +122,14 @@ class _Schedule:
 
 
 class StepLR(_Schedule):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs."""
+    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
+
+    >>> from microbp import Value
+    >>> optimizer = SGD([Value(0.0)], lr=1.0); schedule = StepLR(optimizer, step_size=2, gamma=0.5)
+    >>> for _ in range(4): schedule.step()
+    >>> optimizer.lr
+    0.25
+    """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1):
         super().__init__(optimizer)
@@ -118,7 +140,13 @@ class StepLR(_Schedule):
 
 
 class ExponentialLR(_Schedule):
-    """Multiply the learning rate by ``gamma`` every epoch."""
+    """Multiply the learning rate by ``gamma`` every epoch.
+
+    >>> from microbp import Value
+    >>> optimizer = SGD([Value(0.0)], lr=1.0); schedule = ExponentialLR(optimizer, gamma=0.9)
+    >>> schedule.step(); optimizer.lr
+    0.9
+    """
 
     def __init__(self, optimizer, gamma: float):
         super().__init__(optimizer)

@@ -43,6 +43,12 @@ def render(root, path, **options) -> str:
 
     Raises:
         GraphvizNotFoundError: ``dot`` is not installed (nothing is written).
+
+    >>> import os, tempfile
+    >>> from microbp import Value
+    >>> path = render(Value(2.0, label="x").tanh(), os.path.join(tempfile.mkdtemp(), "x.dot"))
+    >>> path.endswith("x.dot")
+    True
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

@@ -71,6 +71,12 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     ←/→ (or space) step, Home/End jump, ``#12`` in the address opens step 12,
     and printing gives one frame per page. ``options`` go to ``microbp.draw``
     (``theme="print"`` suits projectors).
+
+    >>> import os, tempfile
+    >>> from microbp import Value
+    >>> path = slideshow(Value(0.5, label="x").sigmoid(), os.path.join(tempfile.mkdtemp(), "x.html"))
+    >>> open(path).read().count('class="frame"')
+    3
     """
     from .draw import draw
     from .lecture import frame_options, steps

@@ -35,4 +35,5 @@ def test_code_blocks_run(path, tmp_path, monkeypatch):
 
 
 def test_every_document_is_checked():
-    assert len(DOCUMENTS) >= 3 and all(blocks(path) for path in DOCUMENTS)
+    """Every page has runnable code, except the API page, whose examples are doctests of the modules."""
+    assert len(DOCUMENTS) >= 7 and all(blocks(path) for path in DOCUMENTS if path.name != "api.md")

@@ -21,3 +21,23 @@ def test_rendering_figures_are_fresh(name):
     assert microbp.draw(root, **options).source == committed, (
         f"docs/figures/rendering/{name} is stale: run python examples/rendering_gallery.py")
     assert (FIGURES / f"{name}.svg").exists()
+
+
+import tutorial_figures  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["activations", "learning_rates", "optimizers"])
+def test_tutorial_figures_are_fresh(name, tmp_path):
+    path = getattr(tutorial_figures, name)(tmp_path)
+    committed = ROOT / "docs" / "figures" / "tutorial" / path.name
+    assert path.read_bytes() == committed.read_bytes(), (
+        f"docs/figures/tutorial/{path.name} is stale: run python examples/make_figures.py")
+
+
+def test_lecture_frames_are_fresh(tmp_path):
+    frames = microbp.render_steps(microbp.lecture_neuron(backward=False), tmp_path, fmt="dot")
+    committed = sorted((ROOT / "docs" / "figures" / "lecture").glob("step-*.dot"))
+    assert [Path(p).name for p in frames] == [p.name for p in committed]
+    for frame, old in zip(frames, committed):
+        assert Path(frame).read_text(encoding="utf-8") == old.read_text(encoding="utf-8"), (
+            f"docs/figures/lecture/{old.name} is stale: run python examples/make_figures.py")

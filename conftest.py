@@ -25,6 +25,15 @@ REQUIREMENTS = {   # marker: (programs it needs, how to get them)
 }
 
 
+DOCTESTS_NEEDING_DOT = {"microbp.slides.slideshow"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.name in DOCTESTS_NEEDING_DOT:
+            item.add_marker(pytest.mark.needs_dot)
+
+
 def pytest_runtest_setup(item):
     for marker, (programs, message) in REQUIREMENTS.items():
         if item.get_closest_marker(marker) and not all(shutil.which(p) for p in programs):

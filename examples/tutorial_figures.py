@@ -1,0 +1,121 @@
+"""Figures for docs/tutorial.md: activations, learning rates, optimizers, lecture frames.
+
+    python examples/tutorial_figures.py --out docs/figures
+
+Every curve is computed with microbp (values and gradients from the engine).
+"""
+
+import argparse
+from pathlib import Path
+
+import microbp
+from microbp import Value
+from microbp.optim import SGD, Adagrad, Adam
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _save(figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    _pyplot().close(figure)
+    return path
+
+
+def activations(folder: Path) -> Path:
+    """Each activation and its derivative, from the engine; sign shown for contrast."""
+    plt = _pyplot()
+    xs = [i / 50 for i in range(-150, 151)]
+    figure, axes = plt.subplots(1, 4, figsize=(12, 2.8), sharey=True)
+    for axis, name in zip(axes, ["relu", "tanh", "sigmoid", "sign"]):
+        values, slopes = [], []
+        for x in xs:
+            if name == "sign":        # not in microbp: its derivative is 0 wherever it exists
+                values.append((x > 0) - (x < 0))
+                slopes.append(0.0)
+                continue
+            leaf = Value(x)
+            out = getattr(leaf, name)()
+            out.backward()
+            values.append(out.data)
+            slopes.append(leaf.grad)
+        axis.plot(xs, values, label=name)
+        axis.plot(xs, slopes, "--", label="derivative")
+        axis.set_title(name)
+        axis.axhline(0, color="#bbb", linewidth=0.5)
+        axis.legend(fontsize=8, loc="upper left")
+    return _save(figure, folder / "activations.png")
+
+
+def learning_rates(folder: Path) -> Path:
+    """Gradient descent on L(w) = (w − 3)² from w = 0 with three learning rates."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(6, 3.2))
+    for lr, note in [(0.02, "too small"), (0.1, "good"), (1.1, "too large")]:
+        w = Value(0.0, label="w")
+        optimizer = SGD([w], lr=lr)
+        losses = []
+        for _ in range(30):
+            loss = (w - 3) ** 2
+            losses.append(loss.data)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        axis.plot(losses, label=f"lr = {lr} ({note})")
+    axis.set_yscale("log")
+    axis.set_xlabel("step")
+    axis.set_ylabel("loss (log scale)")
+    axis.legend(fontsize=8)
+    return _save(figure, folder / "learning-rates.png")
+
+
+def optimizers(folder: Path) -> Path:
+    """Four optimizers on a long, narrow valley: L(a, b) = a²/2 + 25·b²/2, from (5, 1)."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(6, 3.2))
+    runs = {"SGD, lr 0.03": lambda p: SGD(p, lr=0.03),
+            "SGD + momentum 0.9": lambda p: SGD(p, lr=0.03, momentum=0.9),
+            "Adagrad, lr 0.5": lambda p: Adagrad(p, lr=0.5),
+            "Adam, lr 0.3": lambda p: Adam(p, lr=0.3)}
+    for name, make in runs.items():
+        a, b = Value(5.0), Value(1.0)
+        optimizer = make([a, b])
+        losses = []
+        for _ in range(100):
+            loss = a * a * 0.5 + b * b * 12.5
+            losses.append(loss.data)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        axis.plot(losses, label=name)
+    axis.set_yscale("log")
+    axis.set_xlabel("step")
+    axis.set_ylabel("loss (log scale)")
+    axis.legend(fontsize=8)
+    return _save(figure, folder / "optimizers.png")
+
+
+def lecture_frames(folder: Path) -> list:
+    """The lecture neuron's step-by-step frames, as SVG and as DOT (what the tests compare)."""
+    neuron = microbp.lecture_neuron(backward=False)
+    return microbp.render_steps(neuron, folder, fmt="svg") + microbp.render_steps(neuron, folder, fmt="dot")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="docs/figures", help="the docs' figures folder (default: %(default)s)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    paths = [activations(out / "tutorial"), learning_rates(out / "tutorial"), optimizers(out / "tutorial")]
+    paths += lecture_frames(out / "lecture")
+    for path in paths:
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
