@@ -9,7 +9,6 @@
 
 from .engine import (Value, abs, apply, cos, dot, exp, gradients, log, neg, relu, scope, sigmoid, sin,
                      sqrt, sum, tanh, topological_order, zero_grad)
-from .draw import draw
 from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
                      MicrobpError)
 from .ops import OPS, TABLE, Op
@@ -18,7 +17,7 @@ __version__ = "0.1.0"
 
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
-    "render": "output", "lecture_neuron": "demo",
+    "draw": "drawing", "render": "output", "lecture_neuron": "demo",
     "parse": "expressions", "to_text": "expressions",
     "to_sympy": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
     "grad": "functional", "value_and_grad": "functional",

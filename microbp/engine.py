@@ -27,6 +27,7 @@ from .ops import FLOAT_MATH, OPS, Op
 
 ADD, SUB, MUL, TRUEDIV, POW, NEG, DOT = (OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg", "dot"))
 _new_object = object.__new__
+_FLOATS = {float}
 _current_scope = None
 
 
@@ -264,7 +265,9 @@ def zero_grad(values) -> None:
 class scope:
     """Group the nodes made inside the block; the renderer draws a group as a cluster.
 
-    Scopes nest; a node remembers the innermost one (``node.scope.path``).
+    Scopes nest; a node remembers the innermost one (``node.scope.path``). A
+    ``scope`` object can be kept and entered again (as each neuron does); it
+    then reuses its ``Scope`` when the outer scope is the same as last time.
 
     >>> with scope("neuron 1"):
     ...     with scope("pre-activation"):
@@ -273,22 +276,27 @@ class scope:
     ('neuron 1', 'pre-activation')
     """
 
-    __slots__ = ("name", "outer")
+    __slots__ = ("name", "outers", "last")
 
     def __init__(self, name: str):
         if not isinstance(name, str) or not name:
             raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
         self.name = name
+        self.outers = []
+        self.last = None
 
     def __enter__(self) -> "Scope":
         global _current_scope
-        self.outer = _current_scope
-        _current_scope = Scope(self.name, self.outer)
+        outer = _current_scope
+        self.outers.append(outer)
+        if self.last is None or self.last.parent is not outer:
+            self.last = Scope(self.name, outer)
+        _current_scope = self.last
         return _current_scope
 
     def __exit__(self, *exception) -> None:
         global _current_scope
-        _current_scope = self.outer
+        _current_scope = self.outers.pop()
 
 
 class Scope:
@@ -348,10 +356,13 @@ def apply(op: Op, operands):
     >>> apply(OPS["sub"], (5.0, 2))
     3.0
     """
-    operands = tuple([x if type(x) is Value or type(x) is float else _operand(op, x) for x in operands])
+    operands = tuple(operands)
+    inputs = tuple([x.data if type(x) is Value else x for x in operands])
+    if set(map(type, inputs)) != _FLOATS:         # ints, Value subclasses or wrong types: convert
+        operands = tuple([_operand(op, x) for x in operands])
+        inputs = tuple([x if type(x) is float else x.data for x in operands])
     if op.arity is not None and len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-    inputs = tuple([x if type(x) is float else x.data for x in operands])
     if operands == inputs:          # every operand a number: no graph to build
         return _node(op, (), inputs)
     return _node(op, operands, inputs)

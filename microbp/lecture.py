@@ -225,7 +225,7 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
     ['step-000.dot', 'step-001.dot', 'step-002.dot']
     """
     from .output import FORMATS, image_bytes, write_atomically
-    from .draw import draw
+    from .drawing import draw
 
     if fmt not in FORMATS:
         raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")

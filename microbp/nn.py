@@ -108,11 +108,12 @@ class Neuron(Module):
         self.b = Value(0, label=f"{name}.b")
         self.activation = activation if nonlin else "linear"
         self.nonlin = self.activation != "linear"
+        self.scope = scope(name.rsplit(".", 1)[-1])
 
     def __call__(self, x):
         if len(x) != len(self.w):
             raise ValueError(f"{self.name}: expects {len(self.w)} inputs, got {len(x)}")
-        with scope(self.name.rsplit(".", 1)[-1]):
+        with self.scope:
             act = dot(self.w, x) + self.b
             function = ACTIVATIONS[self.activation]
             return function(act) if function else act
@@ -137,10 +138,11 @@ class Layer(Module):
         if not isinstance(nout, int) or nout < 1:
             raise ValueError(f"Layer(nout) needs a positive int, got {nout!r}")
         self.name = name
+        self.scope = scope(name)
         self.neurons = [Neuron(nin, name=f"{name}.N{j + 1}", **kwargs) for j in range(nout)]
 
     def __call__(self, x):
-        with scope(self.name):
+        with self.scope:
             out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 

@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import math
 import operator
-from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Callable, Optional
 
 
-@dataclass(frozen=True, slots=True)
 class Op:
     """One row of the table.
 
@@ -45,14 +42,14 @@ class Op:
         domain: ``(*inputs) -> message or None``; a message means "outside the domain".
     """
 
-    name: str
-    arity: Optional[int]
-    symbol: str
-    infix: bool
-    forward: Callable[..., float]
-    local_grads: Callable[..., tuple]
-    sympy: Callable[..., object]
-    domain: Optional[Callable[..., Optional[str]]] = None
+    __slots__ = ("name", "arity", "symbol", "infix", "forward", "local_grads", "sympy", "domain")
+
+    def __init__(self, name, arity, symbol, infix, forward, local_grads, sympy, domain=None):
+        self.name, self.arity, self.symbol, self.infix = name, arity, symbol, infix
+        self.forward, self.local_grads, self.sympy, self.domain = forward, local_grads, sympy, domain
+
+    def __repr__(self):
+        return f"Op({self.name!r}, arity={self.arity}, symbol={self.symbol!r})"
 
 
 # --- elementary functions on floats, as the formulas below use them ----------
@@ -96,19 +93,19 @@ FLOAT_MATH = SimpleNamespace(
 
 # --- domain checks: a message says what is wrong ------------------------------
 
-def _positive(x: float) -> Optional[str]:
+def _positive(x: float) -> str | None:
     return None if x > 0 else f"needs x > 0, got x = {x!r}"
 
 
-def _non_negative(x: float) -> Optional[str]:
+def _non_negative(x: float) -> str | None:
     return None if x >= 0 else f"needs x >= 0, got x = {x!r}"
 
 
-def _nonzero_divisor(a: float, b: float) -> Optional[str]:
+def _nonzero_divisor(a: float, b: float) -> str | None:
     return None if b != 0 else f"division by zero ({a!r} / {b!r})"
 
 
-def _real_power(a: float, b: float) -> Optional[str]:
+def _real_power(a: float, b: float) -> str | None:
     if a == 0 and b < 0:
         return f"0 ** {b!r} divides by zero"
     if a < 0 and b != int(b):
@@ -116,7 +113,7 @@ def _real_power(a: float, b: float) -> Optional[str]:
     return None
 
 
-def _even_arity(*inputs: float) -> Optional[str]:
+def _even_arity(*inputs: float) -> str | None:
     return None if len(inputs) % 2 == 0 else f"needs as many weights as inputs, got {len(inputs)} operands"
 
 

@@ -17,7 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .draw import draw
+from .drawing import draw
 from .errors import GraphTooLargeError, GraphvizNotFoundError, MicrobpError
 
 FORMATS = ("svg", "png", "pdf", "dot")

@@ -78,7 +78,7 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     >>> open(path).read().count('class="frame"')
     3
     """
-    from .draw import draw
+    from .drawing import draw
     from .lecture import frame_options, steps
     from .output import image_bytes, write_atomically
 
