@@ -1,4 +1,4 @@
-"""Figures for docs/tutorial.md: activations, learning rates, optimizers, lecture frames.
+"""Figures for docs/tutorial.md: activations, losses, learning rates, optimizers, lecture frames.
 
     python examples/tutorial_figures.py --out docs/figures
 
@@ -64,38 +64,65 @@ def descend(optimizer, loss_of, steps: int) -> list:
     return losses
 
 
-def learning_rates(folder: Path) -> Path:
-    """Gradient descent on L(w) = (w − 3)² from w = 0 with three learning rates."""
+def losses(folder: Path) -> Path:
+    """Squared error and cross-entropy of a sigmoid output z for target 1, with their gradients in z."""
+    from microbp.losses import binary_cross_entropy_with_logits, mse
+
+    plt = _pyplot()
+    zs = [i / 20 for i in range(-120, 121)]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
+    for name, loss_of in [("squared error of σ(z)", lambda z: mse(z.sigmoid(), 1.0)),
+                          ("cross-entropy", lambda z: binary_cross_entropy_with_logits(z, 1.0))]:
+        values, slopes = [], []
+        for z in zs:
+            leaf = Value(z)
+            loss = loss_of(leaf)
+            loss.backward()
+            values.append(loss.data)
+            slopes.append(leaf.grad)
+        left.plot(zs, values, label=name)
+        right.plot(zs, slopes, label=name)
+    left.set_title("loss, target 1")
+    right.set_title("gradient ∂loss/∂z")
+    for axis in (left, right):
+        axis.set_xlabel("z (the output before the sigmoid)")
+        axis.legend(fontsize=8)
+    return _save(figure, folder / "losses.png")
+
+
+def loss_plot(curves: dict, path: Path) -> Path:
+    """Loss against step, on a log scale, one line per labelled curve."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(6, 3.2))
-    for lr, note in [(0.02, "too small"), (0.1, "good"), (1.1, "too large")]:
-        w = Value(0.0, label="w")
-        losses = descend(SGD([w], lr=lr), lambda: (w - 3) ** 2, 30)
-        axis.plot(losses, label=f"lr = {lr} ({note})")
+    for label, losses in curves.items():
+        axis.plot(losses, label=label)
     axis.set_yscale("log")
     axis.set_xlabel("step")
     axis.set_ylabel("loss (log scale)")
     axis.legend(fontsize=8)
-    return _save(figure, folder / "learning-rates.png")
+    return _save(figure, path)
+
+
+def learning_rates(folder: Path) -> Path:
+    """Gradient descent on L(w) = (w − 3)² from w = 0 with three learning rates."""
+    curves = {}
+    for lr, note in [(0.02, "too small"), (0.1, "good"), (1.1, "too large")]:
+        w = Value(0.0, label="w")
+        curves[f"lr = {lr} ({note})"] = descend(SGD([w], lr=lr), lambda: (w - 3) ** 2, 30)
+    return loss_plot(curves, folder / "learning-rates.png")
 
 
 def optimizers(folder: Path) -> Path:
     """Four optimizers on a long, narrow valley: L(a, b) = a²/2 + 25·b²/2, from (5, 1)."""
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 3.2))
     runs = {"SGD, lr 0.03": lambda p: SGD(p, lr=0.03),
             "SGD + momentum 0.9": lambda p: SGD(p, lr=0.03, momentum=0.9),
             "Adagrad, lr 0.5": lambda p: Adagrad(p, lr=0.5),
             "Adam, lr 0.3": lambda p: Adam(p, lr=0.3)}
+    curves = {}
     for name, make in runs.items():
         a, b = Value(5.0), Value(1.0)
-        losses = descend(make([a, b]), lambda: a * a * 0.5 + b * b * 12.5, 100)
-        axis.plot(losses, label=name)
-    axis.set_yscale("log")
-    axis.set_xlabel("step")
-    axis.set_ylabel("loss (log scale)")
-    axis.legend(fontsize=8)
-    return _save(figure, folder / "optimizers.png")
+        curves[name] = descend(make([a, b]), lambda: a * a * 0.5 + b * b * 12.5, 100)
+    return loss_plot(curves, folder / "optimizers.png")
 
 
 def lecture_frames(folder: Path) -> list:
@@ -109,7 +136,8 @@ def main(argv=None):
     parser.add_argument("--out", default="docs/figures", help="the docs' figures folder (default: %(default)s)")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    paths = [activations(out / "tutorial"), learning_rates(out / "tutorial"), optimizers(out / "tutorial")]
+    paths = [activations(out / "tutorial"), losses(out / "tutorial"), learning_rates(out / "tutorial"),
+             optimizers(out / "tutorial")]
     paths += lecture_frames(out / "lecture")
     for path in paths:
         print(path)

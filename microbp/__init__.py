@@ -7,8 +7,9 @@
 (-1.5, 1.0)
 """
 
-from .engine import (Value, abs, apply, cos, dot, exp, gradients, log, neg, relu, scope, sigmoid, sin,
-                     sqrt, sum, tanh, topological_order, zero_grad)
+from .engine import Value, apply, scope, topological_order
+from .functions import (abs, cos, dot, exp, gradients, leaf_names, log, neg, relu, sigmoid, sin, sqrt, sum,
+                        tanh, zero_grad)
 from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
                      MicrobpError)
 from .ops import OPS, TABLE, Op

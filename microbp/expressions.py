@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import ast
 
-from .engine import Value, apply, leaf_names, topological_order
+from .engine import Value, apply, topological_order
+from .functions import leaf_names
 from .errors import DomainError, ExpressionError
 from .ops import OPS
 

@@ -27,7 +27,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Value, gradients, leaf_names, topological_order
+from .engine import Value, topological_order
+from .functions import gradients, leaf_names
 
 NAME_LIMIT = 24
 

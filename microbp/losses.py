@@ -11,7 +11,8 @@ or a list of them, and returns the mean loss as a Value.
 
 from __future__ import annotations
 
-from .engine import Value, dot, sum as total
+from .engine import Value
+from .functions import dot, sum as total
 
 
 def _pairs(predictions, targets, what: str) -> tuple:
@@ -54,14 +55,17 @@ def binary_cross_entropy(probabilities, targets) -> Value:
 def binary_cross_entropy_with_logits(logits, targets) -> Value:
     """Binary cross-entropy of sigmoid(z), computed stably for any z.
 
-    Uses max(z, 0) − z·y + log(1 + e^−|z|), which never overflows; ∂/∂z = (σ(z) − y) / n.
+    Uses (1 − y)·z + log(1 + e^−z) for z ≥ 0 and −y·z + log(1 + e^z) for z < 0: the
+    same function, each form smooth and free of overflow on its side, so the gradient
+    is (σ(z) − y) / n everywhere, z = 0 included.
 
     >>> from microbp import Value
     >>> binary_cross_entropy_with_logits(Value(1000.0), 1).data
     0.0
     """
     logits, targets = _pairs(logits, targets, "binary_cross_entropy_with_logits")
-    terms = [z.relu() - z * y + (1 + (-z.abs()).exp()).log() for z, y in zip(logits, targets)]
+    terms = [(1 - y) * z + (1 + (-z).exp()).log() if _data(z) >= 0 else -y * z + (1 + z.exp()).log()
+             for z, y in zip(logits, targets)]
     return total(terms) * (1.0 / len(terms))
 
 

@@ -20,7 +20,8 @@ import math
 import numbers
 import random
 
-from .engine import Value, dot, scope
+from .engine import Value, scope
+from .functions import dot
 
 ACTIVATIONS = {
     "relu": Value.relu,

@@ -10,7 +10,8 @@ import html
 import re
 from pathlib import Path
 
-from .engine import Value, gradients
+from .engine import Value
+from .functions import gradients
 
 STYLE = """
 body { margin: 0; font-family: sans-serif; background: #fafafa; color: #1a1a1a; }

@@ -14,7 +14,8 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .engine import Value, apply, gradients, leaf_names, topological_order
+from .engine import Value, apply, topological_order
+from .functions import gradients, leaf_names
 from .errors import DomainError
 
 
