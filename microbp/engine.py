@@ -31,6 +31,23 @@ _FLOATS = {float}
 _current_scope = None
 
 
+def _operator(op: Op, reflected: bool = False):
+    """The method for a binary table row: ``self op other``, or ``other op self`` when reflected."""
+    def method(self, other):
+        if isinstance(other, Value):
+            other_data = other.data
+        elif type(other) is float:
+            other_data = other
+        else:
+            other = other_data = _constant(op, other)
+        if reflected:
+            return _node(op, (other, self), (other_data, self.data))
+        return _node(op, (self, other), (self.data, other_data))
+    method.__name__ = f"__r{op.name}__" if reflected else f"__{op.name}__"
+    method.__doc__ = f"{'other ' + op.symbol + ' self' if reflected else 'self ' + op.symbol + ' other'}: a {op.name} node."
+    return method
+
+
 class Value:
     """A scalar in a computational graph, with its gradient.
 
@@ -71,18 +88,13 @@ class Value:
         return mimebundle(self)
 
     # operators: one line each, pointing at a table row
-    def __add__(self, other): return _binary(ADD, self, other)
-    def __radd__(self, other): return _binary(ADD, other, self)        # other + self
-    def __sub__(self, other): return _binary(SUB, self, other)
-    def __rsub__(self, other): return _binary(SUB, other, self)        # other - self
-    def __mul__(self, other): return _binary(MUL, self, other)
-    def __rmul__(self, other): return _binary(MUL, other, self)        # other * self
-    def __truediv__(self, other): return _binary(TRUEDIV, self, other)
-    def __rtruediv__(self, other): return _binary(TRUEDIV, other, self)  # other / self
-    def __pow__(self, other): return _binary(POW, self, other)
-    def __rpow__(self, other): return _binary(POW, other, self)        # other ** self
-    def __neg__(self): return _unary(NEG, self)
+    __add__, __radd__ = _operator(ADD), _operator(ADD, reflected=True)
+    __sub__, __rsub__ = _operator(SUB), _operator(SUB, reflected=True)
+    __mul__, __rmul__ = _operator(MUL), _operator(MUL, reflected=True)
+    __truediv__, __rtruediv__ = _operator(TRUEDIV), _operator(TRUEDIV, reflected=True)
+    __pow__, __rpow__ = _operator(POW), _operator(POW, reflected=True)
 
+    def __neg__(self): return _unary(NEG, self)
     def __abs__(self): return _unary(OPS["abs"], self)
     # c += 1 rebinds c to a new node (Python falls back to __add__), as in micrograd.
 
@@ -280,13 +292,6 @@ def _constant(op: Op, x) -> float:
 
 def _unary(op: Op, x: Value) -> Value:
     return _node(op, (x,), (x.data,))
-
-
-def _binary(op: Op, a, b) -> Value:
-    """``a op b`` where one side is a Value (as in every binary operator method)."""
-    a_in = a.data if isinstance(a, Value) else (a := a if type(a) is float else _constant(op, a))
-    b_in = b.data if isinstance(b, Value) else (b := b if type(b) is float else _constant(op, b))
-    return _node(op, (a, b), (a_in, b_in))
 
 
 def apply(op: Op, operands):
