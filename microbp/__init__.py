@@ -38,9 +38,11 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
+# ``microbp.sum`` and ``microbp.abs`` are left out of ``__all__`` so that
+# ``from microbp import *`` does not shadow the builtins.
 __all__ = [
     "Value", "scope", "topological_order", "zero_grad", "gradients", "apply",
-    "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sum", "dot",
+    "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "dot",
     "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
     "parse", "to_text", "to_sympy", "verify", "check_derivation", "grad", "value_and_grad",
     "steps", "render_steps", "slideshow",

@@ -293,3 +293,10 @@ def test_micrograd_more_ops_and_readme_numbers():
     assert math.isclose(b.grad, float(sympy.diff(exact, sb).subs(at)), rel_tol=1e-9)
     # the numbers micrograd's README prints
     assert (f"{g.data:.4f}", f"{a.grad:.4f}", f"{b.grad:.4f}") == ("24.7041", "138.8338", "645.5773")
+
+
+def test_star_import_leaves_the_builtins_alone():
+    namespace = {}
+    exec("from microbp import *", namespace)
+    assert "Value" in namespace and "sum" not in namespace and "abs" not in namespace
+    assert callable(microbp.sum) and callable(microbp.abs)

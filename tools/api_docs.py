@@ -12,7 +12,7 @@ import microbp.nn
 import microbp.optim
 
 SECTIONS = [
-    ("microbp", "The engine, drawing, verifying, lecturing", microbp, microbp.__all__),
+    ("microbp", "The engine, drawing, verifying, lecturing", microbp, microbp.__all__ + ["sum", "abs"]),
     ("microbp.nn", "Neural networks", microbp.nn, ["Module", "Neuron", "Layer", "MLP"]),
     ("microbp.losses", "Losses", microbp.losses,
      ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax", "cross_entropy", "hinge"]),
