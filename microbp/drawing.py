@@ -65,11 +65,11 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
     _check_size(order, boxes, collapse, max_nodes)
     style = THEMES[theme]
     marked = set(highlight) | _path_nodes(order, highlight_path)
-    grads_computed = grads is not None or root.grad != 0
-    grads = grads if grads is not None else {node: node.grad for node in order}
-    context = _Context(order, boxes, style, tuple(show), number_format, marked,
-                       _grad_colors(order, grads, style) if color_by_grad else {}, grads_computed)
-    context.grads, context.unknown_data, context.unknown_grads = grads, set(unknown_data), set(unknown_grads)
+    if grads is None and root.grad != 0:            # backward has run: show the graph's own gradients
+        grads = {node: node.grad for node in order}
+    fills = _grad_colors(order, grads, style) if color_by_grad and grads else {}
+    context = _Context(order, boxes, style, tuple(show), number_format, marked, fills,
+                       grads, set(unknown_data), set(unknown_grads))
 
     graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title),
                              node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
@@ -83,10 +83,12 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
 class _Context:
     """What one drawing needs: ids, styles and the statements grouped by scope."""
 
-    def __init__(self, order, boxes, style, show, number_format, marked, fills, grads_computed):
+    def __init__(self, order, boxes, style, show, number_format, marked, fills, grads, unknown_data,
+                 unknown_grads):
         self.order, self.boxes, self.style, self.show = order, boxes, style, show
         self.number_format, self.marked, self.fills = number_format, marked, fills
-        self.grads_computed = grads_computed
+        self.grads = grads                      # None: no gradient computed yet, every grad shows "?"
+        self.unknown_data, self.unknown_grads = unknown_data, unknown_grads
         self.ids = {node: f"n{i}" for i, node in enumerate(order)}    # counter in topological order
         self.members: dict[tuple, list] = {(): []}                      # scope path -> node statements
         self.children: dict[tuple, list] = {(): []}                     # scope path -> inner paths
@@ -127,7 +129,7 @@ class _Context:
             lines = [f"<B>{_text(path[-1])}</B>", f"{len(members)} nodes"]
             if "data" in self.show:
                 lines.append(f"out {self.number(output.data)}")
-            if "grad" in self.show and self.grads_computed:
+            if "grad" in self.show and self.grads is not None:
                 lines.append(f"grad {self.number(self.grads[output])}")
             label = "<" + "<BR/>".join(lines) + ">"
             self.place(path[:-1], name, label, {"shape": "box3d", "style": "filled",
@@ -149,7 +151,7 @@ class _Context:
             cells.append(unknown(style["muted"], "data") if node in self.unknown_data
                          else f"data {self.number(node.data)}")
         if "grad" in self.show:
-            known = self.grads_computed and node not in self.unknown_grads
+            known = self.grads is not None and node not in self.unknown_grads
             cells.append(f"grad {self.number(self.grads[node])}" if known else unknown(style["muted"], "grad"))
         row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
         return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
@@ -257,12 +259,12 @@ def _path_nodes(order, leaf) -> set:
     """Every node on a path from ``leaf`` to the root (order's last node)."""
     if leaf is None:
         return set()
+    if leaf not in order:
+        raise ValueError("draw: highlight_path must be a value the root depends on")
     on_path = {leaf}
     for node in order:
         if any(parent in on_path for parent in node.parents if type(parent) is not float):
             on_path.add(node)
-    if leaf not in order:
-        raise ValueError("draw: highlight_path must be a value the root depends on")
     return on_path
 
 

@@ -270,9 +270,14 @@ class Scope:
 
 # --- applying a row of the table ------------------------------------------------
 
+def _is_real(x) -> bool:
+    """int, float and other real numbers; not bool (``Value(True)`` is a mistake)."""
+    return type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+
+
 def _number(x, what: str) -> float:
     """``x`` as a float, or a TypeError naming ``what`` and the value."""
-    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+    if _is_real(x):
         return float(x)
     raise TypeError(f"{what} needs a real number, got {x!r} ({type(x).__name__})")
 
@@ -284,7 +289,7 @@ def _operand(op: Op, x):
 
 def _constant(op: Op, x) -> float:
     """A number operand as a float constant, or a TypeError naming the op."""
-    if type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+    if _is_real(x):
         return float(x)
     raise TypeError(f"{op.name}: cannot use {x!r} ({type(x).__name__}) as an operand; "
                     "use a Value or a real number")

@@ -67,6 +67,8 @@ def parse_sympy(text: str):
     """
     import sympy
 
+    from .symbolic import exact
+
     symbols = {}
 
     def leaf(name, node):
@@ -75,19 +77,8 @@ def parse_sympy(text: str):
     def combine(op, args):
         if all(isinstance(arg, float) for arg in args):
             return apply(op, args)          # fold numbers as floats: no giant exact powers
-        return op.sympy(sympy, *(_exact(arg) for arg in args))
+        return op.sympy(sympy, *(exact(arg) for arg in args))
     return _build(text, leaf, combine)
-
-
-def names(text: str) -> list:
-    """The variable names in ``text``, in order of first appearance.
-
-    >>> names("w*x + b + w")
-    ['w', 'x', 'b']
-    """
-    seen = []
-    _build(text, lambda name, node: seen.append(name) if name not in seen else None, lambda op, args: 0.0)
-    return seen
 
 
 def to_text(root) -> str:
@@ -136,13 +127,6 @@ def _wrap(text_and_rank, needed: bool) -> str:
 def _number_text(x: float) -> tuple:
     text = repr(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
     return (text, PRECEDENCE["neg"]) if text.startswith("-") else (text, ATOM)
-
-
-def _exact(x):
-    """A float constant as the exact number its shortest repr says (0.1 -> 1/10)."""
-    import sympy
-
-    return sympy.Rational(repr(x)) if isinstance(x, float) else x
 
 
 def _build(text: str, leaf, combine):

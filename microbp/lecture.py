@@ -68,10 +68,17 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None) 
     >>> [step.caption for step in steps(a * a)]
     ['a × a = 3 × 3 = 9', '∂(a × a)/∂(a × a) = 1', '∂(a × a)/∂a = ∂(a × a)/∂(a × a) · ∂(a × a)/∂a + ∂(a × a)/∂(a × a) · ∂(a × a)/∂a = 1 × 3 + 1 × 3 = 6']
     """
+    order = _order(root, "steps")
+    return _steps(root, order, gradients(root), number_format, collapse)
+
+
+def _order(root, caller: str) -> list:
     if not isinstance(root, Value):
-        raise TypeError(f"steps(root) needs a Value, got {root!r} ({type(root).__name__})")
-    order = topological_order(root)
-    grads = gradients(root)
+        raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
+    return topological_order(root)
+
+
+def _steps(root, order, grads, number_format, collapse) -> list:
     text = _Text(order, number_format)
     groups = _groups(order, collapse)
     result = []
@@ -115,11 +122,6 @@ class _Text:
         """A name fit to stand in a formula: wrapped in parentheses unless it is one word."""
         name = self.names[node]
         return name if re.fullmatch(r"\w+", name) else f"({name})"
-
-    def operand(self, item, numeric: bool) -> str:
-        if type(item) is float:
-            return self.number(item)
-        return self.number(item.data) if numeric else self.operand_name(item)
 
     def formula(self, node, operand) -> str:
         """The node's operation written over its operands (names or numbers)."""
@@ -196,20 +198,40 @@ def _groups(order, collapse) -> list:
     return groups
 
 
-def frame_options(root, all_steps, step, grads) -> dict:
-    """What ``draw`` needs to show one step: what is known so far, and what to highlight."""
-    order = topological_order(root)
+def frames(root: Value, collapse: int | None = None, captions: bool = True, **options) -> list:
+    """(step, graphviz.Digraph) for every step: what ``render_steps`` and ``slideshow`` draw.
+
+    Each frame highlights the step's nodes and where their inputs (forward) or
+    their gradient (backward) come from, and shows as ``?`` what is not computed
+    yet; with ``captions`` the step's caption is the graph's title.
+
+    >>> from microbp import Value
+    >>> [step.phase for step, frame in frames(Value(3.0, label="a").exp())]
+    ['forward', 'backward', 'backward']
+    """
+    from .drawing import draw
+
+    order = _order(root, "frames")
+    grads = gradients(root)
+    all_steps = _steps(root, order, grads, ".4g", collapse)
+    everything = set(order)
     computed = {node for node in order if node.op is not None}
-    forward = [s for s in all_steps if s.phase == "forward"]
-    if step.phase == "forward":
-        done = {node for s in forward[:step.index + 1] for node in s.nodes}
-        parents = {p for node in step.nodes for p in node.parents if type(p) is not float}
-        return {"unknown_data": computed - done, "unknown_grads": set(order),
-                "highlight": set(step.nodes) | parents, "grads": grads}
-    done = {node for s in all_steps[len(forward):step.index + 1] for node in s.nodes}
-    upstream = {child for child, _, _ in step.terms}
-    return {"unknown_data": set(), "unknown_grads": set(order) - done,
-            "highlight": set(step.nodes) | upstream, "grads": grads}
+    phase, known, result = None, set(), []   # known: nodes done so far in the current phase
+    for step in all_steps:
+        if step.phase != phase:
+            phase, known = step.phase, set()
+        known |= set(step.nodes)
+        if step.phase == "forward":
+            inputs = {p for node in step.nodes for p in node.parents if type(p) is not float}
+            shown = {"unknown_data": computed - known, "unknown_grads": everything,
+                     "highlight": set(step.nodes) | inputs}
+        else:
+            upstream = {child for child, _, _ in step.terms}
+            shown = {"unknown_data": set(), "unknown_grads": everything - known,
+                     "highlight": set(step.nodes) | upstream}
+        title = step.caption if captions else None
+        result.append((step, draw(root, collapse=collapse, grads=grads, title=title, **shown, **options)))
+    return result
 
 
 def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = None, **options) -> list:
@@ -226,16 +248,12 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
     ['step-000.dot', 'step-001.dot', 'step-002.dot']
     """
     from .output import FORMATS, image_bytes, write_atomically
-    from .drawing import draw
 
     if fmt not in FORMATS:
         raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
     folder = Path(folder)
-    all_steps = steps(root, collapse=collapse)
-    grads = gradients(root)
-    frames = [draw(root, title=step.caption, collapse=collapse, **frame_options(root, all_steps, step, grads),
-                   **options) for step in all_steps]
-    contents = [frame.source.encode("utf-8") if fmt == "dot" else image_bytes(frame, fmt) for frame in frames]
+    contents = [frame.source.encode("utf-8") if fmt == "dot" else image_bytes(frame, fmt)
+                for _, frame in frames(root, collapse=collapse, **options)]
     paths = [folder / f"step-{i:03d}.{fmt}" for i in range(len(contents))]
     for path, content in zip(paths, contents):
         write_atomically(path, content)

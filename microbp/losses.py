@@ -47,9 +47,17 @@ def binary_cross_entropy(probabilities, targets) -> Value:
     0.105361
     """
     probabilities, targets = _pairs(probabilities, targets, "binary_cross_entropy")
-    terms = [y * p.log() + (1 - y) * (1 - p).log() if y not in (0, 1) else
-             (p.log() if y == 1 else (1 - p).log()) for p, y in zip(probabilities, targets)]
+    terms = [_log_likelihood(p, y) for p, y in zip(probabilities, targets)]
     return total(terms) * (-1.0 / len(terms))
+
+
+def _log_likelihood(p, y):
+    """y log p + (1 − y) log(1 − p), leaving out a term whose weight is 0 (so p = 1 with y = 1 is fine)."""
+    if y == 1:
+        return p.log()
+    if y == 0:
+        return (1 - p).log()
+    return y * p.log() + (1 - y) * (1 - p).log()
 
 
 def binary_cross_entropy_with_logits(logits, targets) -> Value:

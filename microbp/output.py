@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .drawing import draw
-from .errors import GraphTooLargeError, GraphvizNotFoundError, MicrobpError
+from .errors import GraphvizNotFoundError, MicrobpError
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -90,8 +90,6 @@ def mimebundle(root) -> dict:
     bundle = {"text/plain": repr(root)}
     try:
         bundle["image/svg+xml"] = image_bytes(draw(root), "svg").decode("utf-8")
-    except (GraphvizNotFoundError, GraphTooLargeError):
-        pass
-    except (MicrobpError, OSError, RuntimeError):   # a broken Graphviz install: still no traceback
+    except (MicrobpError, OSError, RuntimeError):   # no dot, too large, a broken install: no traceback
         pass
     return bundle

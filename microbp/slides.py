@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from .engine import Value
-from .functions import gradients
 
 STYLE = """
 body { margin: 0; font-family: sans-serif; background: #fafafa; color: #1a1a1a; }
@@ -79,32 +78,29 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     >>> open(path).read().count('class="frame"')
     3
     """
-    from .drawing import draw
-    from .lecture import frame_options, steps
+    from .lecture import frames
     from .output import image_bytes, write_atomically
 
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
-    all_steps = steps(root, collapse=collapse)
-    grads = gradients(root)
+    slides = frames(root, collapse=collapse, captions=False, **options)   # the captions are HTML text
     sections = []
-    for step in all_steps:
-        frame = draw(root, collapse=collapse, **frame_options(root, all_steps, step, grads), **options)
+    for step, frame in slides:
         svg = _inline_svg(image_bytes(frame, "svg").decode("utf-8"), prefix=f"s{step.index}-")
         sections.append(
             f'<section class="frame" id="step-{step.index + 1}" aria-label="step {step.index + 1} of '
-            f'{len(all_steps)}"{"" if step.index == 0 else " hidden"}>\n'
+            f'{len(slides)}"{"" if step.index == 0 else " hidden"}>\n'
             f'<p class="phase">{step.phase}</p>\n<div class="graph" aria-hidden="true">{svg}</div>\n'
             f'<p class="caption">{html.escape(step.caption)}</p>\n</section>')
-    heading = html.escape(title or f"Backpropagation, step by step ({len(all_steps)} steps)")
+    heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     page = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{heading}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n'
             + "\n".join(sections) +
             f'\n<p id="live" class="visually-hidden" aria-live="polite"></p>\n</main>\n'
             f'<nav><button id="previous" aria-label="previous step">←</button>'
-            f'<span id="counter">1 / {len(all_steps)}</span>'
+            f'<span id="counter">1 / {len(slides)}</span>'
             f'<button id="next" aria-label="next step">→</button></nav>\n'
             f'<script>{SCRIPT}</script>\n</body>\n</html>\n')
     write_atomically(path, page.encode("utf-8"))

@@ -45,14 +45,17 @@ def _translate(root):
     expressions = dict(symbols)
     for node in order:
         if node.op is not None:
-            args = [_exact(p) if type(p) is float else expressions[p] for p in node.parents]
+            args = [exact(p) if type(p) is float else expressions[p] for p in node.parents]
             expressions[node] = node.op.sympy(sympy, *args)
     return expressions[root], symbols
 
 
-def _exact(x: float):
+def exact(x):
+    """A float as the exact number its shortest repr says (0.1 -> 1/10); anything else unchanged."""
     import sympy
 
+    if not isinstance(x, float):
+        return x
     return sympy.Integer(int(x)) if x.is_integer() else sympy.Rational(repr(x))
 
 
@@ -128,16 +131,16 @@ def verify(root: Value, rtol: float = 1e-6) -> Report:
     order = topological_order(root)
     expr, symbols = _translate(root)
     engine = gradients(root)
-    point = {symbols[leaf]: _exact(leaf.data) for leaf in symbols}
+    point = {symbols[leaf]: exact(leaf.data) for leaf in symbols}
     report = Report(rtol=rtol)
     for leaf, symbol in symbols.items():
-        exact = _number(expr.diff(symbol), point)
+        symbolic_value = _number(expr.diff(symbol), point)
         difference = _central_difference(order, leaf)
-        agrees = math.isclose(engine[leaf], exact, rel_tol=rtol, abs_tol=rtol) or (
-            math.isnan(engine[leaf]) and math.isnan(exact))
+        agrees = math.isclose(engine[leaf], symbolic_value, rel_tol=rtol, abs_tol=rtol) or (
+            math.isnan(engine[leaf]) and math.isnan(symbolic_value))
         if not math.isnan(difference):
-            agrees = agrees and math.isclose(difference, exact, rel_tol=1e-4, abs_tol=1e-5)
-        report.leaves.append(LeafCheck(symbol.name, leaf.data, engine[leaf], exact, difference, agrees))
+            agrees = agrees and math.isclose(difference, symbolic_value, rel_tol=1e-4, abs_tol=1e-5)
+        report.leaves.append(LeafCheck(symbol.name, leaf.data, engine[leaf], symbolic_value, difference, agrees))
     return report
 
 
@@ -263,8 +266,8 @@ def _numeric_comparison(correct, claim, variables, at, points, seed):
     agreed = 0
     for _ in range(points * 10):
         point = {s: at.get(s.name, rng.choice([-1, 1]) * rng.uniform(0.1, 3.0)) for s in variables}
-        exact = {s: _exact(float(v)) for s, v in point.items()}
-        right, claimed = _number(correct, exact), _number(claim, exact)
+        exact_point = {s: exact(float(v)) for s, v in point.items()}
+        right, claimed = _number(correct, exact_point), _number(claim, exact_point)
         if math.isnan(right):
             continue                              # outside the domain of the derivative
         if math.isnan(claimed) or not math.isclose(right, claimed, rel_tol=1e-9, abs_tol=1e-12):
