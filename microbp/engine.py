@@ -32,17 +32,33 @@ _current_scope = None
 
 
 def _operator(op: Op, reflected: bool = False):
-    """The method for a binary table row: ``self op other``, or ``other op self`` when reflected."""
+    """The method for a binary table row: ``self op other``, or ``other op self`` when reflected.
+
+    Binary operators are most of any graph, so the method evaluates its row
+    directly (two inputs, no argument tuples) instead of through ``_node``.
+    """
+    forward, local_grads, domain = op.forward, op.local_grads, op.domain
+
     def method(self, other):
-        if isinstance(other, Value):
-            other_data = other.data
-        elif type(other) is float:
-            other_data = other
+        if type(other) is float:
+            b = other
+        elif isinstance(other, Value):
+            b = other.data
         else:
-            other = other_data = _constant(op, other)
+            other = b = _constant(op, other)
+        a = self.data
         if reflected:
-            return _node(op, (other, self), (other_data, self.data))
-        return _node(op, (self, other), (self.data, other_data))
+            a, b, parents = b, a, (other, self)
+        else:
+            parents = (self, other)
+        if domain is not None and domain(a, b):
+            raise _outside_domain(op, (a, b))
+        try:
+            out = forward(a, b)
+            grads = local_grads(FLOAT_MATH, out, a, b)
+        except (ArithmeticError, ValueError) as error:
+            raise _outside_domain(op, (a, b), error) from None
+        return _make(op, parents, out, grads)
     method.__name__ = f"__r{op.name}__" if reflected else f"__{op.name}__"
     method.__doc__ = f"{'other ' + op.symbol + ' self' if reflected else 'self ' + op.symbol + ' other'}: a {op.name} node."
     return method
@@ -172,8 +188,8 @@ def topological_order(root: Value, leaves: bool = True) -> list:
 
     Iterative (a chain of a million nodes needs no recursion) and deterministic:
     parents are visited in order, so the same graph always gives the same list.
-    A node is looked at twice: first its parents are pushed, then, once they are
-    all placed, the node itself. It allocates nothing per node but set entries.
+    A depth-first search that keeps, for each node on its stack, an iterator over
+    the parents it has yet to visit; a node is placed once they all are.
     Backward, the renderer, ``to_sympy`` and the lecture steps all use it.
 
     >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
@@ -183,21 +199,18 @@ def topological_order(root: Value, leaves: bool = True) -> list:
     ['mul', 'add']
     """
     order = []
-    expanded = set()                    # parents pushed (first visit)
-    emitted = set()                     # placed in order (second visit)
-    stack = [root]
+    seen = {root}
+    stack = [(root, iter(root.parents))]
     while stack:
-        node = stack[-1]
-        if node in expanded:            # second visit: all its parents are in order now
+        node, parents = stack[-1]
+        for parent in parents:
+            if type(parent) is not float and parent not in seen and (leaves or parent.parents):
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break                   # place that parent (and its parents) first
+        else:                           # every parent placed: now the node
             stack.pop()
-            if node not in emitted:
-                emitted.add(node)
-                order.append(node)
-            continue
-        expanded.add(node)
-        for parent in reversed(node.parents):
-            if type(parent) is not float and (leaves or parent.parents) and parent not in expanded:
-                stack.append(parent)
+            order.append(node)
     return order
 
 
@@ -310,37 +323,45 @@ def apply(op: Op, operands):
     3.0
     """
     operands = tuple(operands)
-    inputs = tuple([x.data if type(x) is Value else x for x in operands])
-    if set(map(type, inputs)) != _FLOATS:         # ints, Value subclasses or wrong types: convert
-        operands = tuple([_operand(op, x) for x in operands])
-        inputs = tuple([x if type(x) is float else x.data for x in operands])
     if op.arity is not None and len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-    if operands == inputs:          # every operand a number: no graph to build
+    inputs = [x.data if type(x) is Value else x for x in operands]
+    if not _FLOATS.issuperset(map(type, inputs)):   # ints, Value subclasses or wrong types: convert
+        operands = tuple([_operand(op, x) for x in operands])
+        inputs = [x if type(x) is float else x.data for x in operands]
+    if _FLOATS.issuperset(map(type, operands)):     # every operand a number: no graph to build
         return _node(op, (), inputs)
     return _node(op, operands, inputs)
 
 
 def _node(op: Op, operands: tuple, inputs) -> "Value | float":
     """Check the domain, compute forward and local derivatives, and make the node."""
-    if op.domain is not None:
-        problem = op.domain(*inputs)
-        if problem:
-            raise DomainError(f"{op.name}: {problem}")
+    if op.domain is not None and op.domain(*inputs):
+        raise _outside_domain(op, inputs)
     try:
         out = op.forward(*inputs)
         local_grads = op.local_grads(FLOAT_MATH, out, *inputs)
     except (ArithmeticError, ValueError) as error:
-        shown = ", ".join(repr(x) for x in inputs)
-        raise DomainError(f"{op.name}: not defined or not differentiable at ({shown}): {error}") from None
-    if not operands:                # constants only: just the number
-        return out
+        raise _outside_domain(op, inputs, error) from None
+    return _make(op, operands, out, local_grads) if operands else out   # constants only: the number
+
+
+def _make(op: Op, parents: tuple, out: float, local_grads: tuple) -> Value:
+    """The one place a computed node is built (``Value.__init__`` makes leaves)."""
     node = _new_object(Value)
     node.data = out
     node.grad = 0.0
-    node.parents = operands
+    node.parents = parents
     node.local_grads = local_grads
     node.op = op
     node.label = None
     node.scope = _current_scope
     return node
+
+
+def _outside_domain(op: Op, inputs, error: Exception | None = None) -> DomainError:
+    """The error for inputs outside ``op``'s domain: the row's own message, or what Python raised."""
+    if error is None:
+        return DomainError(f"{op.name}: {op.domain(*inputs)}")
+    shown = ", ".join(repr(x) for x in inputs)
+    return DomainError(f"{op.name}: not defined or not differentiable at ({shown}): {error}")

@@ -121,17 +121,17 @@ def _even_arity(*inputs: float) -> str | None:
 
 TABLE = (
     # arithmetic operators
-    Op("add", 2, "+", True, lambda a, b: a + b,
+    Op("add", 2, "+", True, operator.add,
        lambda m, out, a, b: (1.0, 1.0), lambda s, a, b: a + b),
-    Op("sub", 2, "−", True, lambda a, b: a - b,
+    Op("sub", 2, "−", True, operator.sub,
        lambda m, out, a, b: (1.0, -1.0), lambda s, a, b: a - b),
-    Op("mul", 2, "×", True, lambda a, b: a * b,
+    Op("mul", 2, "×", True, operator.mul,
        lambda m, out, a, b: (b, a), lambda s, a, b: a * b),
-    Op("truediv", 2, "÷", True, lambda a, b: a / b,
+    Op("truediv", 2, "÷", True, operator.truediv,
        lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor),
     Op("pow", 2, "^", True, _power,
        lambda m, out, a, b: (b * a ** (b - 1), out * m.log(a)), lambda s, a, b: a ** b, _real_power),
-    Op("neg", 1, "−", False, lambda x: -x,
+    Op("neg", 1, "−", False, operator.neg,
        lambda m, out, x: (-1.0,), lambda s, x: -x),
     # elementary functions
     Op("exp", 1, "exp", False, math.exp,
