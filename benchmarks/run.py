@@ -2,12 +2,15 @@
 
 Run with ``./dev bench`` (installs micrograd, a benchmark-only dependency), or
 ``python benchmarks/run.py --quick`` for a smaller, faster pass. Workloads run
-interleaved (microbp, micrograd, microbp, ...), GC on during each timed run and
-collected between runs, so no engine pays for another's garbage; medians and ratios.
+interleaved (microbp, micrograd, microbp, ...), with Python's default settings
+(GC on) and a collection between runs, so no engine pays for another's garbage;
+medians and ratios.
 
 W1  micrograd's demo training step: MLP(2, [16, 16, 1]), 100 two-moons points,
     max-margin loss + 1e-4 L2, forward + backward + SGD. The model code below is
-    written once and run on either engine's ``Value``.
+    written once and run on either engine's ``Value``. Timed as one step, and
+    per step of a training loop (steps back to back, leftover garbage collected).
+W1' the same step with each library's own network code (micrograd.nn, microbp.nn).
 W2  a chain x -> x * 1.0001 + 0.0001 of depth 1e4, 1e5, 1e6: time per op.
 W4  bytes per node (tracemalloc).
 W5  ``import microbp`` time (bytecode cached, as after pip install), and whether
@@ -87,20 +90,26 @@ def demo_step(Value, relu, model, points, labels, backward=True):
     return total
 
 
-def measure(run) -> tuple:
-    """(seconds for the step, seconds for the step plus collecting its garbage).
+def measure(run, steps: int) -> tuple:
+    """(seconds for one step, seconds per step of a training loop).
 
     A collection runs first (untimed), so no engine pays for another's garbage.
-    The second number adds the collection the step leaves behind: micrograd's
-    graphs are reference cycles (closures) that only the cycle collector frees,
-    which in a real training loop happens, at a cost, during later steps.
+    The first number times one step on its own. The second runs ``steps`` steps
+    back to back, as training does, then collects what is left, and divides by
+    ``steps``: it includes the cycle collector's work, which micrograd needs
+    (its graphs are closure cycles, freed only by that collector) and microbp
+    does not (its graphs are freed by reference counting as soon as they are dropped).
     """
     gc.collect()
     start = time.perf_counter()
     run()
-    middle = time.perf_counter()
+    one = time.perf_counter() - start
     gc.collect()
-    return middle - start, time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(steps):
+        run()
+    gc.collect()
+    return one, (time.perf_counter() - start) / steps
 
 
 W1_CONTENDERS = {   # name: (Value class, relu, run backward and SGD?)
@@ -110,7 +119,7 @@ W1_CONTENDERS = {   # name: (Value class, relu, run backward and SGD?)
 }
 
 
-def w1(repeats: int) -> dict:
+def w1(repeats: int, steps: int) -> dict:
     points, labels = two_moons(100)
     models = {name: make_mlp(Value, relu, [2, 16, 16, 1], random.Random(1337))
               for name, (Value, relu, _) in W1_CONTENDERS.items()}
@@ -118,12 +127,12 @@ def w1(repeats: int) -> dict:
     times = {name: [] for name in W1_CONTENDERS}
     for _ in range(repeats):
         for name, (Value, relu, backward) in W1_CONTENDERS.items():
-            times[name].append(measure(lambda: demo_step(Value, relu, models[name], points, labels, backward)))
+            times[name].append(measure(lambda: demo_step(Value, relu, models[name], points, labels, backward), steps))
     return _medians(times)
 
 
 def _medians(times: dict) -> dict:
-    """name -> (median step, median step + collection)."""
+    """name -> (median of one step, median per step of a training loop)."""
     return {name: tuple(statistics.median(t[i] for t in runs) for i in (0, 1)) for name, runs in times.items()}
 
 
@@ -168,7 +177,7 @@ def float_demo_loss(model, points, labels):
     return data_loss + 1e-4 * sum(w * w for layer, _ in model for weights, b in layer for w in weights + [b])
 
 
-def w1_nn(repeats: int) -> dict:
+def w1_nn(repeats: int, steps: int) -> dict:
     import micrograd.nn
     import microbp.nn
     points, labels = two_moons(100)
@@ -185,7 +194,7 @@ def w1_nn(repeats: int) -> dict:
     times = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(measure(run))
+            times[name].append(measure(run, steps))
     return _medians(times)
 
 
@@ -257,14 +266,15 @@ def import_time(module: str, repeats: int) -> tuple[float, list]:
 
 # --- report --------------------------------------------------------------------------------
 
-def report_w1(title, results, ours, theirs, floats) -> None:
+def report_w1(title, results, ours, theirs, floats, steps) -> None:
     print(title)
-    print(f"    {'':28s} {'step':>9s}  {'step + its garbage collected':>30s}")
-    for name, (step, with_collection) in results.items():
-        print(f"    {name:28s} {step * 1000:6.1f} ms  {with_collection * 1000:27.1f} ms")
-    for i, what in enumerate(("step", "step + collection")):
+    loop = f"per step, {steps}-step loop"
+    print(f"    {'':28s} {'one step':>10s}  {loop:>26s}")
+    for name, (one, per_step) in results.items():
+        print(f"    {name:28s} {one * 1000:7.1f} ms  {per_step * 1000:23.1f} ms")
+    for i, what in enumerate(("one step", loop)):
         print(f"    {what}: {ours} is {results[theirs][i] / results[ours][i]:.1f}x faster than {theirs}, "
-              f"{results[ours][i] / results[floats][0]:.1f}x the plain-float pass")
+              f"{results[ours][i] / results[floats][i]:.1f}x the plain-float pass")
     print()
 
 
@@ -273,13 +283,14 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, chains up to 1e5")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
+    steps = 3 if args.quick else 10
     depths = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
 
     print(f"Python {sys.version.split()[0]}, {__import__('platform').machine()}, median of {repeats} runs\n")
     report_w1("W1  micrograd demo step (MLP 2-16-16-1, 100 points, forward + backward + SGD), same code",
-              w1(repeats), "microbp", "micrograd", "floats (forward only)")
+              w1(repeats, steps), "microbp", "micrograd", "floats (forward only)", steps)
     report_w1("W1' the same step, each library with its own network code (microbp.nn: a dot node per neuron)",
-              w1_nn(repeats), "microbp.nn", "micrograd.nn", "floats (loss only)")
+              w1_nn(repeats, steps), "microbp.nn", "micrograd.nn", "floats (loss only)", steps)
 
     print("W2  chain x -> x * 1.0001 + 0.0001, forward + backward, per op")
     for depth, row in w2(depths, max(1, repeats - 2)).items():
