@@ -33,10 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import micrograd.engine  # noqa: E402
 import microbp  # noqa: E402
 
-ENGINES = {"microbp": microbp.Value, "micrograd": micrograd.engine.Value}
+
+def micrograd_value():
+    """micrograd's Value, imported when a workload needs it (``./dev bench`` installs it)."""
+    import micrograd.engine
+    return micrograd.engine.Value
 
 
 # --- W1: the demo step, written once against the API both engines share ---------------
@@ -112,21 +115,23 @@ def measure(run, steps: int) -> tuple:
     return one, (time.perf_counter() - start) / steps
 
 
-W1_CONTENDERS = {   # name: (Value class, relu, run backward and SGD?)
-    "microbp": (microbp.Value, microbp.Value.relu, True),
-    "micrograd": (micrograd.engine.Value, micrograd.engine.Value.relu, True),
-    "floats (forward only)": (float, lambda v: max(v, 0.0), False),
-}
+def float_relu(v: float) -> float:
+    return max(v, 0.0)
 
 
 def w1(repeats: int, steps: int) -> dict:
+    contenders = {   # name: (Value class, relu, run backward and SGD?)
+        "microbp": (microbp.Value, microbp.Value.relu, True),
+        "micrograd": (micrograd_value(), micrograd_value().relu, True),
+        "floats (forward only)": (float, float_relu, False),
+    }
     points, labels = two_moons(100)
     models = {name: make_mlp(Value, relu, [2, 16, 16, 1], random.Random(1337))
-              for name, (Value, relu, _) in W1_CONTENDERS.items()}
+              for name, (Value, relu, _) in contenders.items()}
     assert len(models["microbp"][1]) == 337
-    times = {name: [] for name in W1_CONTENDERS}
+    times = {name: [] for name in contenders}
     for _ in range(repeats):
-        for name, (Value, relu, backward) in W1_CONTENDERS.items():
+        for name, (Value, relu, backward) in contenders.items():
             times[name].append(measure(lambda: demo_step(Value, relu, models[name], points, labels, backward), steps))
     return _medians(times)
 
@@ -151,6 +156,7 @@ def micrograd_demo_step(model, points, labels):
     total.backward()
     for p in model.parameters():
         p.data -= 0.01 * p.grad
+    return total
 
 
 def microbp_demo_step(model, points, labels):
@@ -163,6 +169,7 @@ def microbp_demo_step(model, points, labels):
     total.backward()
     for p in parameters:
         p.data -= 0.01 * p.grad
+    return total
 
 
 def float_demo_loss(model, points, labels):
@@ -177,6 +184,12 @@ def float_demo_loss(model, points, labels):
     return data_loss + 1e-4 * sum(w * w for layer, _ in model for weights, b in layer for w in weights + [b])
 
 
+def floats_of(model) -> list:
+    """A microbp.nn.MLP's weights as plain floats, in the shape float_demo_loss reads."""
+    return [([([w.data for w in n.w], n.b.data) for n in layer.neurons], i < len(model.layers) - 1)
+            for i, layer in enumerate(model.layers)]
+
+
 def w1_nn(repeats: int, steps: int) -> dict:
     import micrograd.nn
     import microbp.nn
@@ -186,8 +199,7 @@ def w1_nn(repeats: int, steps: int) -> dict:
     random.seed(1337)
     ours = microbp.nn.MLP(2, [16, 16, 1])
     assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
-    as_floats = [([([w.data for w in n.w], n.b.data) for n in layer.neurons], i < 2)
-                 for i, layer in enumerate(ours.layers)]
+    as_floats = floats_of(ours)
     runs = {"microbp.nn": lambda: microbp_demo_step(ours, points, labels),
             "micrograd.nn": lambda: micrograd_demo_step(theirs, points, labels),
             "floats (loss only)": lambda: float_demo_loss(as_floats, points, labels)}
@@ -220,14 +232,15 @@ def w2(depths, repeats: int) -> dict:
         row = {"microbp": [], "micrograd": [], "micrograd, recursion limit raised": []}
         for _ in range(repeats):
             row["microbp"].append(chain(microbp.Value, depth))
+            micrograd = micrograd_value()
             try:
-                row["micrograd"].append(chain(micrograd.engine.Value, depth))
+                row["micrograd"].append(chain(micrograd, depth))
             except RecursionError:
                 row["micrograd"].append(None)
             limit = sys.getrecursionlimit()
             sys.setrecursionlimit(depth * 2 + 1000)
             try:
-                row["micrograd, recursion limit raised"].append(chain(micrograd.engine.Value, depth))
+                row["micrograd, recursion limit raised"].append(chain(micrograd, depth))
             finally:
                 sys.setrecursionlimit(limit)
         results[depth] = {name: None if None in t else statistics.median(t) for name, t in row.items()}
@@ -299,7 +312,7 @@ def main(argv=None) -> None:
         print(f"    depth {depth:>9,}: {shown}")
 
     print("\nW4  bytes per node (tracemalloc, chain of 100,000 nodes)")
-    for name, Value in ENGINES.items():
+    for name, Value in (("microbp", microbp.Value), ("micrograd", micrograd_value())):
         print(f"    {name:28s} {bytes_per_node(Value):8.0f}")
 
     print("\nW5  import time (fresh interpreter)")

@@ -1,0 +1,78 @@
+"""The benchmark compares like with like: every contender computes the same loss and microbp a real gradient.
+
+Timing is never asserted here (see benchmarks/README.md); these tests only keep
+``benchmarks/run.py`` honest and runnable. micrograd is a benchmark-only
+dependency, so only the microbp and plain-float contenders run in the tests.
+"""
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+
+import microbp
+import microbp.nn
+from microbp import Value
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("benchmarks_run", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def float_loss_at(bench, points, labels, parameter_values):
+    """The shared W1 loss on plain floats, with the 337 parameters set to ``parameter_values``."""
+    values = iter(parameter_values)
+    model = bench.make_mlp(lambda _: next(values), bench.float_relu, [2, 16, 16, 1], random.Random(1337))
+    return bench.demo_step(float, bench.float_relu, model, points, labels, backward=False)
+
+
+def test_two_moons_is_balanced_and_reproducible(bench):
+    points, labels = bench.two_moons(100)
+    assert len(points) == 100 and sorted(set(labels)) == [-1, 1] and labels.count(1) == 50
+    assert bench.two_moons(100) == (points, labels)
+
+
+def test_w1_shared_code_gives_microbp_the_float_loss_and_its_gradient(bench):
+    points, labels = bench.two_moons(100)
+    model = bench.make_mlp(Value, Value.relu, [2, 16, 16, 1], random.Random(1337))
+    forward, parameters = model
+    assert len(parameters) == 337
+    before = [p.data for p in parameters]
+
+    total = bench.demo_step(Value, Value.relu, model, points, labels)
+
+    assert total.data == pytest.approx(float_loss_at(bench, points, labels, before), rel=1e-12)
+    for i in (0, 40, 200, 336):                       # a first-layer weight, hidden weights, the output bias
+        h = 1e-6
+        up, down = list(before), list(before)
+        up[i] += h
+        down[i] -= h
+        slope = (float_loss_at(bench, points, labels, up) - float_loss_at(bench, points, labels, down)) / (2 * h)
+        assert parameters[i].grad == pytest.approx(slope, rel=1e-5, abs=1e-8)
+        assert parameters[i].data == pytest.approx(before[i] - 0.01 * parameters[i].grad, rel=1e-12)
+
+
+def test_w1_nn_step_computes_the_float_loss(bench):
+    points, labels = bench.two_moons(100)
+    model = microbp.nn.MLP(2, [16, 16, 1], seed=1337)
+    expected = bench.float_demo_loss(bench.floats_of(model), points, labels)
+    total = bench.microbp_demo_step(model, points, labels)
+    assert total.data == pytest.approx(expected, rel=1e-12)
+
+
+def test_measure_returns_one_step_and_the_loop_average(bench):
+    calls = []
+    one, per_step = bench.measure(lambda: calls.append(1), steps=4)
+    assert len(calls) == 5 and one >= 0 and per_step >= 0
+
+
+def test_chain_and_bytes_per_node_run_on_microbp(bench):
+    assert bench.chain(Value, 1000) > 0
+    assert 50 < bench.bytes_per_node(Value, nodes=2000) < 1000
