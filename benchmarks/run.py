@@ -120,9 +120,10 @@ def float_relu(v: float) -> float:
 
 
 def w1(repeats: int, steps: int) -> dict:
+    theirs = micrograd_value()
     contenders = {   # name: (Value class, relu, run backward and SGD?)
         "microbp": (microbp.Value, microbp.Value.relu, True),
-        "micrograd": (micrograd_value(), micrograd_value().relu, True),
+        "micrograd": (theirs, theirs.relu, True),
         "floats (forward only)": (float, float_relu, False),
     }
     points, labels = two_moons(100)
@@ -227,12 +228,12 @@ def chain(Value, depth: int) -> float:
 
 
 def w2(depths, repeats: int) -> dict:
+    micrograd = micrograd_value()
     results = {}
     for depth in depths:
         row = {"microbp": [], "micrograd": [], "micrograd, recursion limit raised": []}
         for _ in range(repeats):
             row["microbp"].append(chain(microbp.Value, depth))
-            micrograd = micrograd_value()
             try:
                 row["micrograd"].append(chain(micrograd, depth))
             except RecursionError:

@@ -136,8 +136,7 @@ class _Context:
                                                  "fillcolor": self.style["op_fill"]})
 
     def add_value(self, node) -> None:
-        path = node.scope.path if node.scope else ()
-        self.place(path, self.ids[node], self.value_label(node), {})
+        self.place(_scope_path(node), self.ids[node], self.value_label(node), {})
 
     def value_label(self, node) -> str:
         style, marked = self.style, node in self.marked
@@ -162,9 +161,8 @@ class _Context:
         op_id, style = self.ids[node] + "op", self.style
         inside_box = node in self.boxes
         if not inside_box:
-            path = node.scope.path if node.scope else ()
             color = style["highlight"] if node in self.marked else style["op_border"]
-            self.place(path, op_id, f"<{html.escape(node.op.symbol)}>",
+            self.place(_scope_path(node), op_id, f"<{html.escape(node.op.symbol)}>",
                        {"shape": "ellipse", "style": "filled", "fillcolor": style["op_fill"], "color": color,
                         "margin": "0.04,0.02", "width": "0.4", "height": "0.3"})
             self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
@@ -182,8 +180,7 @@ class _Context:
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
         name = f"{self.ids[node]}c{position}"
-        path = node.scope.path if node.scope else ()
-        self.place(path, name, f"<{html.escape(self.number(constant))}>",
+        self.place(_scope_path(node), name, f"<{html.escape(self.number(constant))}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
 
@@ -209,6 +206,11 @@ class _Context:
                 cluster.attr(label=f"<{_text(inner[-1])}>", color=self.style["cluster"],
                              fontcolor=self.style["muted"], style="rounded", labelloc="t")
                 self.emit(cluster, inner)
+
+
+def _scope_path(node) -> tuple:
+    """The names of the scopes a node was made in, outermost first; () outside any scope."""
+    return node.scope.path if node.scope else ()
 
 
 def _text(text: str) -> str:
