@@ -156,7 +156,9 @@ class Value:
 
         Non-leaf nodes of the graph are reset first, so they show this pass's
         gradients; leaves accumulate across calls (as in PyTorch), until
-        ``zero_grad`` resets them.
+        ``zero_grad`` resets them. A local derivative with no real value
+        (∂(a**b)/∂b for a < 0) is nan, and so is every gradient that flows
+        through it, even where it is multiplied by 0 (as in PyTorch).
 
         >>> w = Value(2.0)
         >>> loss = w * w

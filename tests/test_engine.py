@@ -137,6 +137,13 @@ def test_no_complex_numbers_leak_in():
     assert math.isnan((Value(-2.0) ** Value(2.0)).local_grads[1])   # ∂/∂exponent has no real value
 
 
+def test_a_local_derivative_with_no_real_value_makes_the_gradient_nan_even_times_zero():
+    x = Value(-1.0)
+    y = x ** x.relu()                  # (-1) ** 0: locally constant 1, but ∂(a**b)/∂b has no real value
+    y.backward()
+    assert y.data == 1.0 and math.isnan(x.grad)
+
+
 def test_kinks_follow_the_documented_convention():
     for method in ("relu", "abs"):
         x = Value(0.0)
