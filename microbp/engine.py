@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import numbers
+from itertools import filterfalse
 
 from .errors import DomainError
 from .ops import FLOAT_MATH, OPS, Op
@@ -47,18 +48,17 @@ def _operator(op: Op, reflected: bool = False):
         else:
             other = b = _constant(op, other)
         a = self.data
+        first, second = (other, self) if reflected else (self, other)
         if reflected:
-            a, b, parents = b, a, (other, self)
-        else:
-            parents = (self, other)
+            a, b = b, a
         if domain is not None and domain(a, b):
             raise _outside_domain(op, (a, b))
         try:
             out = forward(a, b)
-            grads = local_grads(FLOAT_MATH, out, a, b)
+            da, db = local_grads(FLOAT_MATH, out, a, b)
         except (ArithmeticError, ValueError) as error:
             raise _outside_domain(op, (a, b), error) from None
-        return _make(op, parents, out, grads)
+        return _make(op, out, first, da, second, db)
     method.__name__ = f"__r{op.name}__" if reflected else f"__{op.name}__"
     method.__doc__ = f"{'other ' + op.symbol + ' self' if reflected else 'self ' + op.symbol + ' other'}: a {op.name} node."
     return method
@@ -81,13 +81,19 @@ class Value:
     TypeError: Value(data) needs a real number, got '3' (str)
     """
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "scope", "__weakref__")
+    # ``parents`` and ``local_grads`` read as tuples, but a node with one or two
+    # operands (nearly every node) stores them in slots: operands ``_a`` and ``_b``
+    # (``None`` when unary), ∂self/∂a and ∂self/∂b in ``_da`` and ``_db``. A node is
+    # then one object, not three: graphs take less memory, and Python's cycle
+    # collector, which scans every object that can hold others, has a third as
+    # many to scan. The n-ary nodes (sum, dot) keep tuples in ``_many``, ``_dmany``.
+    __slots__ = ("data", "grad", "op", "label", "scope", "_a", "_b", "_da", "_db", "_many", "_dmany",
+                 "__weakref__")
 
     def __init__(self, data, label=None):
         self.data = _number(data, "Value(data)")
         self.grad = 0.0
-        self.parents = ()
-        self.local_grads = ()
+        self._a = self._b = self._da = self._db = self._many = self._dmany = None
         self.op = None
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value(label) needs a str or None, got {label!r} ({type(label).__name__})")
@@ -97,6 +103,24 @@ class Value:
     def __repr__(self):
         label = "" if self.label is None else f", label={self.label!r}"
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{label})"
+
+    @property
+    def parents(self) -> tuple:
+        """The operands, in order: Values, and plain floats for constants; ``()`` for a leaf."""
+        if self._many is not None:
+            return self._many
+        if self._b is not None:
+            return (self._a, self._b)
+        return () if self._a is None else (self._a,)
+
+    @property
+    def local_grads(self) -> tuple:
+        """∂self/∂parent for each parent, in the order of ``parents``."""
+        if self._many is not None:
+            return self._dmany
+        if self._b is not None:
+            return (self._da, self._db)
+        return () if self._a is None else (self._da,)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Jupyter shows a Value as its graph (falling back to the repr without Graphviz)."""
@@ -172,15 +196,22 @@ class Value:
         """
         gradient = _number(gradient, "backward(gradient)")
         with _cycle_collector_paused():
-            order = topological_order(self, leaves=False) if self.parents else []
+            order = topological_order(self, leaves=False) if self.op is not None else []
             for node in order:
                 node.grad = 0.0
             self.grad += gradient
-            for node in reversed(order):
+            for node in reversed(order):      # the chain rule: parent.grad += local * node.grad
                 upstream = node.grad
-                for parent, local in zip(node.parents, node.local_grads):
-                    if type(parent) is not float:
-                        parent.grad += local * upstream     # the chain rule, the only place it is applied
+                if node._many is None:        # one or two operands, in slots
+                    a, b = node._a, node._b
+                    if type(a) is not float:
+                        a.grad += node._da * upstream
+                    if b is not None and type(b) is not float:
+                        b.grad += node._db * upstream
+                else:
+                    for parent, local in zip(node._many, node._dmany):
+                        if type(parent) is not float:
+                            parent.grad += local * upstream
 
 
 def topological_order(root: Value, leaves: bool = True) -> list:
@@ -201,18 +232,23 @@ def topological_order(root: Value, leaves: bool = True) -> list:
     ['mul', 'add']
     """
     order = []
-    seen = {root}
-    stack = [(root, iter(root.parents))]
+    seen = {None}                       # None: a unary node's missing second operand
+    is_seen = seen.__contains__
+    stack = [(None, iter((root,)))]     # start from a stand-in node whose one parent is root
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if type(parent) is not float and parent not in seen and (leaves or parent.parents):
+            if parent not in seen:
                 seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break                   # place that parent (and its parents) first
+                if type(parent) is not float and (leaves or parent.op is not None):
+                    many = parent._many     # n-ary: its parents are mostly seen, skip those in C
+                    stack.append((parent, iter((parent._a, parent._b)) if many is None
+                                  else filterfalse(is_seen, many)))
+                    break               # place that parent (and its parents) first
         else:                           # every parent placed: now the node
             stack.pop()
             order.append(node)
+    order.pop()                         # the stand-in
     return order
 
 
@@ -311,7 +347,15 @@ def _constant(op: Op, x) -> float:
 
 
 def _unary(op: Op, x: Value) -> Value:
-    return _node(op, (x,), (x.data,))
+    a = x.data
+    if op.domain is not None and op.domain(a):
+        raise _outside_domain(op, (a,))
+    try:
+        out = op.forward(a)
+        (da,) = op.local_grads(FLOAT_MATH, out, a)
+    except (ArithmeticError, ValueError) as error:
+        raise _outside_domain(op, (a,), error) from None
+    return _make(op, out, x, da)
 
 
 def apply(op: Op, operands):
@@ -327,10 +371,10 @@ def apply(op: Op, operands):
     operands = tuple(operands)
     if op.arity is not None and len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-    inputs = [x.data if type(x) is Value else x for x in operands]
+    inputs = tuple([x.data if type(x) is Value else x for x in operands])
     if not _FLOATS.issuperset(map(type, inputs)):   # ints, Value subclasses or wrong types: convert
         operands = tuple([_operand(op, x) for x in operands])
-        inputs = [x if type(x) is float else x.data for x in operands]
+        inputs = tuple([x if type(x) is float else x.data for x in operands])
     if _FLOATS.issuperset(map(type, operands)):     # every operand a number: no graph to build
         return _node(op, (), inputs)
     return _node(op, operands, inputs)
@@ -345,19 +389,31 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
         local_grads = op.local_grads(FLOAT_MATH, out, *inputs)
     except (ArithmeticError, ValueError) as error:
         raise _outside_domain(op, inputs, error) from None
-    return _make(op, operands, out, local_grads) if operands else out   # constants only: the number
+    if not operands:                    # constants only: the number
+        return out
+    if op.arity is None:
+        return _make(op, out, many=operands, dmany=local_grads)
+    return _make(op, out, operands[0], local_grads[0], *operands[1:], *local_grads[1:])
 
 
-def _make(op: Op, parents: tuple, out: float, local_grads: tuple) -> Value:
-    """The one place a computed node is built (``Value.__init__`` makes leaves)."""
+def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany=None) -> Value:
+    """The one place a computed node is built (``Value.__init__`` makes leaves).
+
+    Operands ``a`` (and ``b``) with their local derivatives, or, for n-ary
+    rows, the tuples ``many`` and ``dmany``.
+    """
     node = _new_object(Value)
     node.data = out
     node.grad = 0.0
-    node.parents = parents
-    node.local_grads = local_grads
     node.op = op
     node.label = None
     node.scope = _current_scope
+    node._a = a
+    node._b = b
+    node._da = da
+    node._db = db
+    node._many = many
+    node._dmany = dmany
     return node
 
 

@@ -110,7 +110,7 @@ def dot(weights, inputs):
     >>> z.backward(); [wi.grad for wi in w]
     [3.0, 4.0]
     """
-    operands = [*weights, *inputs]
+    operands = (*weights, *inputs)
     if len(operands) != 2 * len(weights):
         raise ValueError(f"dot: needs as many weights as inputs, got {len(weights)} and {len(operands) - len(weights)}")
     return apply(DOT, operands)

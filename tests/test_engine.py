@@ -235,6 +235,31 @@ def test_a_dropped_graph_is_freed_without_the_cycle_collector():
         gc.enable()
 
 
+def test_parents_and_local_grads_read_as_tuples_for_every_kind_of_node():
+    x, y = Value(2.0), Value(3.0)
+    assert x.parents == () and x.local_grads == ()
+    assert x.tanh().parents == (x,) and x.tanh().local_grads == (1 - math.tanh(2.0) ** 2,)
+    assert (x * y).parents == (x, y) and (x * y).local_grads == (3.0, 2.0)
+    z = microbp.dot([x, y], [4.0, y])
+    assert z.parents == (x, y, 4.0, y) and z.local_grads == (4.0, 3.0, 2.0, 3.0)
+    with pytest.raises(AttributeError):
+        x.parents = (y,)     # the graph is made by operations, not edited
+
+
+def test_a_node_is_one_object_for_the_cycle_collector():
+    """Why graphs are cheap: a node holds its operands in slots, not in tuples of its own."""
+    x = Value(1.0)
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        nodes = [x * 2.0 for _ in range(1000)] + [(x + x).tanh() for _ in range(1000)]
+        made = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert len(nodes) == 2000 and 3000 <= made < 3010    # 3000 nodes, the list, a few of Python's own
+
+
 def test_scope_records_nested_groups():
     with microbp.scope("layer 1"):
         with microbp.scope("neuron 2"):
