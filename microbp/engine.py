@@ -85,8 +85,8 @@ class Value:
     # operands (nearly every node) stores them in slots: operands ``_a`` and ``_b``
     # (``None`` when unary), ∂self/∂a and ∂self/∂b in ``_da`` and ``_db``. A node is
     # then one object, not three: graphs take less memory, and Python's cycle
-    # collector, which scans every object that can hold others, has a third as
-    # many to scan. The n-ary nodes (sum, dot) keep tuples in ``_many``, ``_dmany``.
+    # collector, which scans every object that can hold others, has half as many
+    # to scan (a tuple of floats only is dropped from its list at its first pass). The n-ary nodes (sum, dot) keep tuples in ``_many``, ``_dmany``.
     __slots__ = ("data", "grad", "op", "label", "scope", "_a", "_b", "_da", "_db", "_many", "_dmany",
                  "__weakref__")
 
@@ -107,20 +107,20 @@ class Value:
     @property
     def parents(self) -> tuple:
         """The operands, in order: Values, and plain floats for constants; ``()`` for a leaf."""
-        if self._many is not None:
-            return self._many
-        if self._b is not None:
-            return (self._a, self._b)
-        return () if self._a is None else (self._a,)
+        return self._as_tuple(self._many, self._a, self._b)
 
     @property
     def local_grads(self) -> tuple:
         """∂self/∂parent for each parent, in the order of ``parents``."""
+        return self._as_tuple(self._dmany, self._da, self._db)
+
+    def _as_tuple(self, many, a, b) -> tuple:
+        """An n-ary node's tuple, or the one or two slot values (none for a leaf)."""
         if self._many is not None:
-            return self._dmany
+            return many
         if self._b is not None:
-            return (self._da, self._db)
-        return () if self._a is None else (self._da,)
+            return (a, b)
+        return () if self._a is None else (a,)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Jupyter shows a Value as its graph (falling back to the repr without Graphviz)."""
@@ -347,15 +347,7 @@ def _constant(op: Op, x) -> float:
 
 
 def _unary(op: Op, x: Value) -> Value:
-    a = x.data
-    if op.domain is not None and op.domain(a):
-        raise _outside_domain(op, (a,))
-    try:
-        out = op.forward(a)
-        (da,) = op.local_grads(FLOAT_MATH, out, a)
-    except (ArithmeticError, ValueError) as error:
-        raise _outside_domain(op, (a,), error) from None
-    return _make(op, out, x, da)
+    return _node(op, (x,), (x.data,))
 
 
 def apply(op: Op, operands):
@@ -393,7 +385,9 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
         return out
     if op.arity is None:
         return _make(op, out, many=operands, dmany=local_grads)
-    return _make(op, out, operands[0], local_grads[0], *operands[1:], *local_grads[1:])
+    if len(operands) == 1:
+        return _make(op, out, operands[0], local_grads[0])
+    return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
 
 
 def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany=None) -> Value:
