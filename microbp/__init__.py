@@ -8,7 +8,7 @@
 """
 
 from .engine import Value, apply, scope, topological_order
-from .functions import (abs, cos, dot, exp, gradients, leaf_names, log, neg, relu, sigmoid, sin, sqrt, sum,
+from .functions import (abs, affine, cos, dot, exp, gradients, leaf_names, log, neg, relu, sigmoid, sin, sqrt, sum,
                         tanh, zero_grad)
 from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
                      MicrobpError)
@@ -42,7 +42,7 @@ def __dir__():
 # ``from microbp import *`` does not shadow the builtins.
 __all__ = [
     "Value", "scope", "topological_order", "zero_grad", "gradients", "apply",
-    "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "dot",
+    "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "dot", "affine",
     "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
     "parse", "to_text", "to_sympy", "verify", "check_derivation", "grad", "value_and_grad",
     "steps", "render_steps", "slideshow",

@@ -26,7 +26,8 @@ from itertools import filterfalse
 from .errors import DomainError
 from .ops import FLOAT_MATH, OPS, Op
 
-ADD, SUB, MUL, TRUEDIV, POW, NEG, DOT = (OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg", "dot"))
+ADD, SUB, MUL, TRUEDIV, POW, NEG, DOT, AFFINE = (
+    OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg", "dot", "affine"))
 _new_object = object.__new__
 _FLOATS = {float}
 _current_scope = None
@@ -86,7 +87,7 @@ class Value:
     # (``None`` when unary), ∂self/∂a and ∂self/∂b in ``_da`` and ``_db``. A node is
     # then one object, not three: graphs take less memory, and Python's cycle
     # collector, which scans every object that can hold others, has half as many
-    # to scan (a tuple of floats only is dropped from its list at its first pass). The n-ary nodes (sum, dot) keep tuples in ``_many``, ``_dmany``.
+    # to scan (a tuple of floats only is dropped from its list at its first pass). The n-ary nodes (sum, dot, affine) keep tuples in ``_many``, ``_dmany``.
     __slots__ = ("data", "grad", "op", "label", "scope", "_a", "_b", "_da", "_db", "_many", "_dmany",
                  "__weakref__")
 

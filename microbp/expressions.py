@@ -97,6 +97,12 @@ def to_text(root) -> str:
 
 
 ATOM = 10
+# How an n-ary row is written: (list arguments, single arguments after them, an example).
+NARY_FORMS = {
+    "sum": (1, 0, "sum([a, b, c])"),
+    "dot": (2, 0, "dot([w1, w2], [x1, x2])"),
+    "affine": (2, 1, "affine([w1, w2], [x1, x2], b)"),
+}
 PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "truediv": 2, "neg": 3, "pow": 4}
 
 
@@ -104,10 +110,12 @@ def _format(node, texts) -> tuple:
     """(text, precedence) of one operation, with only the parentheses Python needs."""
     args = [_number_text(p) if type(p) is float else texts[p] for p in node.parents]
     op = node.op
-    if op.name in ("sum", "dot"):
-        half = len(args) // 2 if op.name == "dot" else len(args)
-        groups = [args[:half], args[half:]] if op.name == "dot" else [args]
-        return f"{op.name}({', '.join('[' + ', '.join(t for t, _ in g) + ']' for g in groups)})", ATOM
+    if op.name in NARY_FORMS:
+        lists, singles, _ = NARY_FORMS[op.name]
+        size = (len(args) - singles) // lists
+        groups = [", ".join(t for t, _ in args[i * size:(i + 1) * size]) for i in range(lists)]
+        written = [f"[{group}]" for group in groups] + [t for t, _ in args[lists * size:]]
+        return f"{op.name}({', '.join(written)})", ATOM
     if not op.infix and op.name != "neg":
         return f"{op.name}({', '.join(t for t, _ in args)})", ATOM
     mine = PRECEDENCE[op.name]
@@ -217,17 +225,17 @@ class _Builder:
         return self.apply(op.name, [self.visit(arg) for arg in node.args], node)
 
     def lists(self, node, op) -> list:
-        """sum([a, b, c]) and dot([w1, w2], [x1, x2]): the n-ary rows take list literals."""
-        wanted = 2 if op.name == "dot" else 1
-        if len(node.args) != wanted or not all(isinstance(arg, ast.List) for arg in node.args):
-            form = "dot([w1, w2], [x1, x2])" if op.name == "dot" else "sum([a, b, c])"
-            raise _error(self.text, node, f"{op.name} takes {wanted} list(s), as in {form}")
-        items = [[self.visit(item) for item in arg.elts] for arg in node.args]
-        if op.name == "dot" and len(items[0]) != len(items[1]):
-            raise _error(self.text, node, "dot needs as many weights as inputs")
+        """sum([a, b, c]), dot([w1, w2], [x1, x2]), affine([w1, w2], [x1, x2], b): list literals first."""
+        lists, singles, form = NARY_FORMS[op.name]
+        if len(node.args) != lists + singles or not all(isinstance(arg, ast.List) for arg in node.args[:lists]):
+            wanted = f"{lists} list(s)" + (f" and {singles} more argument(s)" if singles else "")
+            raise _error(self.text, node, f"{op.name} takes {wanted}, as in {form}")
+        items = [[self.visit(item) for item in arg.elts] for arg in node.args[:lists]]
+        if lists == 2 and len(items[0]) != len(items[1]):
+            raise _error(self.text, node, f"{op.name} needs as many weights as inputs")
         if not items[0]:
             raise _error(self.text, node, f"{op.name} needs at least one item")
-        return [item for group in items for item in group]
+        return [item for group in items for item in group] + [self.visit(arg) for arg in node.args[lists:]]
 
     def apply(self, name, args, node):
         try:

@@ -1,7 +1,7 @@
 """Graph-level helpers and the module-level forms of the operations.
 
 ``microbp.tanh(x)`` and friends take a Value (making a node) or a number
-(giving a float); ``microbp.sum`` and ``microbp.dot`` make one n-ary node;
+(giving a float); ``microbp.sum``, ``microbp.dot`` and ``microbp.affine`` make one n-ary node;
 ``gradients``, ``zero_grad`` and ``leaf_names`` work on whole graphs.
 
 >>> from microbp import Value
@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from .engine import DOT, OPS, Value, apply, topological_order
+from .engine import AFFINE, DOT, OPS, Value, apply, topological_order
 
 
 def gradients(root: Value) -> dict:
@@ -110,7 +110,23 @@ def dot(weights, inputs):
     >>> z.backward(); [wi.grad for wi in w]
     [3.0, 4.0]
     """
+    return apply(DOT, _weights_then_inputs("dot", weights, inputs))
+
+
+def affine(weights, inputs, bias):
+    """Σ wᵢ·xᵢ + b as ONE node with 2n + 1 parents (weights, inputs, then the bias): a neuron before its activation.
+
+    >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
+    >>> z = affine(w, [3.0, 4.0], b); z.data, z.op.symbol
+    (2.5, 'w·x+b')
+    >>> z.backward(); [wi.grad for wi in w], b.grad
+    ([3.0, 4.0], 1.0)
+    """
+    return apply(AFFINE, _weights_then_inputs("affine", weights, inputs) + (bias,))
+
+
+def _weights_then_inputs(name: str, weights, inputs) -> tuple:
     operands = (*weights, *inputs)
     if len(operands) != 2 * len(weights):
-        raise ValueError(f"dot: needs as many weights as inputs, got {len(weights)} and {len(operands) - len(weights)}")
-    return apply(DOT, operands)
+        raise ValueError(f"{name}: needs as many weights as inputs, got {len(weights)} and {len(operands) - len(weights)}")
+    return operands

@@ -129,9 +129,10 @@ class _Text:
         op = node.op
         if op.name == "sum":
             return " + ".join(args)
-        if op.name == "dot":
+        if op.name in ("dot", "affine"):
             half = len(args) // 2
-            return " + ".join(f"{w}·{x}" for w, x in zip(args[:half], args[half:]))
+            terms = [f"{w}·{x}" for w, x in zip(args[:half], args[half:2 * half])]
+            return " + ".join(terms + args[2 * half:])      # affine: the bias last
         if op.name == "neg":
             return f"−{args[0]}"
         if op.name == "abs":

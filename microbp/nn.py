@@ -1,8 +1,8 @@
 """Neurons, layers and MLPs with micrograd's signatures, on microbp's n-ary nodes.
 
-Each neuron computes ``dot(w, x) + b`` (one node for the whole weighted sum)
-and its activation, inside ``microbp.scope`` so a drawn network clusters by
-layer and neuron. Parameters are labelled ``L1.N3.w2``, ``L1.N3.b``.
+Each neuron computes ``affine(w, x, b)``, that is w·x + b as one node (not
+2n + 1 binary nodes), and its activation, inside ``microbp.scope`` so a drawn
+network clusters by layer and neuron. Parameters are labelled ``L1.N3.w2``, ``L1.N3.b``.
 
 >>> import random
 >>> random.seed(1337)
@@ -21,7 +21,7 @@ import numbers
 import random
 
 from .engine import Value, scope
-from .functions import dot
+from .functions import affine
 
 ACTIVATIONS = {
     "relu": Value.relu,
@@ -115,7 +115,7 @@ class Neuron(Module):
         if len(x) != len(self.w):
             raise ValueError(f"{self.name}: expects {len(self.w)} inputs, got {len(x)}")
         with self.scope:
-            act = dot(self.w, x) + self.b
+            act = affine(self.w, x, self.b)
             function = ACTIVATIONS[self.activation]
             return function(act) if function else act
 

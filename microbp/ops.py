@@ -33,7 +33,7 @@ class Op:
 
     Attributes:
         name: the function name (``"tanh"``), also the method and parser name.
-        arity: number of inputs, or ``None`` for n-ary (``sum``, ``dot``).
+        arity: number of inputs, or ``None`` for n-ary (``sum``, ``dot``, ``affine``).
         symbol: what the renderer draws in the operation's node.
         infix: True for the binary operators written between operands.
         forward: the operation on floats.
@@ -117,6 +117,34 @@ def _even_arity(*inputs: float) -> str | None:
     return None if len(inputs) % 2 == 0 else f"needs as many weights as inputs, got {len(inputs)} operands"
 
 
+def _odd_arity(*inputs: float) -> str | None:
+    return None if len(inputs) % 2 == 1 else f"needs n weights, n inputs and a bias, got {len(inputs)} operands"
+
+
+# --- the n-ary weighted sums: operands are n weights, n inputs (and, for affine, a bias) ---
+
+def _weights_and_inputs(operands: tuple) -> tuple:
+    """(weights, inputs): the first n operands and the next n; a trailing bias is left out."""
+    n = len(operands) // 2
+    return operands[:n], operands[n:2 * n]
+
+
+def _weighted_sum(operands: tuple) -> float:
+    """Σ wᵢ·xᵢ over the weights and inputs among ``operands``."""
+    return sum(map(operator.mul, *_weights_and_inputs(operands)))
+
+
+def _weighted_sum_grads(operands: tuple) -> tuple:
+    """∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs, then the weights."""
+    weights, inputs = _weights_and_inputs(operands)
+    return inputs + weights
+
+
+def _products(operands: tuple) -> list:
+    """[w₁·x₁, w₂·x₂, ...] in any arithmetic (floats, sympy symbols)."""
+    return [w * x for w, x in zip(*_weights_and_inputs(operands))]
+
+
 # --- the table -----------------------------------------------------------------
 
 TABLE = (
@@ -153,13 +181,15 @@ TABLE = (
        lambda m, out, x: (m.step(x),), lambda s, x: s.Piecewise((x, x > 0), (0, True))),
     Op("abs", 1, "abs", False, abs,
        lambda m, out, x: (m.sign(x),), lambda s, x: s.Abs(x)),
-    # n-ary: one node however many inputs
+    # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
     Op("sum", None, "Σ", False, lambda *xs: sum(xs),
        lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs)),
-    Op("dot", None, "·", False, lambda *wx: sum(map(operator.mul, wx[:len(wx) // 2], wx[len(wx) // 2:])),
-       lambda m, out, *wx: wx[len(wx) // 2:] + wx[:len(wx) // 2],
-       lambda s, *wx: s.Add(*(w * x for w, x in zip(wx[:len(wx) // 2], wx[len(wx) // 2:]))),
-       _even_arity),
+    Op("dot", None, "·", False, lambda *wx: _weighted_sum(wx),
+       lambda m, out, *wx: _weighted_sum_grads(wx),
+       lambda s, *wx: s.Add(*_products(wx)), _even_arity),
+    Op("affine", None, "w·x+b", False, lambda *wxb: _weighted_sum(wxb) + wxb[-1],
+       lambda m, out, *wxb: _weighted_sum_grads(wxb) + (1.0,),
+       lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity),
 )
 
 

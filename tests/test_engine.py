@@ -107,6 +107,20 @@ def test_dot_rejects_unequal_lengths():
         microbp.dot([Value(1.0)] * 2, [1.0] * 3)
 
 
+def test_affine_is_one_node_with_2n_plus_1_parents():
+    weights, bias = [Value(float(i)) for i in range(3)], Value(0.5)
+    inputs = [1.0, 2.0, 3.0]
+    z = microbp.affine(weights, inputs, bias)
+    assert z.parents == (*weights, *inputs, bias) and z.data == 0 * 1 + 1 * 2 + 2 * 3 + 0.5
+    z.backward()
+    assert [w.grad for w in weights] == inputs and bias.grad == 1.0
+
+
+def test_affine_rejects_unequal_lengths():
+    with pytest.raises(ValueError, match="affine: needs as many weights as inputs, got 2 and 1"):
+        microbp.affine([Value(1.0)] * 2, [1.0], 0.0)
+
+
 def test_sum_with_start_and_empty():
     xs = [Value(1.0), Value(2.0)]
     assert microbp.sum(xs, 10).data == 13.0 and microbp.sum([]) == 0.0

@@ -10,13 +10,13 @@ import microbp
 from microbp import DomainError, ExpressionError, Value, parse, to_text
 from microbp.expressions import MAX_DEPTH, parse_sympy
 from microbp.ops import TABLE
-from oracles import call_public
+from oracles import call_public, operand_counts
 
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: row.name)
 def test_round_trip_for_every_row(row):
     """graph -> text -> graph gives the same value, op and gradients."""
-    leaves = [Value(0.3 + 0.4 * i, label=f"v{i}") for i in range(row.arity or 4)]
+    leaves = [Value(0.3 + 0.4 * i, label=f"v{i}") for i in range(operand_counts(row)[-1])]
     original = call_public(row, leaves)
     text = to_text(original)
     again = parse(text, **{leaf.label: leaf.data for leaf in leaves})
@@ -55,6 +55,8 @@ def test_numbers_only_give_a_float():
     ("y + 1", "no value for 'y': pass y=", 1),
     ("sum(x, x)", r"sum takes 1 list\(s\)", 1),
     ("dot([x], [x, x])", "dot needs as many weights as inputs", 1),
+    ("affine([x], [x])", r"affine takes 2 list\(s\) and 1 more argument\(s\)", 1),
+    ("affine([x], [x, x], x)", "affine needs as many weights as inputs", 1),
     ("x // 2", "the operator // is not supported", 1),
     ("x ^ 2", r"\^ \(use \*\*\)", 1),
 ])

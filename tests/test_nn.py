@@ -38,12 +38,13 @@ def test_seed_and_rng_give_reproducible_models_without_touching_random():
     assert random.getstate() == state
 
 
-def test_a_neuron_is_one_dot_node_plus_bias_and_activation():
+def test_a_neuron_is_one_affine_node_and_its_activation():
     neuron = Neuron(16, rng=random.Random(0))
-    out = neuron([float(i) for i in range(16)])
+    x = [float(i) for i in range(16)]
+    out = neuron(x)
     order = microbp.topological_order(out, leaves=False)
-    assert [node.op.name for node in order] == ["dot", "add", "relu"]
-    assert len(order[0].parents) == 32
+    assert [node.op.name for node in order] == ["affine", "relu"]
+    assert order[0].parents == (*neuron.w, *x, neuron.b)
 
 
 def test_forward_matches_the_formula_and_gradients_match_sympy():
@@ -56,7 +57,7 @@ def test_forward_matches_the_formula_and_gradients_match_sympy():
 
 
 @pytest.mark.parametrize("activation, op", [("relu", "relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid"),
-                                             ("linear", "add")])
+                                             ("linear", "affine")])
 def test_activations(activation, op):
     assert Neuron(2, activation=activation)([1.0, 1.0]).op.name == op
 
