@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from .engine import AFFINE, DOT, OPS, Value, apply, topological_order
+from .engine import AFFINE, DOT, OPS, Value, apply, topological_order, weighted_sum
 
 
 def gradients(root: Value) -> dict:
@@ -110,7 +110,7 @@ def dot(weights, inputs):
     >>> z.backward(); [wi.grad for wi in w]
     [3.0, 4.0]
     """
-    return apply(DOT, _weights_then_inputs("dot", weights, inputs))
+    return weighted_sum(DOT, _weights_and_inputs("dot", weights, inputs), len(weights))
 
 
 def affine(weights, inputs, bias):
@@ -122,11 +122,13 @@ def affine(weights, inputs, bias):
     >>> z.backward(); [wi.grad for wi in w], b.grad
     ([3.0, 4.0], 1.0)
     """
-    return apply(AFFINE, _weights_then_inputs("affine", weights, inputs) + (bias,))
+    return weighted_sum(AFFINE, _weights_and_inputs("affine", weights, inputs, bias), len(weights))
 
 
-def _weights_then_inputs(name: str, weights, inputs) -> tuple:
-    operands = (*weights, *inputs)
-    if len(operands) != 2 * len(weights):
-        raise ValueError(f"{name}: needs as many weights as inputs, got {len(weights)} and {len(operands) - len(weights)}")
+def _weights_and_inputs(name: str, weights, inputs, *bias) -> tuple:
+    """The operands of a weighted sum, checking there are as many weights as inputs."""
+    operands = (*weights, *inputs, *bias)
+    if len(operands) != 2 * len(weights) + len(bias):
+        raise ValueError(f"{name}: needs as many weights as inputs, "
+                         f"got {len(weights)} and {len(operands) - len(weights) - len(bias)}")
     return operands

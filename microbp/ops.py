@@ -121,28 +121,27 @@ def _odd_arity(*inputs: float) -> str | None:
     return None if len(inputs) % 2 == 1 else f"needs n weights, n inputs and a bias, got {len(inputs)} operands"
 
 
-# --- the n-ary weighted sums: operands are n weights, n inputs (and, for affine, a bias) ---
+# --- the weighted sums: n weights, then n inputs, then (affine only) a bias ---
+# One call each, no helpers: a neuron's forward pass is mostly these.
 
-def _weights_and_inputs(operands: tuple) -> tuple:
-    """(weights, inputs): the first n operands and the next n; a trailing bias is left out."""
+def _weighted_sum(*operands: float) -> float:
+    """Σ wᵢ·xᵢ, plus the bias when there is one (an odd number of operands)."""
     n = len(operands) // 2
-    return operands[:n], operands[n:2 * n]
+    total = sum(map(operator.mul, operands[:n], operands[n:2 * n]))
+    return total + operands[-1] if len(operands) % 2 else total
 
 
-def _weighted_sum(operands: tuple) -> float:
-    """Σ wᵢ·xᵢ over the weights and inputs among ``operands``."""
-    return sum(map(operator.mul, *_weights_and_inputs(operands)))
-
-
-def _weighted_sum_grads(operands: tuple) -> tuple:
-    """∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs, then the weights."""
-    weights, inputs = _weights_and_inputs(operands)
-    return inputs + weights
+def _weighted_sum_grads(m, out: float, *operands: float) -> tuple:
+    """∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs, then the weights (then 1 for a bias)."""
+    n = len(operands) // 2
+    grads = operands[n:2 * n] + operands[:n]
+    return grads + (1.0,) if len(operands) % 2 else grads
 
 
 def _products(operands: tuple) -> list:
     """[w₁·x₁, w₂·x₂, ...] in any arithmetic (floats, sympy symbols)."""
-    return [w * x for w, x in zip(*_weights_and_inputs(operands))]
+    n = len(operands) // 2
+    return [w * x for w, x in zip(operands[:n], operands[n:2 * n])]
 
 
 # --- the table -----------------------------------------------------------------
@@ -184,11 +183,9 @@ TABLE = (
     # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
     Op("sum", None, "Σ", False, lambda *xs: sum(xs),
        lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs)),
-    Op("dot", None, "·", False, lambda *wx: _weighted_sum(wx),
-       lambda m, out, *wx: _weighted_sum_grads(wx),
+    Op("dot", None, "·", False, _weighted_sum, _weighted_sum_grads,
        lambda s, *wx: s.Add(*_products(wx)), _even_arity),
-    Op("affine", None, "w·x+b", False, lambda *wxb: _weighted_sum(wxb) + wxb[-1],
-       lambda m, out, *wxb: _weighted_sum_grads(wxb) + (1.0,),
+    Op("affine", None, "w·x+b", False, _weighted_sum, _weighted_sum_grads,
        lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity),
 )
 

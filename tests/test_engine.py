@@ -8,9 +8,11 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from hypothesis import given, strategies as st
 
 import microbp
 from microbp import DomainError, MicrobpError, Value, topological_order, zero_grad
+from microbp.ops import FLOAT_MATH
 
 
 # --- construction ---------------------------------------------------------------
@@ -119,6 +121,29 @@ def test_affine_is_one_node_with_2n_plus_1_parents():
 def test_affine_rejects_unequal_lengths():
     with pytest.raises(ValueError, match="affine: needs as many weights as inputs, got 2 and 1"):
         microbp.affine([Value(1.0)] * 2, [1.0], 0.0)
+
+
+@given(st.data())
+def test_weighted_sums_give_exactly_what_their_rows_give(data):
+    """dot and affine build their nodes on a fast path; the table's rows stay the truth."""
+    n = data.draw(st.integers(1, 6))
+    numbers = st.floats(-1e6, 1e6, allow_nan=False)
+    weights = [Value(w) for w in data.draw(st.lists(numbers, min_size=n, max_size=n))]
+    inputs = [data.draw(st.one_of(numbers, numbers.map(Value))) for _ in range(n)]
+    bias = data.draw(st.one_of(numbers, numbers.map(Value)))
+    for node in (microbp.dot(weights, inputs), microbp.affine(weights, inputs, bias)):
+        floats = [x if type(x) is float else x.data for x in node.parents]
+        assert node.data == node.op.forward(*floats)
+        assert node.local_grads == node.op.local_grads(FLOAT_MATH, node.data, *floats)
+
+
+def test_weighted_sums_of_other_numbers_and_of_numbers_only():
+    """Ints and fractions become float constants; with no Value at all the result is a float."""
+    z = microbp.affine([Value(2.0)], [3], Fraction(1, 2))
+    assert z.parents[1:] == (3.0, 0.5) and z.data == 6.5
+    assert microbp.dot([2.0, 1.0], [3, 4]) == 10.0 and microbp.affine([2.0], [3.0], 1) == 7.0
+    with pytest.raises(TypeError, match="affine: cannot use 'x'"):
+        microbp.affine([Value(1.0)], ["x"], 0.0)
 
 
 def test_sum_with_start_and_empty():
