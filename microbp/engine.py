@@ -374,8 +374,8 @@ def apply(op: Op, operands):
     return _node(op, operands, inputs)
 
 
-def weighted_sum(op: Op, operands: tuple, n: int) -> "Value | float":
-    """A ``dot`` or ``affine`` node: Σ wᵢ·xᵢ (+ b) over n weights, n inputs (and a bias).
+def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
+    """A ``dot`` or ``affine`` node: Σ wᵢ·xᵢ (+ b), with n weights, then n inputs (then the bias) as parents.
 
     The fast path of ``apply`` for these two rows, which are most of a neural
     network's forward pass: the same numbers as the rows' ``forward`` and
@@ -383,9 +383,13 @@ def weighted_sum(op: Op, operands: tuple, n: int) -> "Value | float":
     Operands that need converting or refusing, or that are all numbers, go
     through ``apply``.
 
-    >>> weighted_sum(DOT, (Value(2.0), Value(-1.0), 3.0, 4.0), 2).data
+    >>> weighted_sum(DOT, [Value(2.0), Value(-1.0)], [3.0, 4.0]).data
     2.0
     """
+    operands = (*weights, *inputs, *bias)
+    n = len(weights)
+    if len(operands) != 2 * n + len(bias):
+        raise ValueError(f"{op.name}: needs as many weights as inputs, got {n} and {len(operands) - n - len(bias)}")
     data = [x.data if type(x) is Value else x for x in operands]
     if not _FLOATS.issuperset(map(type, data)) or _FLOATS.issuperset(map(type, operands)):
         return apply(op, operands)

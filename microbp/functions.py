@@ -110,7 +110,7 @@ def dot(weights, inputs):
     >>> z.backward(); [wi.grad for wi in w]
     [3.0, 4.0]
     """
-    return weighted_sum(DOT, _weights_and_inputs("dot", weights, inputs), len(weights))
+    return weighted_sum(DOT, weights, inputs)
 
 
 def affine(weights, inputs, bias):
@@ -122,13 +122,4 @@ def affine(weights, inputs, bias):
     >>> z.backward(); [wi.grad for wi in w], b.grad
     ([3.0, 4.0], 1.0)
     """
-    return weighted_sum(AFFINE, _weights_and_inputs("affine", weights, inputs, bias), len(weights))
-
-
-def _weights_and_inputs(name: str, weights, inputs, *bias) -> tuple:
-    """The operands of a weighted sum, checking there are as many weights as inputs."""
-    operands = (*weights, *inputs, *bias)
-    if len(operands) != 2 * len(weights) + len(bias):
-        raise ValueError(f"{name}: needs as many weights as inputs, "
-                         f"got {len(weights)} and {len(operands) - len(weights) - len(bias)}")
-    return operands
+    return weighted_sum(AFFINE, weights, inputs, bias)
