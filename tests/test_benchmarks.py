@@ -76,3 +76,32 @@ def test_measure_returns_one_step_and_the_loop_average(bench):
 def test_chain_and_bytes_per_node_run_on_microbp(bench):
     assert bench.chain(Value, 1000) > 0
     assert 50 < bench.bytes_per_node(Value, nodes=2000) < 1000
+
+
+@pytest.fixture(scope="module")
+def floor():
+    path = SCRIPT.parent / "floor.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_floor", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bare_engine_takes_the_step_microbp_takes(bench, floor):
+    """The yardstick in benchmarks/floor.py builds microbp.nn's graph: same loss, same gradients."""
+    points, labels = bench.two_moons(100)
+    bare = floor.bare_mlp([2, 16, 16, 1], random.Random(1337))
+    model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
+    bare_parameters = [p for layer in bare for w, b, _ in layer for p in w + [b]]
+    assert [p.data for p in bare_parameters] == [p.data for p in model.parameters()]
+    ours = bench.microbp_demo_step(model, points, labels)
+    theirs = floor.bare_demo_step(bare, points, labels)
+    assert theirs.data == pytest.approx(ours.data, rel=1e-12)
+    assert [p.data for p in bare_parameters] == pytest.approx([p.data for p in model.parameters()], rel=1e-12)
+    assert any(p.grad != 0 for p in bare_parameters)
+
+
+def test_the_bare_chain_backpropagates(floor):
+    x, y = floor.chain(1000)
+    floor.backward(y)
+    assert x.grad == pytest.approx(1.0001 ** 1000, rel=1e-12) and floor.bare_chain(100) > 0
