@@ -24,7 +24,7 @@ def tiny_network():
                 with scope(f"neuron {index}"):
                     w = [Value(round(rng.uniform(-1, 1), 2), label=f"w{layer}{index}{i + 1}") for i in range(len(x))]
                     b = Value(0.1, label=f"b{layer}{index}")
-                    outputs.append((microbp.dot(w, x) + b).tanh())
+                    outputs.append(microbp.affine(w, x, b).tanh())
             x = outputs
     out = x[0]
     out.label = "y"
