@@ -161,7 +161,7 @@ def micrograd_demo_step(model, points, labels):
 
 
 def microbp_demo_step(model, points, labels):
-    """The same step with microbp.nn (one dot node per neuron) and microbp.losses."""
+    """The same step with microbp.nn (an affine node and an activation per neuron) and microbp.losses."""
     from microbp.losses import hinge
     parameters = model.parameters()
     scores = [model(list(xrow)) for xrow in points]
@@ -303,7 +303,7 @@ def main(argv=None) -> None:
     print(f"Python {sys.version.split()[0]}, {__import__('platform').machine()}, median of {repeats} runs\n")
     report_w1("W1  micrograd demo step (MLP 2-16-16-1, 100 points, forward + backward + SGD), same code",
               w1(repeats, steps), "microbp", "micrograd", "floats (forward only)", steps)
-    report_w1("W1' the same step, each library with its own network code (microbp.nn: a dot node per neuron)",
+    report_w1("W1' the same step, each library with its own network code (microbp.nn: an affine node per neuron)",
               w1_nn(repeats, steps), "microbp.nn", "micrograd.nn", "floats (loss only)", steps)
 
     print("W2  chain x -> x * 1.0001 + 0.0001, forward + backward, per op")
