@@ -88,7 +88,8 @@ class Value:
     # (``None`` when unary), ∂self/∂a and ∂self/∂b in ``_da`` and ``_db``. A node is
     # then one object, not three: graphs take less memory, and Python's cycle
     # collector, which scans every object that can hold others, has half as many
-    # to scan (a tuple of floats only is dropped from its list at its first pass). The n-ary nodes (sum, dot, affine) keep tuples in ``_many``, ``_dmany``.
+    # to scan (a tuple of floats only is dropped from its list at its first pass).
+    # The n-ary nodes (sum, dot, affine) keep tuples in ``_many``, ``_dmany``.
     __slots__ = ("data", "grad", "op", "label", "scope", "_a", "_b", "_da", "_db", "_many", "_dmany",
                  "__weakref__")
 
@@ -375,7 +376,7 @@ def apply(op: Op, operands):
 
 
 def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
-    """A ``dot`` or ``affine`` node: Σ wᵢ·xᵢ (+ b), with n weights, then n inputs (then the bias) as parents.
+    """A ``dot`` or ``affine`` node: Σ wᵢ·xᵢ (+ b); parents are the weights, the inputs, the bias.
 
     The fast path of ``apply`` for these two rows, which are most of a neural
     network's forward pass: the same numbers as the rows' ``forward`` and
@@ -389,7 +390,8 @@ def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
     operands = (*weights, *inputs, *bias)
     n = len(weights)
     if len(operands) != 2 * n + len(bias):
-        raise ValueError(f"{op.name}: needs as many weights as inputs, got {n} and {len(operands) - n - len(bias)}")
+        raise ValueError(f"{op.name}: needs as many weights as inputs, "
+                         f"got {n} and {len(operands) - n - len(bias)}")
     data = [x.data if type(x) is Value else x for x in operands]
     if not _FLOATS.issuperset(map(type, data)) or _FLOATS.issuperset(map(type, operands)):
         return apply(op, operands)

@@ -1,8 +1,9 @@
 """Graph-level helpers and the module-level forms of the operations.
 
 ``microbp.tanh(x)`` and friends take a Value (making a node) or a number
-(giving a float); ``microbp.sum``, ``microbp.dot`` and ``microbp.affine`` make one n-ary node;
-``gradients``, ``zero_grad`` and ``leaf_names`` work on whole graphs.
+(giving a float); ``microbp.sum``, ``microbp.dot`` and ``microbp.affine``
+make one n-ary node; ``gradients``, ``zero_grad`` and ``leaf_names`` work on
+whole graphs.
 
 >>> from microbp import Value
 >>> tanh(0.0), tanh(Value(0.0)).op.name
@@ -114,7 +115,7 @@ def dot(weights, inputs):
 
 
 def affine(weights, inputs, bias):
-    """Σ wᵢ·xᵢ + b as ONE node with 2n + 1 parents (weights, inputs, then the bias): a neuron before its activation.
+    """Σ wᵢ·xᵢ + b as ONE node with 2n + 1 parents (weights, inputs, bias): a neuron before its activation.
 
     >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
     >>> z = affine(w, [3.0, 4.0], b); z.data, z.op.symbol

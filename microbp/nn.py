@@ -2,7 +2,8 @@
 
 Each neuron computes ``affine(w, x, b)``, that is w·x + b as one node (not
 2n + 1 binary nodes), and its activation, inside ``microbp.scope`` so a drawn
-network clusters by layer and neuron. Parameters are labelled ``L1.N3.w2``, ``L1.N3.b``.
+network clusters by layer and neuron. Parameters are labelled ``L1.N3.w2``,
+``L1.N3.b``.
 
 >>> import random
 >>> random.seed(1337)

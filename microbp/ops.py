@@ -122,7 +122,7 @@ def _odd_arity(*inputs: float) -> str | None:
 
 
 # --- the weighted sums: n weights, then n inputs, then (affine only) a bias ---
-# One call each, no helpers: a neuron's forward pass is mostly these.
+# engine.weighted_sum computes the same numbers on its fast path; a test holds them equal.
 
 def _weighted_sum(*operands: float) -> float:
     """Σ wᵢ·xᵢ, plus the bias when there is one (an odd number of operands)."""
