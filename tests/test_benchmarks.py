@@ -105,3 +105,27 @@ def test_the_bare_chain_backpropagates(floor):
     x, y = floor.chain(1000)
     floor.backward(y)
     assert x.grad == pytest.approx(1.0001 ** 1000, rel=1e-12) and floor.bare_chain(100) > 0
+
+
+@pytest.fixture(scope="module")
+def counter():
+    path = SCRIPT.parent / "instructions.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_instructions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_instruction_counts_are_read_from_cachegrinds_summary(counter):
+    assert counter.instructions("==7== \n==7== I   refs:      1,234,567,890\n") == 1_234_567_890
+    with pytest.raises(RuntimeError, match="no instruction count"):
+        counter.instructions("valgrind: command not found")
+
+
+@pytest.mark.parametrize("workload", ["w1", "w1nn"])
+def test_the_counted_steps_are_the_benchmarks_steps(counter, workload):
+    """What valgrind watches is a real training step: it changes the loss it computes."""
+    step = counter.make_step(workload)
+    first, second = step().data, step().data
+    assert second != first
+    counter.main(["--run", workload, "--steps", "0"])
