@@ -104,12 +104,17 @@ def bare_mlp(sizes, rng):
             for i, (nin, nout) in enumerate(zip(sizes, sizes[1:]))]
 
 
+def parameters(layers) -> list:
+    """Every weight and bias, in microbp.nn's order."""
+    return [p for layer in layers for weights, bias, _ in layer for p in weights + [bias]]
+
+
 def bare_demo_step(layers, points, labels):
     """microbp_demo_step (benchmarks/run.py) on the bare engine: hinge loss, L2 as one node, SGD.
 
     One simplification: each margin 1 − y·s is one node, where microbp makes two (100 of 6,800).
     """
-    parameters = [p for layer in layers for w, b, _ in layer for p in w + [b]]
+    weights_and_biases = parameters(layers)
     scores = []
     for x in points:
         for layer in layers:
@@ -118,13 +123,13 @@ def bare_demo_step(layers, points, labels):
     margins = [relu(Node(1.0 - y * s.data, s, -y)) for s, y in zip(scores, labels)]
     data_loss = Node(sum(m.data for m in margins) / len(margins), many=tuple(margins),
                      dmany=(1.0 / len(margins),) * len(margins))
-    l2 = Node(1e-4 * sum(p.data * p.data for p in parameters), many=tuple(parameters),
-              dmany=tuple(2e-4 * p.data for p in parameters))
+    l2 = Node(1e-4 * sum(p.data * p.data for p in weights_and_biases), many=tuple(weights_and_biases),
+              dmany=tuple(2e-4 * p.data for p in weights_and_biases))
     total = Node(data_loss.data + l2.data, data_loss, 1.0, l2, 1.0)
-    for p in parameters:
+    for p in weights_and_biases:
         p.grad = 0.0
     backward(total)
-    for p in parameters:
+    for p in weights_and_biases:
         p.data -= 0.01 * p.grad
     return total
 

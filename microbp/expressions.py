@@ -97,12 +97,6 @@ def to_text(root) -> str:
 
 
 ATOM = 10
-# How an n-ary row is written: (list arguments, single arguments after them, an example).
-NARY_FORMS = {
-    "sum": (1, 0, "sum([a, b, c])"),
-    "dot": (2, 0, "dot([w1, w2], [x1, x2])"),
-    "affine": (2, 1, "affine([w1, w2], [x1, x2], b)"),
-}
 PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "truediv": 2, "neg": 3, "pow": 4}
 
 
@@ -110,11 +104,9 @@ def _format(node, texts) -> tuple:
     """(text, precedence) of one operation, with only the parentheses Python needs."""
     args = [_number_text(p) if type(p) is float else texts[p] for p in node.parents]
     op = node.op
-    if op.name in NARY_FORMS:
-        lists, singles, _ = NARY_FORMS[op.name]
-        size = (len(args) - singles) // lists
-        groups = [", ".join(t for t, _ in args[i * size:(i + 1) * size]) for i in range(lists)]
-        written = [f"[{group}]" for group in groups] + [t for t, _ in args[lists * size:]]
+    if op.arity is None:                # sum([a, b]), dot([w1, w2], [x1, x2]), affine([...], [...], b)
+        lists, singles = op.groups([text for text, _ in args])
+        written = [f"[{', '.join(items)}]" for items in lists] + singles
         return f"{op.name}({', '.join(written)})", ATOM
     if not op.infix and op.name != "neg":
         return f"{op.name}({', '.join(t for t, _ in args)})", ATOM
@@ -126,6 +118,13 @@ def _format(node, texts) -> tuple:
     left_text = _wrap(args[0], left_rank < mine or (right_associative and left_rank <= mine))
     right_text = _wrap(args[1], right_rank < mine or (not right_associative and right_rank <= mine))
     return f"{left_text} {TOKENS[op.name]} {right_text}", mine
+
+
+def _example(op) -> str:
+    """How to write an n-ary row: ``sum([a, b, c])``, ``dot([w1, w2], [x1, x2])``, ``affine(..., b)``."""
+    lists, singles = op.shape
+    written = ["[a, b, c]"] if lists == 1 else ["[w1, w2]", "[x1, x2]"][:lists]
+    return f"{op.name}({', '.join(written + ['b'] * singles)})"
 
 
 def _wrap(text_and_rank, needed: bool) -> str:
@@ -226,10 +225,10 @@ class _Builder:
 
     def lists(self, node, op) -> list:
         """sum([a, b, c]), dot([w1, w2], [x1, x2]), affine([w1, w2], [x1, x2], b): list literals first."""
-        lists, singles, form = NARY_FORMS[op.name]
+        lists, singles = op.shape
         if len(node.args) != lists + singles or not all(isinstance(arg, ast.List) for arg in node.args[:lists]):
             wanted = f"{lists} list(s)" + (f" and {singles} more argument(s)" if singles else "")
-            raise _error(self.text, node, f"{op.name} takes {wanted}, as in {form}")
+            raise _error(self.text, node, f"{op.name} takes {wanted}, as in {_example(op)}")
         items = [[self.visit(item) for item in arg.elts] for arg in node.args[:lists]]
         if lists == 2 and len(items[0]) != len(items[1]):
             raise _error(self.text, node, f"{op.name} needs as many weights as inputs")

@@ -127,12 +127,10 @@ class _Text:
         """The node's operation written over its operands (names or numbers)."""
         args = [operand(p) if type(p) is not float else self.number(p) for p in node.parents]
         op = node.op
-        if op.name == "sum":
-            return " + ".join(args)
-        if op.name in ("dot", "affine"):
-            half = len(args) // 2
-            terms = [f"{w}·{x}" for w, x in zip(args[:half], args[half:2 * half])]
-            return " + ".join(terms + args[2 * half:])      # affine: the bias last
+        if op.arity is None:             # sum: a + b + c; dot and affine: w1·x1 + w2·x2 (+ b)
+            lists, singles = op.groups(args)
+            terms = lists[0] if len(lists) == 1 else ["·".join(pair) for pair in zip(*lists)]
+            return " + ".join(terms + singles)
         if op.name == "neg":
             return f"−{args[0]}"
         if op.name == "abs":

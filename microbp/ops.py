@@ -40,13 +40,27 @@ class Op:
         local_grads: ``(m, out, *inputs) -> tuple``, ∂out/∂input per input.
         sympy: ``(sympy_module, *inputs) -> expression``.
         domain: ``(*inputs) -> message or None``; a message means "outside the domain".
+        shape: for n-ary rows, how the inputs are written: ``(lists, singles)``, that
+            many equally long lists, then that many single inputs (``dot``: two lists,
+            weights and inputs; ``affine``: the same and a bias). ``None`` otherwise.
     """
 
-    __slots__ = ("name", "arity", "symbol", "infix", "forward", "local_grads", "sympy", "domain")
+    __slots__ = ("name", "arity", "symbol", "infix", "forward", "local_grads", "sympy", "domain", "shape")
 
-    def __init__(self, name, arity, symbol, infix, forward, local_grads, sympy, domain=None):
+    def __init__(self, name, arity, symbol, infix, forward, local_grads, sympy, domain=None, shape=None):
         self.name, self.arity, self.symbol, self.infix = name, arity, symbol, infix
         self.forward, self.local_grads, self.sympy, self.domain = forward, local_grads, sympy, domain
+        self.shape = shape
+
+    def groups(self, inputs) -> tuple:
+        """An n-ary row's inputs as ``(lists, singles)``, following its ``shape``.
+
+        >>> OPS["affine"].groups(["w1", "w2", "x1", "x2", "b"])
+        ([['w1', 'w2'], ['x1', 'x2']], ['b'])
+        """
+        lists, singles = self.shape
+        size = (len(inputs) - singles) // lists
+        return [inputs[i * size:(i + 1) * size] for i in range(lists)], inputs[lists * size:]
 
     def __repr__(self):
         return f"Op({self.name!r}, arity={self.arity}, symbol={self.symbol!r})"
@@ -182,11 +196,11 @@ TABLE = (
        lambda m, out, x: (m.sign(x),), lambda s, x: s.Abs(x)),
     # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
     Op("sum", None, "Σ", False, lambda *xs: sum(xs),
-       lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs)),
+       lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs), shape=(1, 0)),
     Op("dot", None, "·", False, _weighted_sum, _weighted_sum_grads,
-       lambda s, *wx: s.Add(*_products(wx)), _even_arity),
+       lambda s, *wx: s.Add(*_products(wx)), _even_arity, shape=(2, 0)),
     Op("affine", None, "w·x+b", False, _weighted_sum, _weighted_sum_grads,
-       lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity),
+       lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity, shape=(2, 1)),
 )
 
 
@@ -206,6 +220,10 @@ def _check_row(row: Op) -> None:
             problems.append(f"{field} must be callable")
     if row.domain is not None and not callable(row.domain):
         problems.append("domain must be callable or None")
+    if (row.arity is None) != (row.shape is not None):
+        problems.append("n-ary rows, and only they, need a shape")
+    elif row.shape is not None and not (row.shape[0] >= 1 and row.shape[1] >= 0):
+        problems.append("shape must be (lists >= 1, singles >= 0)")
     if problems:
         raise TypeError(f"malformed op-table row {row.name!r}: " + "; ".join(problems))
 

@@ -42,19 +42,16 @@ def call_public(row, args):
     """Apply ``row`` to ``args`` the way a user would (``a * b``, ``microbp.dot(w, x)``)."""
     if row.arity is not None:
         return PUBLIC[row.name](*args)
-    half = len(args) // 2
-    if row.name == "dot":
-        return microbp.dot(args[:half], args[half:])
-    if row.name == "affine":
-        return microbp.affine(args[:half], args[half:2 * half], args[-1])
-    return PUBLIC[row.name](args)
+    lists, singles = row.groups(list(args))
+    return PUBLIC[row.name](*lists, *singles)
 
 
 def operand_counts(row) -> list:
     """How many operands ``row`` can take: its arity, or a few sizes an n-ary row accepts."""
     if row.arity is not None:
         return [row.arity]
-    return [3, 5, 7] if row.name == "affine" else [2, 4, 6]
+    lists, singles = row.shape
+    return [lists * n + singles for n in ((2, 4, 6) if lists == 1 else (1, 2, 3))]
 
 
 def finite_real(z: complex) -> bool:

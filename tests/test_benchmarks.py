@@ -15,15 +15,20 @@ import microbp
 import microbp.nn
 from microbp import Value
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def load_script(name: str):
+    """A script in benchmarks/ (not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("benchmarks_run", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("run")
 
 
 def float_loss_at(bench, points, labels, parameter_values):
@@ -80,11 +85,7 @@ def test_chain_and_bytes_per_node_run_on_microbp(bench):
 
 @pytest.fixture(scope="module")
 def floor():
-    path = SCRIPT.parent / "floor.py"
-    spec = importlib.util.spec_from_file_location("benchmarks_floor", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("floor")
 
 
 def test_the_bare_engine_takes_the_step_microbp_takes(bench, floor):
@@ -92,7 +93,7 @@ def test_the_bare_engine_takes_the_step_microbp_takes(bench, floor):
     points, labels = bench.two_moons(100)
     bare = floor.bare_mlp([2, 16, 16, 1], random.Random(1337))
     model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
-    bare_parameters = [p for layer in bare for w, b, _ in layer for p in w + [b]]
+    bare_parameters = floor.parameters(bare)
     assert [p.data for p in bare_parameters] == [p.data for p in model.parameters()]
     ours = bench.microbp_demo_step(model, points, labels)
     theirs = floor.bare_demo_step(bare, points, labels)
@@ -109,11 +110,7 @@ def test_the_bare_chain_backpropagates(floor):
 
 @pytest.fixture(scope="module")
 def counter():
-    path = SCRIPT.parent / "instructions.py"
-    spec = importlib.util.spec_from_file_location("benchmarks_instructions", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("instructions")
 
 
 def test_instruction_counts_are_read_from_cachegrinds_summary(counter):

@@ -138,3 +138,11 @@ def test_infix_rows_match_python_operators():
     for row in TABLE:
         if row.infix:
             assert getattr(operator, row.name)(7.0, 2.0) == row.forward(7.0, 2.0)
+
+
+def test_n_ary_rows_need_a_shape_and_others_none():
+    summed = OPS["sum"]
+    with pytest.raises(TypeError, match="'bad'.*n-ary rows, and only they, need a shape"):
+        _index((Op("bad", None, "?", False, summed.forward, summed.local_grads, summed.sympy),))
+    with pytest.raises(TypeError, match="'bad'.*n-ary rows, and only they, need a shape"):
+        _index((Op("bad", 1, "?", False, math.exp, OPS["exp"].local_grads, OPS["exp"].sympy, shape=(1, 0)),))

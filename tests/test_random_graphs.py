@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings, strategies as st
 from microbp import DomainError, Value
 from microbp.engine import topological_order
 from microbp.ops import TABLE
-from oracles import call_public, central_difference, close, finite_real, sympy_value
+from oracles import call_public, central_difference, close, finite_real, operand_counts, sympy_value
 
 ROWS = [row for row in TABLE]
 
@@ -30,7 +30,7 @@ def recipes(draw):
     pool = leaf_count
     for _ in range(draw(st.integers(1, 8))):
         row = draw(st.sampled_from(ROWS))
-        count = row.arity or draw(st.sampled_from([2, 4]))
+        count = draw(st.sampled_from(operand_counts(row)[:2]))     # n-ary: two sizes its shape allows
         operands = []
         for position in range(count):
             use_constant = draw(st.booleans()) and draw(st.booleans())   # a quarter of operands
