@@ -5,8 +5,13 @@ same code, so a 10% change to the engine cannot be seen in them. The number of
 instructions the interpreter executes for a step does not move. Run this
 before and after a change:
 
-    python benchmarks/instructions.py            # W1 and W1' (see run.py)
+    python benchmarks/instructions.py            # every workload below
     python benchmarks/instructions.py w1nn       # one of them
+
+w1      W1: micrograd's demo step, same model code (binary ops)      see run.py
+w1nn    W1': the demo step with microbp.nn
+floats  W1''s loss evaluated with plain floats, the ≤ 5× yardstick
+bare    W1' on the bare engine of floor.py
 
 Each workload runs under ``valgrind --tool=cachegrind --cache-sim=no`` twice,
 with 0 and with 2 steps after a warm-up step; the difference, halved, is one
@@ -27,18 +32,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402  (the workloads of benchmarks/run.py)
 
-WORKLOADS = ("w1", "w1nn")
+WORKLOADS = ("w1", "w1nn", "floats", "bare")
 
 
 def make_step(workload: str):
-    """A function running one step of ``workload`` on microbp, as benchmarks/run.py times it."""
+    """A function running one step of ``workload``, as benchmarks/run.py and floor.py time it."""
     import microbp
     import microbp.nn
     points, labels = run.two_moons(100)
     if workload == "w1":
         model = run.make_mlp(microbp.Value, microbp.Value.relu, [2, 16, 16, 1], random.Random(1337))
         return lambda: run.demo_step(microbp.Value, microbp.Value.relu, model, points, labels)
+    if workload == "bare":
+        import floor
+        layers = floor.bare_mlp([2, 16, 16, 1], random.Random(1337))
+        return lambda: floor.bare_demo_step(layers, points, labels)
     model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
+    if workload == "floats":
+        weights = run.floats_of(model)
+        return lambda: run.float_demo_loss(weights, points, labels)
     return lambda: run.microbp_demo_step(model, points, labels)
 
 
@@ -74,9 +86,13 @@ def main(argv=None) -> None:
         parser.error(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
     if shutil.which("valgrind") is None:
         sys.exit("instructions.py: valgrind is not installed; on Debian: apt-get install -y valgrind")
+    per_step = {}
     for workload in args.workloads or WORKLOADS:
-        per_step = (count(workload, 2) - count(workload, 0)) / 2
-        print(f"{workload:5s} {per_step / 1e6:8.1f} M instructions per step")
+        per_step[workload] = (count(workload, 2) - count(workload, 0)) / 2
+        print(f"{workload:6s} {per_step[workload] / 1e6:8.1f} M instructions per step")
+    if "floats" in per_step:
+        for workload in [name for name in ("w1nn", "bare") if name in per_step]:
+            print(f"{workload} / floats: {per_step[workload] / per_step['floats']:.1f}x")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ class Value:
     # then one object, not three: graphs take less memory, and Python's cycle
     # collector, which scans every object that can hold others, has half as many
     # to scan (a tuple of floats only is dropped from its list at its first pass).
-    # The n-ary nodes (sum, dot, affine) keep tuples in ``_many``, ``_dmany``.
+    # The n-ary nodes (sum, dot, affine) keep tuples in ``_many`` and ``_dmany``,
+    # and, when no operand is a constant, the same two in ``_a`` and ``_da`` too:
+    # backward then walks them without checking each operand for a constant.
     __slots__ = ("data", "grad", "op", "label", "scope", "_a", "_b", "_da", "_db", "_many", "_dmany",
                  "__weakref__")
 
@@ -211,10 +213,16 @@ class Value:
                         a.grad += node._da * upstream
                     if b is not None and type(b) is not float:
                         b.grad += node._db * upstream
-                else:
+                elif node._a is not None:     # n-ary, every operand a Value
+                    for parent, local in zip(node._a, node._da):
+                        parent.grad += local * upstream
+                else:                         # n-ary, with constants
                     for parent, local in zip(node._many, node._dmany):
                         if type(parent) is not float:
                             parent.grad += local * upstream
+
+
+_VALUES, _VALUES_AND_FLOATS = {Value}, {Value, float}
 
 
 def topological_order(root: Value, leaves: bool = True) -> list:
@@ -392,14 +400,18 @@ def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
     if len(operands) != 2 * n + len(bias):
         raise ValueError(f"{op.name}: needs as many weights as inputs, "
                          f"got {n} and {len(operands) - n - len(bias)}")
-    data = [x.data if type(x) is Value else x for x in operands]
-    if not _FLOATS.issuperset(map(type, data)) or _FLOATS.issuperset(map(type, operands)):
+    kinds = set(map(type, operands))
+    if kinds == _VALUES:                # every operand a Value (a hidden layer's neuron)
+        data = [x.data for x in operands]
+    elif kinds == _VALUES_AND_FLOATS:   # some constants (the first layer's inputs)
+        data = [x.data if type(x) is Value else x for x in operands]
+    else:                               # numbers only, or operands to convert or refuse
         return apply(op, operands)
     weights, inputs = data[:n], data[n:2 * n]
     out = sum(map(_mul, weights, inputs))
     if len(data) > 2 * n:               # affine: plus the bias, whose local derivative is 1
-        return _make(op, out + data[-1], many=operands, dmany=(*inputs, *weights, 1.0))
-    return _make(op, out, many=operands, dmany=(*inputs, *weights))
+        return _nary(op, out + data[-1], operands, (*inputs, *weights, 1.0), kinds)
+    return _nary(op, out, operands, (*inputs, *weights), kinds)
 
 
 def _node(op: Op, operands: tuple, inputs) -> "Value | float":
@@ -414,17 +426,25 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
     if not operands:                    # constants only: the number
         return out
     if op.arity is None:
-        return _make(op, out, many=operands, dmany=local_grads)
+        return _nary(op, out, operands, tuple(local_grads), set(map(type, operands)))
     if len(operands) == 1:
         return _make(op, out, operands[0], local_grads[0])
     return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
+
+
+def _nary(op: Op, out: float, operands: tuple, local_grads: tuple, kinds: set) -> Value:
+    """An n-ary node; ``kinds`` is the set of the operands' types (Value, and float for constants)."""
+    if float in kinds:                  # some constants: backward skips them one by one
+        return _make(op, out, many=operands, dmany=local_grads)
+    return _make(op, out, operands, local_grads, many=operands, dmany=local_grads)
 
 
 def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany=None) -> Value:
     """The one place a computed node is built (``Value.__init__`` makes leaves).
 
     Operands ``a`` (and ``b``) with their local derivatives, or, for n-ary
-    rows, the tuples ``many`` and ``dmany``.
+    rows, the tuples ``many`` and ``dmany`` (given again as ``a`` and ``da``
+    when every operand is a Value).
     """
     node = _new_object(Value)
     node.data = out

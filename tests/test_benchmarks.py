@@ -119,10 +119,15 @@ def test_instruction_counts_are_read_from_cachegrinds_summary(counter):
         counter.instructions("valgrind: command not found")
 
 
-@pytest.mark.parametrize("workload", ["w1", "w1nn"])
+@pytest.mark.parametrize("workload", ["w1", "w1nn", "bare"])
 def test_the_counted_steps_are_the_benchmarks_steps(counter, workload):
     """What valgrind watches is a real training step: it changes the loss it computes."""
     step = counter.make_step(workload)
     first, second = step().data, step().data
     assert second != first
     counter.main(["--run", workload, "--steps", "0"])
+
+
+def test_the_counted_float_pass_is_the_loss_of_the_nn_step(counter):
+    assert counter.make_step("floats")() == pytest.approx(counter.make_step("w1nn")().data, rel=1e-12)
+    counter.main(["--run", "floats", "--steps", "0"])

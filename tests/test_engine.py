@@ -123,6 +123,24 @@ def test_affine_rejects_unequal_lengths():
         microbp.affine([Value(1.0)] * 2, [1.0], 0.0)
 
 
+@pytest.mark.parametrize("build, c_grad", [
+    (lambda w, v, x, c: microbp.dot([w, w, v], [x, c, w]), 3.0),
+    (lambda w, v, x, c: microbp.affine([w, w], [x, c], v * w), 3.0),
+    (lambda w, v, x, c: microbp.sum([w * x, w, w, v * w, c]) - c, 0.0),
+], ids=["dot", "affine", "sum"])
+@pytest.mark.parametrize("constant", [True, False], ids=["with a constant", "Values only"])
+def test_n_ary_backward_counts_each_appearance_and_skips_constants(build, c_grad, constant):
+    """w·x + 2·w + v·w whichever way it is built: ∂/∂w = x + 2 + v, ∂/∂v = w, ∂/∂x = w."""
+    w, v, x = Value(3.0), Value(-0.5), Value(4.0)
+    c = 2.0 if constant else Value(2.0)
+    z = build(w, v, x, c)
+    assert z.data == 3.0 * 4.0 + 2.0 * 3.0 - 0.5 * 3.0
+    z.backward()
+    assert (w.grad, v.grad, x.grad) == (4.0 + 2.0 - 0.5, 3.0, 3.0)
+    if not constant:
+        assert c.grad == c_grad
+
+
 @given(st.data())
 def test_weighted_sums_give_exactly_what_their_rows_give(data):
     """dot and affine build their nodes on a fast path; the table's rows stay the truth."""
