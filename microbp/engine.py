@@ -222,9 +222,6 @@ class Value:
                             parent.grad += local * upstream
 
 
-_VALUES, _VALUES_AND_FLOATS = {Value}, {Value, float}
-
-
 def topological_order(root: Value, leaves: bool = True) -> list:
     """Every ``Value`` that ``root`` depends on, each after all its parents, root last.
 
@@ -383,6 +380,9 @@ def apply(op: Op, operands):
     return _node(op, operands, inputs)
 
 
+_VALUES, _VALUES_AND_FLOATS = {Value}, {Value, float}   # the operand types weighted_sum takes as they are
+
+
 def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
     """A ``dot`` or ``affine`` node: Σ wᵢ·xᵢ (+ b); parents are the weights, the inputs, the bias.
 
@@ -410,8 +410,8 @@ def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
     weights, inputs = data[:n], data[n:2 * n]
     out = sum(map(_mul, weights, inputs))
     if len(data) > 2 * n:               # affine: plus the bias, whose local derivative is 1
-        return _nary(op, out + data[-1], operands, (*inputs, *weights, 1.0), kinds)
-    return _nary(op, out, operands, (*inputs, *weights), kinds)
+        return _nary(op, out + data[-1], operands, (*inputs, *weights, 1.0), float in kinds)
+    return _nary(op, out, operands, (*inputs, *weights), float in kinds)
 
 
 def _node(op: Op, operands: tuple, inputs) -> "Value | float":
@@ -426,15 +426,15 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
     if not operands:                    # constants only: the number
         return out
     if op.arity is None:
-        return _nary(op, out, operands, tuple(local_grads), set(map(type, operands)))
+        return _nary(op, out, operands, tuple(local_grads), float in map(type, operands))
     if len(operands) == 1:
         return _make(op, out, operands[0], local_grads[0])
     return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
 
 
-def _nary(op: Op, out: float, operands: tuple, local_grads: tuple, kinds: set) -> Value:
-    """An n-ary node; ``kinds`` is the set of the operands' types (Value, and float for constants)."""
-    if float in kinds:                  # some constants: backward skips them one by one
+def _nary(op: Op, out: float, operands: tuple, local_grads: tuple, constants: bool) -> Value:
+    """An n-ary node; ``constants`` tells whether any operand is a (float) constant."""
+    if constants:                       # backward skips them one by one
         return _make(op, out, many=operands, dmany=local_grads)
     return _make(op, out, operands, local_grads, many=operands, dmany=local_grads)
 
