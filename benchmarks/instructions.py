@@ -8,9 +8,9 @@ before and after a change:
     python benchmarks/instructions.py            # every workload below
     python benchmarks/instructions.py w1nn       # one of them
 
-w1      W1: micrograd's demo step, same model code (binary ops)      see run.py
+w1      W1: micrograd's demo step, same model code (binary ops; see run.py)
 w1nn    W1': the demo step with microbp.nn
-floats  W1''s loss evaluated with plain floats, the ≤ 5× yardstick
+floats  the W1' loss evaluated with plain floats, the ≤ 5× yardstick
 bare    W1' on the bare engine of floor.py
 
 Each workload runs under ``valgrind --tool=cachegrind --cache-sim=no`` twice,
