@@ -1,11 +1,12 @@
 """How fast could the same graphs be? A bare engine, side by side with microbp and micrograd.
 
 The bare engine builds the graphs microbp builds, with microbp's node layout
-(one or two operands in slots, n-ary operands in tuples), its traversal and
-its backward loop, and nothing else: no operation table, no type or domain
-checks, no scopes, labels or constants kept for drawing. It is a yardstick
-for the speed targets, not a library: whatever it cannot reach, no engine
-that builds a Python object per operation reaches on this interpreter.
+(one or two operands in slots, n-ary operands in tuples, walked without a
+check when none is a constant), its traversal and its backward loop, and
+nothing else: no operation table, no type or domain checks, no scopes,
+labels or constants kept for drawing. It is a yardstick for the speed
+targets, not a library: what microbp's design costs without what the issues
+ask around it.
 
 Run with ``python benchmarks/floor.py`` (``./dev bench`` installs micrograd).
 
@@ -44,12 +45,15 @@ class Node:
 
 
 def affine(weights, inputs, bias):
-    """w·x + b as one node; inputs may be floats."""
+    """w·x + b as one node; the inputs are all floats (the first layer) or all nodes."""
     operands = (*weights, *inputs, bias)
     data = [x.data if type(x) is Node else x for x in operands]
     n = len(weights)
-    return Node(sum(map(mul, data[:n], data[n:2 * n])) + data[-1],
-                many=operands, dmany=(*data[n:2 * n], *data[:n], 1.0))
+    dmany = (*data[n:2 * n], *data[:n], 1.0)
+    out = sum(map(mul, data[:n], data[n:2 * n])) + data[-1]
+    if type(inputs[0]) is float:        # constants among the operands: backward checks each
+        return Node(out, many=operands, dmany=dmany)
+    return Node(out, operands, dmany, many=operands, dmany=dmany)
 
 
 def neuron(weights, bias, nonlinear, inputs):
@@ -90,6 +94,9 @@ def backward(root) -> None:
                 node.a.grad += node.da * upstream
             if type(node.b) is Node:
                 node.b.grad += node.db * upstream
+        elif node.a is not None:        # n-ary, every operand a node
+            for parent, local in zip(node.a, node.da):
+                parent.grad += local * upstream
         else:
             for parent, local in zip(node.many, node.dmany):
                 if type(parent) is Node:
@@ -114,17 +121,18 @@ def bare_demo_step(layers, points, labels):
 
     One simplification: each margin 1 − y·s is one node, where microbp makes two (100 of 6,800).
     """
-    weights_and_biases = parameters(layers)
+    weights_and_biases = tuple(parameters(layers))
     scores = []
     for x in points:
         for layer in layers:
             x = [neuron(w, b, nonlinear, x) for w, b, nonlinear in layer]
         scores.append(x[0])
-    margins = [relu(Node(1.0 - y * s.data, s, -y)) for s, y in zip(scores, labels)]
-    data_loss = Node(sum(m.data for m in margins) / len(margins), many=tuple(margins),
-                     dmany=(1.0 / len(margins),) * len(margins))
-    l2 = Node(1e-4 * sum(p.data * p.data for p in weights_and_biases), many=tuple(weights_and_biases),
-              dmany=tuple(2e-4 * p.data for p in weights_and_biases))
+    margins = tuple([relu(Node(1.0 - y * s.data, s, -y)) for s, y in zip(scores, labels)])
+    mean = (1.0 / len(margins),) * len(margins)
+    data_loss = Node(sum(m.data for m in margins) / len(margins), margins, mean, many=margins, dmany=mean)
+    doubled = tuple(2e-4 * p.data for p in weights_and_biases)
+    l2 = Node(1e-4 * sum(p.data * p.data for p in weights_and_biases), weights_and_biases, doubled,
+              many=weights_and_biases, dmany=doubled)
     total = Node(data_loss.data + l2.data, data_loss, 1.0, l2, 1.0)
     for p in weights_and_biases:
         p.grad = 0.0

@@ -426,7 +426,7 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
     if not operands:                    # constants only: the number
         return out
     if op.arity is None:
-        return _nary(op, out, operands, tuple(local_grads), float in map(type, operands))
+        return _nary(op, out, operands, local_grads, float in map(type, operands))
     if len(operands) == 1:
         return _make(op, out, operands[0], local_grads[0])
     return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
