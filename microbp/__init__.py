@@ -7,21 +7,25 @@
 (-1.5, 1.0)
 """
 
-from .engine import Value, apply, scope, topological_order
-from .functions import (abs, affine, cos, dot, exp, gradients, leaf_names, log, neg, relu, sigmoid, sin, sqrt, sum,
-                        tanh, zero_grad)
-from .errors import (DomainError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
-                     MicrobpError)
+import builtins as _builtins
+
+from .autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
+from .engine import Value, apply
+from .errors import (DomainError, ExpressionError, GradientAccumulationWarning, GraphTooLargeError,
+                     GraphvizNotFoundError, MicrobpError)
+from .functions import FUNCTIONS
+from .graph import Graph, scope, topological_order
 from .ops import OPS, TABLE, Op
+
+globals().update(FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
 
 __version__ = "0.1.0"
 
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
     "draw": "drawing", "render": "output", "lecture_neuron": "demo",
-    "parse": "expressions", "to_text": "expressions",
-    "to_sympy": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
-    "grad": "functional", "value_and_grad": "functional",
+    "parse": "expressions", "to_text": "notation",
+    "to_sympy": "symbolic", "symbols": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
     "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
 }
 
@@ -38,13 +42,14 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
-# ``microbp.sum`` and ``microbp.abs`` are left out of ``__all__`` so that
-# ``from microbp import *`` does not shadow the builtins.
+
+# The table's functions join ``__all__``, except those named like a builtin (``sum``,
+# ``abs``), so that ``from microbp import *`` does not shadow the builtins.
 __all__ = [
-    "Value", "scope", "topological_order", "zero_grad", "gradients", "apply",
-    "neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "dot", "affine",
-    "OPS", "TABLE", "Op", "draw", "render", "lecture_neuron",
-    "parse", "to_text", "to_sympy", "verify", "check_derivation", "grad", "value_and_grad",
-    "steps", "render_steps", "slideshow",
+    "Value", "Graph", "scope", "topological_order", "apply", "OPS", "TABLE", "Op",
+    "gradients", "grad", "value_and_grad", "hessian", "hvp", "zero_grad",
+    *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
+    *_LAZY,
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
+    "GradientAccumulationWarning",
 ]

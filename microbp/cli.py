@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expression_arguments(command) -> None:
-    command.add_argument("expression", help="e.g. 'tanh(x*w + b)'; functions: exp log sqrt sin cos "
-                                            "tanh sigmoid relu abs sum dot")
+    from .expressions import allowed_names
+
+    command.add_argument("expression", help=f"e.g. 'tanh(x*w + b)'; functions: {allowed_names()}")
     command.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every name")
 
 

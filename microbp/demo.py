@@ -6,7 +6,8 @@
 (0.7071, {'x1': -1.5, 'w1': 1.0, 'x2': 0.5, 'w2': 0.0, 'b': 0.5})
 """
 
-from .engine import Value, scope
+from .engine import Value
+from .graph import scope
 
 
 def lecture_neuron(backward: bool = True) -> Value:
@@ -15,7 +16,7 @@ def lecture_neuron(backward: bool = True) -> Value:
     x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.8813735870195432 (chosen so o = 1/√2).
 
     >>> lecture_neuron(backward=False)
-    Value(data=0.7071, grad=0, label='o')
+    Value(data=0.7071, grad=?, label='o')
     """
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import html
 
-from .engine import Value, topological_order
+from .graph import NOT_COMPUTED, Graph
 from .errors import GraphTooLargeError
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
 
 
-def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
+def draw(root, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
          theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
          collapse: int | None = None, max_nodes: int = 500, title: str | None = None,
          grads: dict | None = None, unknown_data=(), unknown_grads=()):
@@ -57,15 +57,17 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
     """
     import graphviz
 
-    if not isinstance(root, Value):
-        raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})")
     _check_options(rankdir, show, theme, collapse, max_nodes)
-    order = topological_order(root)
+    try:
+        graph = Graph.of(root)
+    except TypeError:
+        raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})") from None
+    order, root = graph.order, graph.root
     boxes = _collapsed_boxes(order, collapse)
     _check_size(order, boxes, collapse, max_nodes)
     style = THEMES[theme]
     marked = set(highlight) | _path_nodes(order, highlight_path)
-    if grads is None and root.grad != 0:            # backward has run: show the graph's own gradients
+    if grads is None and root.grad is not NOT_COMPUTED:   # backward has run: show the graph's own gradients
         grads = {node: node.grad for node in order}
     fills = _grad_colors(order, grads, style) if color_by_grad and grads else {}
     context = _Context(order, boxes, style, tuple(show), number_format, marked, fills,
@@ -210,7 +212,7 @@ class _Context:
 
 def _scope_path(node) -> tuple:
     """The names of the scopes a node was made in, outermost first; () outside any scope."""
-    return node.scope.path if node.scope else ()
+    return node.scope or ()
 
 
 def _text(text: str) -> str:
@@ -239,8 +241,8 @@ def _collapsed_boxes(order, collapse) -> dict:
         return {}
     members: dict[tuple, list] = {}
     for node in order:
-        if node.scope is not None and len(node.scope.path) >= collapse:
-            members.setdefault(node.scope.path[:collapse], []).append(node)
+        if node.scope is not None and len(node.scope) >= collapse:
+            members.setdefault(node.scope[:collapse], []).append(node)
     return {node: (f"s{i}", path, nodes)
             for i, (path, nodes) in enumerate(members.items()) for node in nodes}
 
@@ -249,7 +251,7 @@ def _check_size(order, boxes, collapse, max_nodes) -> None:
     drawn = len(order) - len(boxes) + len({box[0] for box in boxes.values()})
     if drawn <= max_nodes:
         return
-    scopes = {node.scope.path[0] for node in order if node.scope is not None}
+    scopes = {node.scope[0] for node in order if node.scope is not None}
     hint = (f", or collapse=1 to draw each of the {len(scopes)} outermost scopes as one box"
             if scopes and collapse is None else "")
     raise GraphTooLargeError(

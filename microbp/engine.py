@@ -1,4 +1,4 @@
-"""The scalar engine: ``Value``, the one graph traversal, and backward.
+"""The scalar engine: ``Value``, nodes made from the table's rows, and backward.
 
 A ``Value`` remembers how it was made: its operation (a row of ``microbp.ops``),
 its operands (``parents``) and ∂self/∂parent for each (``local_grads``), stored
@@ -13,57 +13,29 @@ reverse topological order: ``parent.grad += local * node.grad``.
 (-3.0, 2.0)
 
 Python numbers mixed in (the ``1`` above) are constants: stored among the
-parents as plain floats, drawn as constants, and given no gradient.
+parents as plain floats, drawn as constants, and given no gradient. Every
+operator and method comes from a row of the table (``microbp.ops``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 import numbers
-from itertools import filterfalse
+import warnings
+import weakref
 from operator import mul as _mul
 
-from .errors import DomainError
-from .ops import FLOAT_MATH, OPS, Op
+from .errors import DomainError, GradientAccumulationWarning
+from .graph import NOT_COMPUTED, current_scope as _scope, topological_order
+from .ops import FLOATS, OPS, TABLE, Op, float_grads, interpreter, special_methods
 
-ADD, SUB, MUL, TRUEDIV, POW, NEG, DOT, AFFINE = (
-    OPS[name] for name in ("add", "sub", "mul", "truediv", "pow", "neg", "dot", "affine"))
+DOT, AFFINE = OPS["dot"], OPS["affine"]
 _new_object = object.__new__
 _FLOATS = {float}
-_current_scope = None
-
-
-def _operator(op: Op, reflected: bool = False):
-    """The method for a binary table row: ``self op other``, or ``other op self`` when reflected.
-
-    Binary operators are most of any graph, so the method evaluates its row
-    directly (two inputs, no argument tuples) instead of through ``_node``.
-    """
-    forward, local_grads, domain = op.forward, op.local_grads, op.domain
-
-    def method(self, other):
-        if type(other) is float:
-            b = other
-        elif isinstance(other, Value):
-            b = other.data
-        else:
-            other = b = _constant(op, other)
-        a = self.data
-        first, second = (other, self) if reflected else (self, other)
-        if reflected:
-            a, b = b, a
-        if domain is not None and domain(a, b):
-            raise _outside_domain(op, (a, b))
-        try:
-            out = forward(a, b)
-            da, db = local_grads(FLOAT_MATH, out, a, b)
-        except (ArithmeticError, ValueError) as error:
-            raise _outside_domain(op, (a, b), error) from None
-        return _make(op, out, first, da, second, db)
-    method.__name__ = f"__r{op.name}__" if reflected else f"__{op.name}__"
-    method.__doc__ = f"{'other ' + op.symbol + ' self' if reflected else 'self ' + op.symbol + ' other'}: a {op.name} node."
-    return method
+_formulas_evaluating = contextvars.ContextVar("microbp_formulas", default=False)
+_backpropagated = weakref.WeakSet()          # roots backward has run from (to warn on a repeat)
 
 
 class Value:
@@ -74,9 +46,13 @@ class Value:
         label: an optional name, shown by the renderer and used by ``to_sympy``.
 
     >>> a = Value(3.0, label="a")
+    >>> a
+    Value(data=3, grad=?, label='a')
     >>> b = a * a + 2 * a          # a appears three times among the parents
     >>> b.backward(); a.grad       # d(a² + 2a)/da = 2a + 2
     8.0
+    >>> f"{b:.2f}", float(b), round(b)
+    ('15.00', 15.0, 15)
     >>> Value("3")
     Traceback (most recent call last):
       ...
@@ -97,17 +73,28 @@ class Value:
 
     def __init__(self, data, label=None):
         self.data = _number(data, "Value(data)")
-        self.grad = 0.0
+        self.grad = NOT_COMPUTED
         self._a = self._b = self._da = self._db = self._many = self._dmany = None
         self.op = None
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value(label) needs a str or None, got {label!r} ({type(label).__name__})")
         self.label = label
-        self.scope = _current_scope
+        self.scope = _scope()
 
     def __repr__(self):
         label = "" if self.label is None else f", label={self.label!r}"
-        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{label})"
+        grad = "?" if self.grad is NOT_COMPUTED else format(self.grad, ".4g")
+        return f"Value(data={self.data:.4g}, grad={grad}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        """Formats ``data``: ``f"{loss:.4f}"``; an empty spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
+    def __round__(self, digits=None):
+        return round(self.data, digits)
 
     @property
     def parents(self) -> tuple:
@@ -132,74 +119,51 @@ class Value:
         from .output import mimebundle
         return mimebundle(self)
 
-    # operators: one line each, pointing at a table row
-    __add__, __radd__ = _operator(ADD), _operator(ADD, reflected=True)
-    __sub__, __rsub__ = _operator(SUB), _operator(SUB, reflected=True)
-    __mul__, __rmul__ = _operator(MUL), _operator(MUL, reflected=True)
-    __truediv__, __rtruediv__ = _operator(TRUEDIV), _operator(TRUEDIV, reflected=True)
-    __pow__, __rpow__ = _operator(POW), _operator(POW, reflected=True)
+    def __reduce__(self):
+        """Pickled flat, in topological order (no recursion, so deep graphs pickle too)."""
+        if self.op is None:
+            return _leaf, (self.data, _saved(self.grad), self.label, self.scope)
+        return _rebuild, (_records(self),)
 
-    def __neg__(self): return _unary(NEG, self)
-    def __abs__(self): return _unary(OPS["abs"], self)
     # c += 1 rebinds c to a new node (Python falls back to __add__), as in micrograd.
 
-    # elementary functions and activations, as methods
-    def exp(self):
-        """e ** self."""
-        return _unary(OPS["exp"], self)
+    def zero_grad(self) -> None:
+        """Set ``.grad`` of every node of this value's graph to 0.
 
-    def log(self):
-        """Natural logarithm; needs data > 0."""
-        return _unary(OPS["log"], self)
-
-    def sqrt(self):
-        """Square root; needs data >= 0."""
-        return _unary(OPS["sqrt"], self)
-
-    def sin(self):
-        """Sine (radians)."""
-        return _unary(OPS["sin"], self)
-
-    def cos(self):
-        """Cosine (radians)."""
-        return _unary(OPS["cos"], self)
-
-    def tanh(self):
-        """Hyperbolic tangent."""
-        return _unary(OPS["tanh"], self)
-
-    def sigmoid(self):
-        """Logistic sigmoid 1 / (1 + e^-x)."""
-        return _unary(OPS["sigmoid"], self)
-
-    def relu(self):
-        """max(0, x); the derivative at 0 is taken as 0."""
-        return _unary(OPS["relu"], self)
-
-    def abs(self):
-        """|x|; the derivative at 0 is taken as 0."""
-        return _unary(OPS["abs"], self)
+        >>> w = Value(2.0); loss = w * w; loss.backward(); w.grad
+        4.0
+        >>> loss.zero_grad(); w.grad
+        0.0
+        """
+        for node in topological_order(self):
+            node.grad = 0.0
 
     def backward(self, gradient=1.0):
         """Add ∂self/∂node to ``.grad`` of every node this value depends on.
 
         Non-leaf nodes of the graph are reset first, so they show this pass's
-        gradients; leaves accumulate across calls (as in PyTorch), until
-        ``zero_grad`` resets them. A local derivative with no real value
-        (∂(a**b)/∂b for a < 0) is nan, and so is every gradient that flows
-        through it, even where it is multiplied by 0 (as in PyTorch).
+        gradients; leaves accumulate across calls (as in PyTorch, for
+        mini-batches), until ``zero_grad`` resets them. Calling ``backward`` twice
+        from the same value without resetting is usually a mistake: the first
+        time it happens, a ``GradientAccumulationWarning`` says how to reset.
+
+        A local derivative with no real value (∂(a**b)/∂b for a < 0) is nan, and
+        so is every gradient that flows through it; but zero times anything is
+        zero: where a gradient or a local derivative is exactly 0, nothing flows
+        on, even through an infinite or nan factor.
 
         >>> w = Value(2.0)
         >>> loss = w * w
         >>> loss.backward(); w.grad
         4.0
-        >>> loss.backward(); w.grad          # accumulates: 4 + 4
-        8.0
         >>> from microbp import zero_grad
-        >>> zero_grad([w]); loss.backward(); w.grad
+        >>> zero_grad(loss); loss.backward(); w.grad
         4.0
         """
         gradient = _number(gradient, "backward(gradient)")
+        if self in _backpropagated:
+            _warn_if_accumulating(self)
+        _backpropagated.add(self)
         with _cycle_collector_paused():
             order = topological_order(self, leaves=False) if self.op is not None else []
             for node in order:
@@ -207,7 +171,11 @@ class Value:
             self.grad += gradient
             for node in reversed(order):      # the chain rule: parent.grad += local * node.grad
                 upstream = node.grad
-                if node._many is None:        # one or two operands, in slots
+                if upstream == 0.0:           # zero times anything is zero: nothing flows on
+                    continue
+                if upstream - upstream:       # inf or nan: edges whose local derivative is 0 pass nothing
+                    _backward_not_finite(node, upstream)
+                elif node._many is None:      # one or two operands, in slots
                     a, b = node._a, node._b
                     if type(a) is not float:
                         a.grad += node._da * upstream
@@ -222,42 +190,20 @@ class Value:
                             parent.grad += local * upstream
 
 
-def topological_order(root: Value, leaves: bool = True) -> list:
-    """Every ``Value`` that ``root`` depends on, each after all its parents, root last.
+def _backward_not_finite(node: Value, upstream: float) -> None:
+    """One node's step of backward when its gradient is inf or nan: a zero local derivative passes 0."""
+    for parent, local in zip(node.parents, node.local_grads):
+        if type(parent) is not float and local != 0.0:
+            parent.grad += local * upstream
 
-    With ``leaves=False``, only the computed nodes (what backward walks through).
 
-    Iterative (a chain of a million nodes needs no recursion) and deterministic:
-    parents are visited in order, so the same graph always gives the same list.
-    A depth-first search that keeps, for each node on its stack, an iterator over
-    the parents it has yet to visit; a node is placed once they all are.
-    Backward, the renderer, ``to_sympy`` and the lecture steps all use it.
-
-    >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
-    >>> [node.label or node.op.name for node in topological_order(a * b + a)]
-    ['a', 'b', 'mul', 'add']
-    >>> [node.op.name for node in topological_order(a * b + a, leaves=False)]
-    ['mul', 'add']
-    """
-    order = []
-    seen = {None}                       # None: a unary node's missing second operand
-    is_seen = seen.__contains__
-    stack = [(None, iter((root,)))]     # start from a stand-in node whose one parent is root
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                if type(parent) is not float and (leaves or parent.op is not None):
-                    many = parent._many     # n-ary: its parents are mostly seen, skip those in C
-                    stack.append((parent, iter((parent._a, parent._b)) if many is None
-                                  else filterfalse(is_seen, many)))
-                    break               # place that parent (and its parents) first
-        else:                           # every parent placed: now the node
-            stack.pop()
-            order.append(node)
-    order.pop()                         # the stand-in
-    return order
+def _warn_if_accumulating(root: Value) -> None:
+    if any(leaf.grad for leaf in topological_order(root) if leaf.op is None):
+        warnings.warn(
+            "backward() ran again from the same value, so the leaves' gradients now add up "
+            "both passes (as in PyTorch). If that is not what you want, reset them first: "
+            "value.zero_grad(), microbp.zero_grad(value), or optimizer.zero_grad().",
+            GradientAccumulationWarning, stacklevel=3)
 
 
 @contextlib.contextmanager
@@ -276,57 +222,6 @@ def _cycle_collector_paused():
             gc.enable()
 
 
-class scope:
-    """Group the nodes made inside the block; the renderer draws a group as a cluster.
-
-    Scopes nest; a node remembers the innermost one (``node.scope.path``). A
-    ``scope`` object can be kept and entered again (as each neuron does); it
-    then reuses its ``Scope`` when the outer scope is the same as last time.
-
-    >>> with scope("neuron 1"):
-    ...     with scope("pre-activation"):
-    ...         z = Value(1.0) * 2
-    >>> z.scope.path
-    ('neuron 1', 'pre-activation')
-    """
-
-    __slots__ = ("name", "outers", "last")
-
-    def __init__(self, name: str):
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
-        self.name = name
-        self.outers = []
-        self.last = None
-
-    def __enter__(self) -> "Scope":
-        global _current_scope
-        outer = _current_scope
-        self.outers.append(outer)
-        if self.last is None or self.last.parent is not outer:
-            self.last = Scope(self.name, outer)
-        _current_scope = self.last
-        return _current_scope
-
-    def __exit__(self, *exception) -> None:
-        global _current_scope
-        _current_scope = self.outers.pop()
-
-
-class Scope:
-    """A named group of nodes; ``path`` lists the names from the outermost scope in."""
-
-    __slots__ = ("name", "parent", "path")
-
-    def __init__(self, name: str, parent: "Scope | None"):
-        self.name = name
-        self.parent = parent
-        self.path = (parent.path if parent else ()) + (name,)
-
-    def __repr__(self):
-        return f"Scope({' / '.join(self.path)!r})"
-
-
 # --- applying a row of the table ------------------------------------------------
 
 def _is_real(x) -> bool:
@@ -337,25 +232,24 @@ def _is_real(x) -> bool:
 def _number(x, what: str) -> float:
     """``x`` as a float, or a TypeError naming ``what`` and the value."""
     if _is_real(x):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"{what}: {x!r} is too large for a float") from None
     raise TypeError(f"{what} needs a real number, got {x!r} ({type(x).__name__})")
-
-
-def _operand(op: Op, x):
-    """A Value (of any subclass) stays itself; a number becomes a float constant."""
-    return x if isinstance(x, Value) else _constant(op, x)
 
 
 def _constant(op: Op, x) -> float:
     """A number operand as a float constant, or a TypeError naming the op."""
     if _is_real(x):
-        return float(x)
+        return _number(x, f"{op.name}: operand")
     raise TypeError(f"{op.name}: cannot use {x!r} ({type(x).__name__}) as an operand; "
                     "use a Value or a real number")
 
 
-def _unary(op: Op, x: Value) -> Value:
-    return _node(op, (x,), (x.data,))
+def _operand(op: Op, x):
+    """A Value (of any subclass) stays itself; a number becomes a float constant."""
+    return x if isinstance(x, Value) else _constant(op, x)
 
 
 def apply(op: Op, operands):
@@ -364,7 +258,7 @@ def apply(op: Op, operands):
     Returns a plain float when every operand is a number.
 
     >>> apply(OPS["sub"], (Value(5.0), 2))
-    Value(data=3, grad=0)
+    Value(data=3, grad=?)
     >>> apply(OPS["sub"], (5.0, 2))
     3.0
     """
@@ -380,6 +274,58 @@ def apply(op: Op, operands):
     return _node(op, operands, inputs)
 
 
+def _node(op: Op, operands: tuple, inputs) -> "Value | float":
+    """Check the domain, compute forward and local derivatives, and make the node."""
+    if op.domain is not None and op.domain(*inputs) and not _formulas_evaluating.get():
+        raise _outside_domain(op, inputs)
+    out = op.forward(*inputs)
+    local_grads = float_grads(op, out, inputs)
+    if not operands:                    # constants only: the number
+        return out
+    if op.arity is None:
+        return _nary(op, out, operands, local_grads, float in map(type, operands))
+    if len(operands) == 1:
+        return _make(op, out, operands[0], local_grads[0])
+    return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
+
+
+def _operator(op: Op, reflected: bool = False):
+    """The method for a binary table row: ``self op other``, or ``other op self`` when reflected.
+
+    Binary operators are most of any graph, so the method evaluates its row
+    directly (two inputs, no argument tuples) instead of through ``_node``.
+    """
+    forward, grads = op.forward, op.grads
+
+    def method(self, other):
+        if type(other) is float:
+            b = other
+        elif isinstance(other, Value):
+            b = other.data
+        else:
+            other = b = _constant(op, other)
+        a = self.data
+        first, second = (other, self) if reflected else (self, other)
+        if reflected:
+            a, b = b, a
+        if op.domain is not None and op.domain(a, b):
+            return _node(op, (first, second), (a, b))      # refused, or IEEE inside derivative formulas
+        out = forward(a, b)
+        try:
+            da, db = grads(FLOATS, out, a, b)
+        except (ArithmeticError, ValueError):
+            da, db = float_grads(op, out, (a, b))
+        return _make(op, out, first, da, second, db)
+    return method
+
+
+def _unary(op: Op):
+    """The method for a unary table row: ``self.tanh()``, ``-self``."""
+    def method(self):
+        return _node(op, (self,), (self.data,))
+    return method
+
+
 _VALUES, _VALUES_AND_FLOATS = {Value}, {Value, float}   # the operand types weighted_sum takes as they are
 
 
@@ -388,7 +334,7 @@ def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
 
     The fast path of ``apply`` for these two rows, which are most of a neural
     network's forward pass: the same numbers as the rows' ``forward`` and
-    ``local_grads`` (a test holds them equal), without the generic calls.
+    ``grads`` (a test holds them equal), without the generic calls.
     Operands that need converting or refusing, or that are all numbers, go
     through ``apply``.
 
@@ -414,24 +360,6 @@ def weighted_sum(op: Op, weights, inputs, *bias) -> "Value | float":
     return _nary(op, out, operands, (*inputs, *weights), float in kinds)
 
 
-def _node(op: Op, operands: tuple, inputs) -> "Value | float":
-    """Check the domain, compute forward and local derivatives, and make the node."""
-    if op.domain is not None and op.domain(*inputs):
-        raise _outside_domain(op, inputs)
-    try:
-        out = op.forward(*inputs)
-        local_grads = op.local_grads(FLOAT_MATH, out, *inputs)
-    except (ArithmeticError, ValueError) as error:
-        raise _outside_domain(op, inputs, error) from None
-    if not operands:                    # constants only: the number
-        return out
-    if op.arity is None:
-        return _nary(op, out, operands, local_grads, float in map(type, operands))
-    if len(operands) == 1:
-        return _make(op, out, operands[0], local_grads[0])
-    return _make(op, out, operands[0], local_grads[0], operands[1], local_grads[1])
-
-
 def _nary(op: Op, out: float, operands: tuple, local_grads: tuple, constants: bool) -> Value:
     """An n-ary node; ``constants`` tells whether any operand is a (float) constant."""
     if constants:                       # backward skips them one by one
@@ -448,10 +376,10 @@ def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany
     """
     node = _new_object(Value)
     node.data = out
-    node.grad = 0.0
+    node.grad = NOT_COMPUTED
     node.op = op
     node.label = None
-    node.scope = _current_scope
+    node.scope = _scope()
     node._a = a
     node._b = b
     node._da = da
@@ -461,9 +389,85 @@ def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany
     return node
 
 
-def _outside_domain(op: Op, inputs, error: Exception | None = None) -> DomainError:
-    """The error for inputs outside ``op``'s domain: the row's own message, or what Python raised."""
-    if error is None:
-        return DomainError(f"{op.name}: {op.domain(*inputs)}")
-    shown = ", ".join(repr(x) for x in inputs)
-    return DomainError(f"{op.name}: not defined or not differentiable at ({shown}): {error}")
+def _outside_domain(op: Op, inputs) -> DomainError:
+    """The error for inputs outside ``op``'s domain, with the row's own message."""
+    return DomainError(f"{op.name}: {op.domain(*inputs)}")
+
+
+# --- derivative formulas on Values --------------------------------------------------
+
+VALUES = interpreter(lambda row, *args: apply(row, args))
+"""The Values interpreter: each row as a function making its node, for gradients that are graphs."""
+
+
+@contextlib.contextmanager
+def derivative_formulas():
+    """Inside, nodes outside their domain get IEEE values (nan, ±inf) instead of raising.
+
+    A derivative formula may ask for ``log(a)`` where ``a`` is negative (∂(a**b)/∂b),
+    exactly as it does on floats, where the answer is nan.
+    """
+    token = _formulas_evaluating.set(True)
+    try:
+        yield
+    finally:
+        _formulas_evaluating.reset(token)
+
+
+# --- pickling: a graph as a flat list, leaves by reference ---------------------------
+
+def _saved(grad):
+    return None if grad is NOT_COMPUTED else grad
+
+
+def _leaf(data, grad, label, scope) -> Value:
+    leaf = Value(data, label)
+    leaf.grad = NOT_COMPUTED if grad is None else grad
+    leaf.scope = scope
+    return leaf
+
+
+def _records(root: Value) -> list:
+    """Leaves as themselves; computed nodes as (row, data, grad, label, scope, parents, local grads)."""
+    order = topological_order(root)
+    position = {node: i for i, node in enumerate(order)}
+    return [node if node.op is None else
+            (node.op, node.data, _saved(node.grad), node.label, node.scope,
+             tuple(p if type(p) is float else position[p] for p in node.parents), node.local_grads)
+            for node in order]
+
+
+def _rebuild(records: list) -> Value:
+    nodes = []
+    for record in records:
+        if isinstance(record, Value):
+            nodes.append(record)
+            continue
+        op, data, grad, label, scope, parents, local_grads = record
+        operands = tuple(p if type(p) is float else nodes[p] for p in parents)
+        if op.arity is None:
+            node = _nary(op, data, operands, local_grads, float in map(type, operands))
+        elif len(operands) == 1:
+            node = _make(op, data, operands[0], local_grads[0])
+        else:
+            node = _make(op, data, operands[0], local_grads[0], operands[1], local_grads[1])
+        node.grad = NOT_COMPUTED if grad is None else grad
+        node.label, node.scope = label, scope
+        nodes.append(node)
+    return nodes[-1]
+
+
+# --- operators and methods: one per row -----------------------------------------------
+
+for _row in TABLE:
+    for _name, _reflected in special_methods(_row):
+        method = _operator(_row, _reflected) if _row.arity == 2 else _unary(_row)
+        method.__name__ = method.__qualname__ = _name
+        method.__doc__ = f"{_row.doc} (a {_row.name} node)."
+        setattr(Value, _name, method)
+    if _row.notation.form == "call" and _row.arity == 1:
+        method = _unary(_row)
+        method.__name__, method.__qualname__ = _row.name, f"Value.{_row.name}"
+        method.__doc__ = _row.doc
+        setattr(Value, _row.name, method)
+del _row, _name, _reflected, method

@@ -59,3 +59,14 @@ class GraphTooLargeError(MicrobpError, ValueError):
       ...
     microbp.errors.GraphTooLargeError: draw: the graph has 2 nodes, over the limit of 1 (dot would be slow and the picture unreadable); pass max_nodes=2 to draw it anyway
     """
+
+
+class GradientAccumulationWarning(UserWarning):
+    """``backward()`` ran twice from the same value without resetting: the gradients add up.
+
+    Accumulating is what PyTorch does too, and what mini-batches need; running it
+    twice by mistake is micrograd's most reported confusion, hence the warning.
+
+    >>> issubclass(GradientAccumulationWarning, UserWarning)
+    True
+    """

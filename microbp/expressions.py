@@ -1,9 +1,10 @@
-"""A safe expression parser: text in, a graph of Values (or a sympy expression) out.
+"""A safe expression parser: text in, a graph of Values out.
 
 Python's ``ast`` reads the text; only numbers, names, ``+ - * / **``, unary
-minus, parentheses and calls to the op table's functions are accepted. Nothing
-is ever passed to ``eval``, ``exec`` or sympy's string parsers. Numbers are
-floats, so ``9**9**9**9`` is an overflow error, not a hang.
+minus, parentheses, calls to the op table's functions and assignments that
+name intermediate results (``n = x*w + b; tanh(n)``) are accepted. Nothing is
+ever passed to ``eval``, ``exec`` or sympy's string parsers. Numbers are
+floats, so ``9**9**9**9`` is inf, not a hang.
 
 >>> o = parse("tanh(x*w + b)", x=2, w=-3, b=6.8813735870195432)
 >>> round(o.data, 4)
@@ -19,35 +20,56 @@ microbp.errors.ExpressionError: invalid syntax at column 4
 from __future__ import annotations
 
 import ast
+import math
+import unicodedata
 
-from .engine import Value, apply, topological_order
-from .functions import leaf_names
+from .engine import Value, apply
 from .errors import DomainError, ExpressionError
-from .ops import OPS
+from .ops import OPS, TABLE
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
 
-# Python operator -> op table row, and back (for printing an expression).
-BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.Pow: "pow"}
-TOKENS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "neg": "-"}
-FUNCTIONS = {row.name for row in OPS.values() if not row.infix and row.name != "neg"}
+FUNCTIONS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
+"""What an expression may call: the table's functions, by name."""
+ALIASES = {"ln": "log"}
+"""Other names students and sympy write for the same functions."""
+CONSTANTS = {"e": math.e, "pi": math.pi, "inf": math.inf, "nan": math.nan}
+OPERATORS = {row.notation.token: row for row in TABLE if row.notation.form == "infix"}
+PREFIXES = {row.notation.token: row for row in TABLE if row.notation.form == "prefix"}
+_TOKENS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.USub: "-", ast.UAdd: "+"}
+
+
+def allowed_names() -> str:
+    """The functions and constants an expression may use, for help and errors.
+
+    >>> "tanh" in allowed_names() and "ln" in allowed_names()
+    True
+    """
+    return ", ".join(sorted(FUNCTIONS) + sorted(ALIASES)) + "; constants " + ", ".join(CONSTANTS)
 
 
 def parse(text: str, **values) -> Value:
     """Build the graph of ``text``; each name is a labelled leaf bound to ``values[name]``.
 
+    ``name = expression`` statements, separated by ``;`` or new lines, name
+    intermediate results (their nodes are labelled); the last statement is
+    the result. A name that is not a Python name is written as a string:
+    ``'L1.N1.w1' * 2``.
+
     >>> y = parse("x * x + sum([x, 1])", x=3)
     >>> y.backward(); y.data
     13.0
-    >>> [node.grad for node in topological_order(y) if node.label == "x"]   # 2x + 1
-    [7.0]
+    >>> o = parse("n = x*w + b; o = tanh(n)", x=2, w=-3, b=6.88)
+    >>> o.label, o.parents[0].label
+    ('o', 'n')
 
     Raises:
         ExpressionError: the text is not an expression of numbers, names and
-            the op table's functions; the message points at the column.
-        DomainError: an operation is outside its domain (``log(0)``, overflow).
+            the op table's functions; the message points at the line and column.
+        DomainError: an operation is outside its domain (``log(0)``).
     """
+    values = {unicodedata.normalize("NFKC", name): value for name, value in values.items()}
     leaves = {}
 
     def leaf(name, node):
@@ -56,121 +78,88 @@ def parse(text: str, **values) -> Value:
         if name not in leaves:
             leaves[name] = Value(values[name], label=name)
         return leaves[name]
-    return _build(text, leaf, lambda op, args: apply(op, args))
+
+    def assigned(name, result, created):
+        if name in values:
+            raise ExpressionError(f"{name!r} is given a value and also assigned; use another name")
+        if created and isinstance(result, Value) and result.label is None:
+            result.label = name
+    return build(text, leaf, lambda op, args: apply(op, args), assigned)
 
 
-def parse_sympy(text: str):
-    """The sympy expression of ``text``: names become real symbols.
+def build(text: str, leaf, combine, assigned=lambda name, result, created: None):
+    """Walk ``text`` with ``leaf(name, node)`` for names and ``combine(row, args)`` for operations.
 
-    >>> parse_sympy("sigmoid(z) * (1 - sigmoid(z))")
-    (1 - 1/(1 + exp(-z)))/(1 + exp(-z))
+    The one reader of expression text: ``parse`` builds Values with it, the
+    sympy bridge builds sympy expressions.
     """
-    import sympy
-
-    from .symbolic import exact
-
-    symbols = {}
-
-    def leaf(name, node):
-        return symbols.setdefault(name, sympy.Symbol(name, real=True))
-
-    def combine(op, args):
-        if all(isinstance(arg, float) for arg in args):
-            return apply(op, args)          # fold numbers as floats: no giant exact powers
-        return op.sympy(sympy, *(exact(arg) for arg in args))
-    return _build(text, leaf, combine)
-
-
-def to_text(root) -> str:
-    """An expression string for a graph, which ``parse`` reads back.
-
-    >>> x = Value(2.0, label="x")
-    >>> to_text((x * 3 - 1).tanh() ** 2)
-    'tanh(x * 3 - 1) ** 2'
-    """
-    order = topological_order(root)
-    named = leaf_names(order)
-    texts = {}                                    # node -> (text, precedence)
-    for node in order:
-        texts[node] = (named[node], ATOM) if node.op is None else _format(node, texts)
-    return texts[root][0]
+    statements = _syntax_tree(text)
+    builder = _Builder(text, leaf, combine)
+    result = None
+    for statement in statements:
+        value = statement.value
+        before = len(builder.made)
+        result = builder.visit(value)
+        if isinstance(statement, ast.Assign):
+            name = statement.targets[0].id
+            if name in builder.names or name in CONSTANTS or name in FUNCTIONS:
+                raise _error(text, statement, f"{name!r} is assigned twice, or is a reserved name")
+            assigned(name, result, created=len(builder.made) > before and builder.made[-1] is result)
+            builder.names[name] = result
+    return result
 
 
-ATOM = 10
-PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "truediv": 2, "neg": 3, "pow": 4}
-
-
-def _format(node, texts) -> tuple:
-    """(text, precedence) of one operation, with only the parentheses Python needs."""
-    args = [_number_text(p) if type(p) is float else texts[p] for p in node.parents]
-    op = node.op
-    if op.arity is None:                # sum([a, b]), dot([w1, w2], [x1, x2]), affine([...], [...], b)
-        lists, singles = op.groups([text for text, _ in args])
-        written = [f"[{', '.join(items)}]" for items in lists] + singles
-        return f"{op.name}({', '.join(written)})", ATOM
-    if not op.infix and op.name != "neg":
-        return f"{op.name}({', '.join(t for t, _ in args)})", ATOM
-    mine = PRECEDENCE[op.name]
-    if op.name == "neg":
-        return "-" + _wrap(args[0], args[0][1] < mine), mine
-    (left, left_rank), (right, right_rank) = args
-    right_associative = op.name == "pow"
-    left_text = _wrap(args[0], left_rank < mine or (right_associative and left_rank <= mine))
-    right_text = _wrap(args[1], right_rank < mine or (not right_associative and right_rank <= mine))
-    return f"{left_text} {TOKENS[op.name]} {right_text}", mine
-
-
-def _example(op) -> str:
-    """How to write an n-ary row: ``sum([a, b, c])``, ``dot([w1, w2], [x1, x2])``, ``affine(..., b)``."""
-    lists, singles = op.shape
-    written = ["[a, b, c]"] if lists == 1 else ["[w1, w2]", "[x1, x2]"][:lists]
-    return f"{op.name}({', '.join(written + ['b'] * singles)})"
-
-
-def _wrap(text_and_rank, needed: bool) -> str:
-    return f"({text_and_rank[0]})" if needed else text_and_rank[0]
-
-
-def _number_text(x: float) -> tuple:
-    text = repr(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
-    return (text, PRECEDENCE["neg"]) if text.startswith("-") else (text, ATOM)
-
-
-def _build(text: str, leaf, combine):
-    tree = _syntax_tree(text)
-    return _Builder(text, leaf, combine).visit(tree.body)
-
-
-def _syntax_tree(text: str) -> ast.Expression:
+def _syntax_tree(text: str) -> list:
+    """The statements of ``text``: assignments to one name, then a last assignment or expression."""
     if not isinstance(text, str):
         raise TypeError(f"parse needs a str, got {text!r} ({type(text).__name__})")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is {len(text)} characters long, over the limit of {MAX_LENGTH}")
-    depth = deepest = 0
+    depth = 0
     for column, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
         if depth > MAX_DEPTH:
             raise ExpressionError(_pointing(f"brackets nested more than {MAX_DEPTH} deep", text, column))
-        deepest = max(deepest, depth)
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if "\x00" in text:
+        raise ExpressionError(_pointing("a NUL character is not allowed", text, text.index("\x00")))
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(_dedented(text), mode="exec")
     except SyntaxError as error:
-        offset = (error.offset or 1) - 1 + (len(text) - len(text.lstrip()))
-        raise ExpressionError(_pointing(error.msg, text, offset)) from None
+        raise ExpressionError(_pointing(error.msg, text, _offset(text, error.lineno or 1,
+                                                                  (error.offset or 1) - 1, chars=True))) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(f"expression is nested too deeply (limit {MAX_DEPTH})") from None
-    _check_depth(tree)
-    return tree
+    for number, statement in enumerate(tree.body, start=1):
+        simple = (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                  and isinstance(statement.targets[0], ast.Name))
+        if not (simple or (isinstance(statement, ast.Expr) and number == len(tree.body))):
+            raise _error(text, statement, "only 'name = expression' statements and a last expression are allowed")
+        _check_depth(statement.value)
+    return tree.body
+
+
+def _dedented(text: str) -> str:
+    """Leading spaces would be an indentation error: strip them (``_offset`` adds them back)."""
+    return "\n".join(line.lstrip() if not line[:1].strip() else line for line in text.split("\n"))
 
 
 def _check_depth(tree) -> None:
-    """Refuse syntax trees deeper than MAX_DEPTH (long chains of unary minus, say), iteratively."""
+    """Refuse syntax trees deeper than 2 × MAX_DEPTH, iteratively.
+
+    A chain of the same operator (``x + x + x``, a flat sum as the user wrote it)
+    counts as one level, however long.
+    """
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH * 2:
             raise ExpressionError(f"expression is nested more than {MAX_DEPTH * 2} levels deep")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        for child in ast.iter_child_nodes(node):
+            flat = (isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
+                    and type(child.op) is type(node.op))
+            stack.append((child, depth if flat else depth + 1))
 
 
 class _Builder:
@@ -178,6 +167,8 @@ class _Builder:
 
     def __init__(self, text, leaf, combine):
         self.text, self.leaf, self.combine = text, leaf, combine
+        self.names = {}             # assigned in earlier statements
+        self.made = []              # the results of operations, in order
 
     def visit(self, node):
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -186,42 +177,58 @@ class _Builder:
         return method(node)
 
     def visit_Constant(self, node):
+        if isinstance(node.value, str):                 # a quoted name: 'L1.N1.w1'
+            return self.name(node.value, node)
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise _error(self.text, node, f"only numbers are allowed, not {node.value!r}")
-        return float(node.value)
+        try:
+            return float(node.value)
+        except OverflowError:
+            raise _error(self.text, node, "a number too large for a float (at most about 1.8e308)") from None
 
     def visit_Name(self, node):
-        if node.id in FUNCTIONS:
+        if node.id in FUNCTIONS or node.id in ALIASES:
             raise _error(self.text, node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
-        return self.leaf(node.id, node)
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        return self.name(node.id, node)
+
+    def name(self, name, node):
+        return self.names[name] if name in self.names else self.leaf(name, node)
 
     def visit_BinOp(self, node):
-        name = BINARY.get(type(node.op))
-        if name is None:
-            raise _error(self.text, node, f"the operator {_describe(node.op)} is not supported")
-        return self.apply(name, [self.visit(node.left), self.visit(node.right)], node)
+        chain = []                                      # the left spine, walked without recursion
+        while isinstance(node, ast.BinOp):
+            chain.append(node)
+            node = node.left
+        result = self.visit(node)
+        for link in reversed(chain):
+            token = _TOKENS.get(type(link.op))
+            if token not in OPERATORS:
+                raise _error(self.text, link, f"the operator {_describe(link.op)} is not supported")
+            result = self.apply(OPERATORS[token], [result, self.visit(link.right)], link)
+        return result
 
     def visit_UnaryOp(self, node):
-        if isinstance(node.op, ast.UAdd):
-            return self.visit(node.operand)
-        if isinstance(node.op, ast.USub):
-            return self.apply("neg", [self.visit(node.operand)], node)
-        raise _error(self.text, node, f"the operator {_describe(node.op)} is not supported")
+        token = _TOKENS.get(type(node.op))
+        if token not in PREFIXES:
+            raise _error(self.text, node, f"the operator {_describe(node.op)} is not supported")
+        return self.apply(PREFIXES[token], [self.visit(node.operand)], node)
 
     def visit_Call(self, node):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else None
-            allowed = ", ".join(sorted(FUNCTIONS))
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        name = ALIASES.get(name, name)
+        if name not in FUNCTIONS:
             what = f"unknown function {name!r}" if name else "only named functions can be called"
-            raise _error(self.text, node, f"{what} (allowed: {allowed})")
+            raise _error(self.text, node, f"{what} (allowed: {allowed_names()})")
         if node.keywords:
             raise _error(self.text, node.keywords[0].value, "keyword arguments are not allowed")
-        op = OPS[node.func.id]
+        op = FUNCTIONS[name]
         if op.arity is None:
-            return self.apply(op.name, self.lists(node, op), node)
+            return self.apply(op, self.lists(node, op), node)
         if len(node.args) != op.arity:
             raise _error(self.text, node, f"{op.name} takes {op.arity} argument(s), got {len(node.args)}")
-        return self.apply(op.name, [self.visit(arg) for arg in node.args], node)
+        return self.apply(op, [self.visit(arg) for arg in node.args], node)
 
     def lists(self, node, op) -> list:
         """sum([a, b, c]), dot([w1, w2], [x1, x2]), affine([w1, w2], [x1, x2], b): list literals first."""
@@ -236,11 +243,20 @@ class _Builder:
             raise _error(self.text, node, f"{op.name} needs at least one item")
         return [item for group in items for item in group] + [self.visit(arg) for arg in node.args[lists:]]
 
-    def apply(self, name, args, node):
+    def apply(self, op, args, node):
         try:
-            return self.combine(OPS[name], args)
+            result = self.combine(op, args)
         except DomainError as error:
-            raise DomainError(_pointing(str(error), self.text, node.col_offset)) from None
+            raise DomainError(_pointing(str(error), self.text, _node_offset(self.text, node))) from None
+        self.made.append(result)
+        return result
+
+
+def _example(op) -> str:
+    """How to write an n-ary row: ``sum([a, b, c])``, ``dot([w1, w2], [x1, x2])``, ``affine(..., b)``."""
+    lists, singles = op.shape
+    written = ["[a, b, c]"] if lists == 1 else ["[w1, w2]", "[x1, x2]"][:lists]
+    return f"{op.name}({', '.join(written + ['b'] * singles)})"
 
 
 def _describe(node) -> str:
@@ -255,14 +271,33 @@ def _describe(node) -> str:
 
 
 def _error(text: str, node, message: str) -> ExpressionError:
-    offset = (len(text) - len(text.lstrip())) + getattr(node, "col_offset", 0)
-    return ExpressionError(_pointing(message, text, offset))
+    return ExpressionError(_pointing(message, text, _node_offset(text, node)))
+
+
+def _node_offset(text: str, node) -> int:
+    """The character offset in ``text`` of an ast node (whose column counts UTF-8 bytes)."""
+    return _offset(text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0), chars=False)
+
+
+def _offset(text: str, line: int, column: int, chars: bool) -> int:
+    """Line (1-based) and column to a character offset in ``text``; ``chars``: the column counts characters."""
+    lines = text.split("\n")
+    line = min(max(line, 1), len(lines))
+    source = lines[line - 1]
+    indent = len(source) - len(source.lstrip())          # stripped before parsing (``_dedented``)
+    if not chars:
+        column = len(source[indent:].encode("utf-8")[:column].decode("utf-8", errors="ignore"))
+    return sum(len(earlier) + 1 for earlier in lines[:line - 1]) + indent + column
 
 
 def _pointing(message: str, text: str, offset: int) -> str:
-    """The message, the column (1-based), then the text with a caret under that column."""
-    line, column = text.replace("\n", " "), offset + 1
+    """The message, where (line and column, 1-based), then that line with a caret under the column."""
+    lines = text.split("\n")
+    line_number = text.count("\n", 0, offset) + 1
+    line = lines[line_number - 1] if line_number <= len(lines) else ""
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    where = f"line {line_number}, column {column + 1}" if len(lines) > 1 else f"column {column + 1}"
     if len(line) > 80:                       # show a window around the column
-        start = max(0, min(offset - 40, len(line) - 80))
-        line, offset = line[start:start + 80], offset - start
-    return f"{message} at column {column}\n  {line}\n  {' ' * offset}^"
+        start = max(0, min(column - 40, len(line) - 80))
+        line, column = line[start:start + 80], column - start
+    return f"{message} at {where}\n  {line}\n  {' ' * column}^"

@@ -27,8 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Value, topological_order
-from .functions import gradients, leaf_names
+from .engine import Value
+from .graph import Graph
+from .notation import Style, Written, number, write
+from .ops import ATOM
 
 NAME_LIMIT = 24
 
@@ -68,24 +70,24 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None) 
     >>> [step.caption for step in steps(a * a)]
     ['a × a = 3 × 3 = 9', '∂(a × a)/∂(a × a) = 1', '∂(a × a)/∂a = ∂(a × a)/∂(a × a) · ∂(a × a)/∂a + ∂(a × a)/∂(a × a) · ∂(a × a)/∂a = 1 × 3 + 1 × 3 = 6']
     """
-    order = _order(root, "steps")
-    return _steps(root, order, gradients(root), number_format, collapse)
+    return _steps(_graph(root, "steps"), number_format, collapse)
 
 
-def _order(root, caller: str) -> list:
-    if not isinstance(root, Value):
+def _graph(root, caller: str) -> Graph:
+    if not isinstance(root, (Value, Graph)):
         raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
-    return topological_order(root)
+    return Graph.of(root)
 
 
-def _steps(root, order, grads, number_format, collapse) -> list:
-    text = _Text(order, number_format)
+def _steps(graph, number_format, collapse) -> list:
+    root, order, grads = graph.root, graph.order, graph.gradients
+    text = _Text(graph, number_format)
     groups = _groups(order, collapse)
     result = []
     for group in groups:
         if group[-1].op is not None:
             result.append(Step(len(result), "forward", group, _forward_caption(group, text), group[-1].data))
-    children = _children(order)
+    children = graph.children
     root_name = text.operand_name(root)
     for group in reversed(groups):
         node = group[-1]
@@ -98,11 +100,12 @@ def _steps(root, order, grads, number_format, collapse) -> list:
 class _Text:
     """Names and numbers as the captions write them."""
 
-    def __init__(self, order, number_format):
+    def __init__(self, graph, number_format):
         self.number_format = number_format
+        self.style = Style(False, number_format)
         self.names = {}
-        leaves = leaf_names(order)
-        for position, node in enumerate(order):
+        leaves = graph.names
+        for position, node in enumerate(graph.order):
             if node.op is None:
                 self.names[node] = leaves[node]
             elif node.label:
@@ -124,26 +127,16 @@ class _Text:
         return name if re.fullmatch(r"\w+", name) else f"({name})"
 
     def formula(self, node, operand) -> str:
-        """The node's operation written over its operands (names or numbers)."""
-        args = [operand(p) if type(p) is not float else self.number(p) for p in node.parents]
-        op = node.op
-        if op.arity is None:             # sum: a + b + c; dot and affine: w1·x1 + w2·x2 (+ b)
-            lists, singles = op.groups(args)
-            terms = lists[0] if len(lists) == 1 else ["·".join(pair) for pair in zip(*lists)]
-            return " + ".join(terms + singles)
-        if op.name == "neg":
-            return f"−{args[0]}"
-        if op.name == "abs":
-            return f"|{args[0]}|"
-        if op.infix:
-            return f"{args[0]} {op.symbol} {args[1]}"
-        return f"{op.symbol}({', '.join(args)})"
+        """The node's operation written over its operands (names or numbers), as the table writes it."""
+        args = [Written(operand(p), ATOM, self.style) if type(p) is not float else number(p, self.style)
+                for p in node.parents]
+        return str(write(node.op, args, self.style))
 
 
 def _forward_caption(group, text) -> str:
     node = group[-1]
     if len(group) > 1:
-        return (f"{' / '.join(node.scope.path)}: {len(group)} operations forward, "
+        return (f"{' / '.join(node.scope)}: {len(group)} operations forward, "
                 f"{text.name(node)} = {format(node.data, text.number_format)}")
     symbolic = text.formula(node, text.operand_name)
     numeric = text.formula(node, lambda p: text.number(p.data))
@@ -160,7 +153,7 @@ def _backward_caption(group, terms, root_name, grads, text, is_root) -> str:
     if is_root:
         return f"∂{root_name}/∂{name} = {value}"
     if len(group) > 1:
-        return (f"{' / '.join(node.scope.path)}: gradients flow back through {len(group)} operations; "
+        return (f"{' / '.join(node.scope)}: gradients flow back through {len(group)} operations; "
                 f"∂{root_name}/∂{name} = {value}")
     if not terms:
         return f"∂{root_name}/∂{name} = {value}"
@@ -170,23 +163,13 @@ def _backward_caption(group, terms, root_name, grads, text, is_root) -> str:
     return f"∂{root_name}/∂{name} = {symbolic} = {numeric} = {value}"
 
 
-def _children(order) -> dict:
-    """node -> [(child, local derivative)], one entry per edge (``a * a`` gives two)."""
-    children = {}
-    for node in order:
-        for parent, local in zip(node.parents, node.local_grads):
-            if type(parent) is not float:
-                children.setdefault(parent, []).append((node, local))
-    return children
-
-
 def _groups(order, collapse) -> list:
     """The nodes in order, as lists: one node each, or a collapsed scope's nodes together."""
     if collapse is None:
         return [[node] for node in order]
     groups, by_scope = [], {}
     for node in order:
-        path = node.scope.path[:collapse] if node.scope is not None and len(node.scope.path) >= collapse else None
+        path = node.scope[:collapse] if node.scope is not None and len(node.scope) >= collapse else None
         if path is None or node.op is None:
             groups.append([node])
         elif path in by_scope:
@@ -210,9 +193,9 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, **op
     """
     from .drawing import draw
 
-    order = _order(root, "frames")
-    grads = gradients(root)
-    all_steps = _steps(root, order, grads, ".4g", collapse)
+    graph = _graph(root, "frames")
+    order, grads = graph.order, graph.gradients
+    all_steps = _steps(graph, ".4g", collapse)
     everything = set(order)
     computed = {node for node in order if node.op is not None}
     phase, known, result = None, set(), []   # known: nodes done so far in the current phase
@@ -229,7 +212,7 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, **op
             shown = {"unknown_data": set(), "unknown_grads": everything - known,
                      "highlight": set(step.nodes) | upstream}
         title = step.caption if captions else None
-        result.append((step, draw(root, collapse=collapse, grads=grads, title=title, **shown, **options)))
+        result.append((step, draw(graph, collapse=collapse, grads=grads, title=title, **shown, **options)))
     return result
 
 

@@ -21,8 +21,9 @@ import math
 import numbers
 import random
 
-from .engine import Value, scope
+from .engine import Value
 from .functions import affine
+from .graph import scope
 
 ACTIVATIONS = {
     "relu": Value.relu,

@@ -1,21 +1,40 @@
 """The table of operations: every differentiable operation microbp knows, one row each.
 
-Everything else reads this table: the operators and methods of ``Value``, the
-module functions (``microbp.tanh``), the expression parser's allowed names,
-``to_sympy``, the renderer's labels, the lecture captions and the tests.
-Adding a row adds the operation everywhere, tested against ``sympy.diff``.
+Everything else reads this table, and nothing outside it names an operation:
+``Value``'s operators and methods, the module functions (``microbp.tanh``),
+``__all__``, the expression parser's names, ``to_sympy``, the printer, the
+renderer's labels, the lecture captions, the code generator and the tests.
 
-A row's formulas take a namespace ``m`` of elementary functions first, so the
-same formula evaluates on floats (``FLOAT_MATH``), on sympy symbols (the tests
-and ``microbp.symbolic``) or on ``Value``s. Local derivatives are
-``local_grads(m, out, *inputs)``: one entry per input, ∂out/∂input.
+A row's derivative formulas take a namespace ``m`` first: one function per row
+of this table. The same formula is then read by every interpreter of the table:
+
+=============  ====================================  ==================================
+interpreter    ``m.tanh`` is                         the formula gives
+=============  ====================================  ==================================
+floats         the row's ``forward`` (``FLOATS``)    the engine's local derivatives
+Values         a function that makes a tanh node     derivatives as graphs (``create_graph``)
+sympy          ``sympy.tanh``                        the exact oracle
+text           a function that writes ``tanh(x)``    captions and generated Python
+=============  ====================================  ==================================
+
+``relu``'s derivative is ``step`` and ``abs``'s is ``sign``: rows too, whose own
+derivative is 0, so the table is closed under differentiation.
+
+Numbers follow IEEE 754 as Python floats and PyTorch do: a result too large
+for a float is ±inf (``exp(1000)``, ``1e200 ** 2``, ``1e200 * 1e200`` alike),
+never an error; a NaN input gives NaN. Inputs outside an operation's real
+domain (``log(0)``, ``sqrt(-1)``, ``x / 0``) are refused by the row's
+``domain`` check with a message; ``forward`` alone is total and gives NaN or
+±inf there, which is what derivative formulas rely on.
 
 This module imports only the standard library.
 
 >>> OPS["tanh"].symbol, OPS["mul"].symbol
 ('tanh', '×')
->>> OPS["mul"].local_grads(FLOAT_MATH, 6.0, 2.0, 3.0)   # ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
+>>> OPS["mul"].grads(FLOATS, 6.0, 2.0, 3.0)   # ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
 (3.0, 2.0)
+>>> FLOATS.exp(1000.0), FLOATS.log(-1.0)       # total: overflow is inf, outside the domain nan
+(inf, nan)
 """
 
 from __future__ import annotations
@@ -23,6 +42,39 @@ from __future__ import annotations
 import math
 import operator
 from types import SimpleNamespace
+from typing import NamedTuple
+
+
+class Notation(NamedTuple):
+    """How a row is written, in Python (``to_text``, generated code) and in maths (captions).
+
+    ``form`` is ``"infix"`` (``a + b``), ``"prefix"`` (``-a``), ``"call"`` (``tanh(a)``)
+    or ``"lists"`` (``dot([w1, w2], [x1, x2])``, written ``w1·x1 + w2·x2`` in maths).
+    ``token`` is Python's operator; the maths form uses the row's ``symbol``, or
+    ``math``, a format string, when given (``"|{}|"`` for abs). ``precedence`` is
+    Python's: 1 for ``+ -``, 2 for ``* /``, 3 for unary minus, 4 for ``**``.
+    """
+
+    form: str
+    token: str | None = None
+    precedence: int = 10
+    right: bool = False
+    math: str | None = None
+
+
+ATOM = 10                                    # a name, a number or a call: never needs parentheses
+
+
+def infix(token: str, precedence: int, right: bool = False) -> Notation:
+    return Notation("infix", token, precedence, right)
+
+
+def prefix(token: str, precedence: int) -> Notation:
+    return Notation("prefix", token, precedence)
+
+
+CALL = Notation("call")
+LISTS = Notation("lists")
 
 
 class Op:
@@ -34,23 +86,29 @@ class Op:
     Attributes:
         name: the function name (``"tanh"``), also the method and parser name.
         arity: number of inputs, or ``None`` for n-ary (``sum``, ``dot``, ``affine``).
-        symbol: what the renderer draws in the operation's node.
-        infix: True for the binary operators written between operands.
-        forward: the operation on floats.
-        local_grads: ``(m, out, *inputs) -> tuple``, ∂out/∂input per input.
+        symbol: what the renderer draws in the operation's node, and captions write.
+        notation: how text writes it (a ``Notation``).
+        forward: the operation on floats; total (NaN or ±inf where it has no real value).
+        grads: ``(m, out, *inputs) -> tuple``, ∂out/∂input per input, over a namespace ``m``.
         sympy: ``(sympy_module, *inputs) -> expression``.
         domain: ``(*inputs) -> message or None``; a message means "outside the domain".
         shape: for n-ary rows, how the inputs are written: ``(lists, singles)``, that
             many equally long lists, then that many single inputs (``dot``: two lists,
             weights and inputs; ``affine``: the same and a bias). ``None`` otherwise.
+        doc: one line saying what it is, for the generated methods and help.
     """
 
-    __slots__ = ("name", "arity", "symbol", "infix", "forward", "local_grads", "sympy", "domain", "shape")
+    __slots__ = ("name", "arity", "symbol", "notation", "forward", "grads", "sympy", "domain", "shape", "doc")
 
-    def __init__(self, name, arity, symbol, infix, forward, local_grads, sympy, domain=None, shape=None):
-        self.name, self.arity, self.symbol, self.infix = name, arity, symbol, infix
-        self.forward, self.local_grads, self.sympy, self.domain = forward, local_grads, sympy, domain
-        self.shape = shape
+    def __init__(self, name, arity, symbol, notation, forward, grads, sympy, domain=None, shape=None, doc=""):
+        self.name, self.arity, self.symbol, self.notation = name, arity, symbol, notation
+        self.forward, self.grads, self.sympy, self.domain = forward, grads, sympy, domain
+        self.shape, self.doc = shape, doc
+
+    @property
+    def infix(self) -> bool:
+        """True for the binary operators written between their operands (``a + b``)."""
+        return self.notation.form == "infix"
 
     def groups(self, inputs) -> tuple:
         """An n-ary row's inputs as ``(lists, singles)``, following its ``shape``.
@@ -65,8 +123,62 @@ class Op:
     def __repr__(self):
         return f"Op({self.name!r}, arity={self.arity}, symbol={self.symbol!r})"
 
+    def __reduce__(self):
+        """Pickled by name: a node's op is its table row."""
+        return _row, (self.name,)
 
-# --- elementary functions on floats, as the formulas below use them ----------
+
+def _row(name: str) -> Op:
+    return OPS[name]
+
+
+# --- elementary functions on floats: total, IEEE results where math would raise ---
+
+def _divide(a: float, b: float) -> float:
+    """a / b, with ±inf or nan for b = 0 (IEEE 754), as the domain check's fallback needs."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a or a == 0:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _power(a: float, b: float) -> float:
+    """a ** b, with ±inf on overflow or for 0 ** negative, nan for a complex result."""
+    try:
+        result = a ** b
+    except (ZeroDivisionError, OverflowError):
+        odd = math.isfinite(b) and b.is_integer() and b % 2 == 1
+        return -math.inf if odd and math.copysign(1.0, a) < 0 else math.inf
+    return math.nan if isinstance(result, complex) else result
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _log(x: float) -> float:
+    """log x; -inf at 0 and nan below, where a derivative formula may still ask."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def _sqrt(x: float) -> float:
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
+def _periodic(function):
+    """sin or cos, nan at ±inf (where math raises)."""
+    def total(x: float) -> float:
+        return function(x) if math.isfinite(x) else math.nan
+    total.__name__ = function.__name__
+    return total
+
 
 def _sigmoid(x: float) -> float:
     """Logistic function, finite for any x: sigmoid(±1000) is 1.0 / 0.0."""
@@ -76,43 +188,45 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _log_or_nan(x: float) -> float:
-    """log(x) for x > 0, else nan: where ∂(a**b)/∂b has no real value."""
-    return math.log(x) if x > 0 else math.nan
+def _relu(x: float) -> float:
+    """max(0, x), and nan for nan (a NaN input is never hidden)."""
+    return 0.0 if x <= 0 else x
 
 
 def _step(x: float) -> float:
-    """Derivative of relu: 1 for x > 0, and 0 at the kink by convention."""
-    return 1.0 if x > 0 else 0.0
+    """Derivative of relu: 1 for x > 0, and 0 at the kink by convention (nan for nan)."""
+    return 1.0 if x > 0 else (0.0 if x <= 0 else x)
 
 
 def _sign(x: float) -> float:
-    """Derivative of abs: sign(x), and 0 at the kink by convention."""
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+    """Derivative of abs: sign(x), and 0 at the kink by convention (nan for nan)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else x * 0.0)
 
 
-def _power(a: float, b: float) -> float:
-    """a ** b on floats, refusing the complex results Python would give."""
-    result = a ** b
-    if isinstance(result, complex):
-        raise ValueError("complex result")
-    return result
+def _xlogy(x: float, y: float) -> float:
+    """x · log y, and 0 where x = 0 (so ∂(0 ** b)/∂b is 0 for b > 0, as in PyTorch)."""
+    return 0.0 if x == 0 and y == y else x * _log(y)
 
 
-FLOAT_MATH = SimpleNamespace(
-    exp=math.exp, log=_log_or_nan, sqrt=math.sqrt, tanh=math.tanh, sigmoid=_sigmoid,
-    sin=math.sin, cos=math.cos, step=_step, sign=_sign,
-)
+def _kinked(pieces, fallback):
+    """A sympy form by cases (its derivative at the kink follows the engine's convention), or
+    ``fallback`` where sympy cannot compare the argument with 0 (it may be log 0 = zoo)."""
+    def sympy_form(s, x):
+        try:
+            return s.Piecewise(*pieces(s, x))
+        except TypeError:
+            return fallback(s, x)
+    return sympy_form
 
 
-# --- domain checks: a message says what is wrong ------------------------------
+# --- domain checks: a message says what is wrong (NaN passes: NaN in, NaN out) ---
 
 def _positive(x: float) -> str | None:
-    return None if x > 0 else f"needs x > 0, got x = {x!r}"
+    return None if x > 0 or x != x else f"needs x > 0, got x = {x!r}"
 
 
 def _non_negative(x: float) -> str | None:
-    return None if x >= 0 else f"needs x >= 0, got x = {x!r}"
+    return None if x >= 0 or x != x else f"needs x >= 0, got x = {x!r}"
 
 
 def _nonzero_divisor(a: float, b: float) -> str | None:
@@ -122,9 +236,13 @@ def _nonzero_divisor(a: float, b: float) -> str | None:
 def _real_power(a: float, b: float) -> str | None:
     if a == 0 and b < 0:
         return f"0 ** {b!r} divides by zero"
-    if a < 0 and b != int(b):
+    if a < 0 and math.isfinite(b) and not b.is_integer():
         return f"{a!r} ** {b!r} is not a real number (negative base, fractional exponent)"
     return None
+
+
+def _log_argument(x: float, y: float) -> str | None:
+    return None if y > 0 or y != y else f"needs y > 0, got y = {y!r}"
 
 
 def _even_arity(*inputs: float) -> str | None:
@@ -145,7 +263,7 @@ def _weighted_sum(*operands: float) -> float:
     return total + operands[-1] if len(operands) % 2 else total
 
 
-def _weighted_sum_grads(m, out: float, *operands: float) -> tuple:
+def _weighted_sum_grads(m, out, *operands) -> tuple:
     """∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs, then the weights (then 1 for a bias)."""
     n = len(operands) // 2
     grads = operands[n:2 * n] + operands[:n]
@@ -161,46 +279,66 @@ def _products(operands: tuple) -> list:
 # --- the table -----------------------------------------------------------------
 
 TABLE = (
-    # arithmetic operators
-    Op("add", 2, "+", True, operator.add,
-       lambda m, out, a, b: (1.0, 1.0), lambda s, a, b: a + b),
-    Op("sub", 2, "−", True, operator.sub,
-       lambda m, out, a, b: (1.0, -1.0), lambda s, a, b: a - b),
-    Op("mul", 2, "×", True, operator.mul,
-       lambda m, out, a, b: (b, a), lambda s, a, b: a * b),
-    Op("truediv", 2, "÷", True, operator.truediv,
-       lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor),
-    Op("pow", 2, "^", True, _power,
-       lambda m, out, a, b: (b * a ** (b - 1), out * m.log(a)), lambda s, a, b: a ** b, _real_power),
-    Op("neg", 1, "−", False, operator.neg,
-       lambda m, out, x: (-1.0,), lambda s, x: -x),
+    # arithmetic: Python's operators
+    Op("add", 2, "+", infix("+", 1), operator.add,
+       lambda m, out, a, b: (1.0, 1.0), lambda s, a, b: a + b, doc="a + b"),
+    Op("sub", 2, "−", infix("-", 1), operator.sub,
+       lambda m, out, a, b: (1.0, -1.0), lambda s, a, b: a - b, doc="a − b"),
+    Op("mul", 2, "×", infix("*", 2), operator.mul,
+       lambda m, out, a, b: (b, a), lambda s, a, b: a * b, doc="a × b"),
+    Op("truediv", 2, "÷", infix("/", 2), _divide,
+       lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor, doc="a ÷ b"),
+    Op("pow", 2, "^", infix("**", 4, right=True), _power,
+       lambda m, out, a, b: (b * a ** (b - 1), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
+       doc="a to the power b"),
+    Op("neg", 1, "−", prefix("-", 3), operator.neg,
+       lambda m, out, x: (-1.0,), lambda s, x: -x, doc="−x"),
+    Op("pos", 1, "+", prefix("+", 3), operator.pos,
+       lambda m, out, x: (1.0,), lambda s, x: x, doc="+x, the identity: a new node with the same value"),
     # elementary functions
-    Op("exp", 1, "exp", False, math.exp,
-       lambda m, out, x: (out,), lambda s, x: s.exp(x)),
-    Op("log", 1, "log", False, math.log,
-       lambda m, out, x: (1.0 / x,), lambda s, x: s.log(x), _positive),
-    Op("sqrt", 1, "√", False, math.sqrt,
-       lambda m, out, x: (0.5 / out,), lambda s, x: s.sqrt(x), _non_negative),
-    Op("sin", 1, "sin", False, math.sin,
-       lambda m, out, x: (m.cos(x),), lambda s, x: s.sin(x)),
-    Op("cos", 1, "cos", False, math.cos,
-       lambda m, out, x: (-m.sin(x),), lambda s, x: s.cos(x)),
+    Op("exp", 1, "exp", CALL, _exp,
+       lambda m, out, x: (out,), lambda s, x: s.exp(x), doc="e ** x"),
+    Op("log", 1, "log", CALL, _log,
+       lambda m, out, x: (1.0 / x,), lambda s, x: s.log(x), _positive, doc="Natural logarithm; needs x > 0."),
+    Op("sqrt", 1, "√", CALL, _sqrt,
+       lambda m, out, x: (0.5 / out,), lambda s, x: s.sqrt(x), _non_negative,
+       doc="Square root; needs x >= 0 (its derivative at 0 is inf)."),
+    Op("sin", 1, "sin", CALL, _periodic(math.sin),
+       lambda m, out, x: (m.cos(x),), lambda s, x: s.sin(x), doc="Sine (radians)."),
+    Op("cos", 1, "cos", CALL, _periodic(math.cos),
+       lambda m, out, x: (-m.sin(x),), lambda s, x: s.cos(x), doc="Cosine (radians)."),
     # activations
-    Op("tanh", 1, "tanh", False, math.tanh,
-       lambda m, out, x: (1 - out * out,), lambda s, x: s.tanh(x)),
-    Op("sigmoid", 1, "σ", False, _sigmoid,
-       lambda m, out, x: (out * (1 - out),), lambda s, x: 1 / (1 + s.exp(-x))),
-    Op("relu", 1, "relu", False, lambda x: x if x > 0 else 0.0,
-       lambda m, out, x: (m.step(x),), lambda s, x: s.Piecewise((x, x > 0), (0, True))),
-    Op("abs", 1, "abs", False, abs,
-       lambda m, out, x: (m.sign(x),), lambda s, x: s.Abs(x)),
+    Op("tanh", 1, "tanh", CALL, math.tanh,
+       lambda m, out, x: (1 - out * out,), lambda s, x: s.tanh(x), doc="Hyperbolic tangent."),
+    Op("sigmoid", 1, "σ", CALL, _sigmoid,
+       lambda m, out, x: (out * (1 - out),), lambda s, x: 1 / (1 + s.exp(-x)),
+       doc="Logistic sigmoid 1 / (1 + e^-x)."),
+    Op("relu", 1, "relu", CALL, _relu,
+       lambda m, out, x: (m.step(x),), _kinked(lambda s, x: ((x, x > 0), (0, True)), lambda s, x: s.Max(x, 0)),
+       doc="max(0, x); the derivative at 0 is taken as 0."),
+    Op("abs", 1, "abs", Notation("call", math="|{}|"), abs,
+       lambda m, out, x: (m.sign(x),), lambda s, x: s.Abs(x), doc="|x|; the derivative at 0 is taken as 0."),
+    # the derivatives of the kinks, whose own derivative is 0
+    Op("step", 1, "step", CALL, _step,
+       lambda m, out, x: (0.0,), _kinked(lambda s, x: ((1, x > 0), (0, True)), lambda s, x: s.Heaviside(x, 0)),
+       doc="1 for x > 0, else 0: the derivative of relu."),
+    Op("sign", 1, "sign", CALL, _sign,
+       lambda m, out, x: (0.0,), _kinked(lambda s, x: ((1, x > 0), (-1, x < 0), (0, True)), lambda s, x: s.sign(x)),
+       doc="1, 0 or −1 by the sign of x: the derivative of abs."),
+    Op("xlogy", 2, "xlogy", CALL, _xlogy,
+       lambda m, out, x, y: (m.log(y), x / y), lambda s, x, y: x * s.log(y),
+       _log_argument, doc="x · log y, needing y > 0; 0 where x = 0 (in derivatives): ∂(a ** b)/∂b."),
     # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
-    Op("sum", None, "Σ", False, lambda *xs: sum(xs),
-       lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs), shape=(1, 0)),
-    Op("dot", None, "·", False, _weighted_sum, _weighted_sum_grads,
-       lambda s, *wx: s.Add(*_products(wx)), _even_arity, shape=(2, 0)),
-    Op("affine", None, "w·x+b", False, _weighted_sum, _weighted_sum_grads,
-       lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity, shape=(2, 1)),
+    Op("sum", None, "Σ", LISTS, lambda *xs: sum(xs),
+       lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs), shape=(1, 0),
+       doc="Σ values as ONE node with a parent per value (builtin sum makes n − 1 nodes)."),
+    Op("dot", None, "·", LISTS, _weighted_sum, _weighted_sum_grads,
+       lambda s, *wx: s.Add(*_products(wx)), _even_arity, shape=(2, 0),
+       doc="Σ wᵢ·xᵢ as ONE node with 2n parents (weights, then inputs): a neuron's weighted sum."),
+    Op("affine", None, "w·x+b", LISTS, _weighted_sum, _weighted_sum_grads,
+       lambda s, *wxb: s.Add(*_products(wxb), wxb[-1]), _odd_arity, shape=(2, 1),
+       doc="Σ wᵢ·xᵢ + b as ONE node with 2n + 1 parents (weights, inputs, bias): a neuron before "
+           "its activation."),
 )
 
 
@@ -213,9 +351,13 @@ def _check_row(row: Op) -> None:
         problems.append("arity must be a positive int or None")
     if not row.symbol:
         problems.append("symbol must not be empty")
-    if row.infix and row.arity != 2:
-        problems.append("only binary operations can be infix")
-    for field in ("forward", "local_grads", "sympy"):
+    if not isinstance(row.notation, Notation) or row.notation.form not in ("infix", "prefix", "call", "lists"):
+        problems.append("notation must be a Notation: infix, prefix, call or lists")
+    elif (row.notation.form == "infix") != (row.arity == 2 and row.notation.token is not None):
+        problems.append("only binary operations can be infix, and an infix one needs a token")
+    elif (row.notation.form == "lists") != (row.arity is None):
+        problems.append("n-ary rows, and only they, are written as lists")
+    for field in ("forward", "grads", "sympy"):
         if not callable(getattr(row, field)):
             problems.append(f"{field} must be callable")
     if row.domain is not None and not callable(row.domain):
@@ -240,3 +382,88 @@ def _index(table: tuple) -> dict:
 
 
 OPS: dict[str, Op] = _index(TABLE)
+
+
+# --- what the table gives everyone: interpreters, operators, names ---------------
+
+def interpreter(apply_row) -> SimpleNamespace:
+    """A namespace with one function per row: ``apply_row(row, *args)`` for that row.
+
+    >>> words = interpreter(lambda row, *args: f"{row.name}{args}")
+    >>> words.tanh("x")
+    "tanh('x',)"
+    """
+    return SimpleNamespace(**{row.name: _bound(apply_row, row) for row in TABLE})
+
+
+def _bound(apply_row, row: Op):
+    def function(*args):
+        return apply_row(row, *args)
+    function.__name__ = function.__qualname__ = row.name
+    return function
+
+
+def special_methods(row: Op) -> list:
+    """The Python special methods that apply ``row``, as ``(name, reflected)`` pairs.
+
+    Infix rows are binary operators (``__add__`` and ``__radd__``), prefix rows unary
+    ones (``__neg__``); a unary call named like a float special method (``abs``) gets it too.
+
+    >>> special_methods(OPS["add"]), special_methods(OPS["abs"]), special_methods(OPS["tanh"])
+    ([('__add__', False), ('__radd__', True)], [('__abs__', False)], [])
+    """
+    form = row.notation.form
+    if form == "infix":
+        return [(f"__{row.name}__", False), (f"__r{row.name}__", True)]
+    if form == "prefix" or (form == "call" and row.arity == 1 and hasattr(float, f"__{row.name}__")):
+        return [(f"__{row.name}__", False)]
+    return []
+
+
+FLOATS = SimpleNamespace(**{row.name: row.forward for row in TABLE})
+"""The floats interpreter: each row's total ``forward``, what derivative formulas call on floats."""
+
+
+class IEEEFloat(float):
+    """A float whose operators never raise: ``x / 0`` is ±inf or nan, overflow ±inf.
+
+    Derivative formulas are evaluated on plain floats; only when Python raises
+    (``0.5 / 0.0`` for √'s derivative at 0) are they evaluated again on these,
+    through the rows' total forwards, to give the IEEE 754 result; except that
+    zero times anything is zero, as in the chain rule (∂(a**0)/∂a at 0 is 0).
+
+    >>> 0.5 / IEEEFloat(0.0), IEEEFloat(10.0) ** 400.0
+    (inf, inf)
+    """
+
+    __slots__ = ()
+
+
+def _ieee_method(row: Op, reflected: bool):
+    forward = row.forward
+
+    def method(self, *other):
+        args = (float(other[0]), float(self)) if reflected else (float(self), *map(float, other))
+        if forward is operator.mul and 0.0 in args:      # zero times anything is zero, as in the chain rule
+            return IEEEFloat(0.0)
+        return IEEEFloat(forward(*args))
+    return method
+
+
+for _row_ in TABLE:
+    for _name_, _reflected_ in special_methods(_row_):
+        setattr(IEEEFloat, _name_, _ieee_method(_row_, _reflected_))
+del _row_, _name_, _reflected_
+
+
+def float_grads(row: Op, out: float, inputs) -> tuple:
+    """``row``'s local derivatives on floats: IEEE results (±inf, nan) where Python would raise.
+
+    >>> float_grads(OPS["sqrt"], 0.0, (0.0,))     # √ at 0: a value, with an infinite slope
+    (inf,)
+    """
+    try:
+        return row.grads(FLOATS, out, *inputs)
+    except (ArithmeticError, ValueError):
+        grads = row.grads(FLOATS, IEEEFloat(out), *map(IEEEFloat, inputs))
+        return tuple(float(g) for g in grads)

@@ -14,40 +14,77 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .engine import Value, apply, topological_order
-from .functions import gradients, leaf_names
+from .engine import Value, apply
 from .errors import DomainError
+from .graph import Graph
 
 
-def to_sympy(root: Value):
-    """``root`` as a sympy expression: leaves are real symbols named by their labels.
+def to_sympy(root: Value, symbols=None):
+    """``root`` as a sympy expression, with leaves as *real* symbols named by their labels.
 
-    Unlabelled leaves are named ``x0, x1, ...``; constants become exact numbers
-    (``0.1`` -> ``1/10``); relu and abs differentiate to the engine's convention
-    at 0. Shared subexpressions are built once.
+    Unlabelled leaves are named ``x0, x1, ...`` (``microbp.symbols(root)`` gives
+    the symbols used); pass your own ``symbols`` (matched by name) to get an
+    expression in them instead. Constants become exact numbers (``0.1`` ->
+    ``1/10``); relu and abs differentiate to the engine's convention at 0.
+    Shared subexpressions are built once.
 
     >>> from microbp import Value
     >>> a = Value(3.0, label="a")
     >>> to_sympy(a.relu() * 0.5 + 1)
     Piecewise((a, a > 0), (0, True))/2 + 1
+    >>> import sympy
+    >>> mine = sympy.Symbol("a")
+    >>> sympy.diff(to_sympy(a * a, symbols=[mine]), mine)
+    2*a
     """
-    return _translate(root)[0]
+    return _translate(root, symbols)[0]
 
 
-def _translate(root):
-    """(expression, {leaf: symbol}) for ``root``."""
+def symbols(root: Value) -> dict:
+    """The sympy symbols ``to_sympy`` uses for ``root``'s leaves: ``{name: Symbol}``, all real.
+
+    >>> from microbp import Value
+    >>> x = Value(2.0, label="x")
+    >>> s = symbols(x * x)
+    >>> s["x"], s["x"].is_real
+    (x, True)
+    """
+    return {symbol.name: symbol for symbol in _translate(root)[1].values()}
+
+
+def _translate(root, given=None):
+    """(expression, {leaf: symbol}) for ``root``: the sympy interpreter of its graph."""
     import sympy
 
-    if not isinstance(root, Value):
+    if not isinstance(root, (Value, Graph)):
         raise TypeError(f"to_sympy needs a Value, got {root!r} ({type(root).__name__})")
-    order = topological_order(root)
-    symbols = {leaf: sympy.Symbol(name, real=True) for leaf, name in leaf_names(order).items()}
-    expressions = dict(symbols)
-    for node in order:
-        if node.op is not None:
-            args = [exact(p) if type(p) is float else expressions[p] for p in node.parents]
-            expressions[node] = node.op.sympy(sympy, *args)
-    return expressions[root], symbols
+    graph = Graph.of(root)
+    mine = {symbol.name: symbol for symbol in (given.values() if isinstance(given, dict) else given or ())}
+    leaf_symbols = {leaf: mine.get(name) or sympy.Symbol(name, real=True) for leaf, name in graph.names.items()}
+    expressions = graph.evaluate(lambda row, *args: row.sympy(sympy, *args), leaf_symbols.get, exact)
+    return expressions[graph.root], leaf_symbols
+
+
+def parse_sympy(text: str):
+    """The sympy expression of ``text``: names become real symbols.
+
+    >>> parse_sympy("sigmoid(z) * (1 - sigmoid(z))")
+    (1 - 1/(1 + exp(-z)))/(1 + exp(-z))
+    """
+    import sympy
+
+    from .expressions import build
+
+    symbols = {}
+
+    def leaf(name, node):
+        return symbols.setdefault(name, sympy.Symbol(name, real=True))
+
+    def combine(op, args):
+        if all(isinstance(arg, float) for arg in args):
+            return apply(op, args)          # fold numbers as floats: no giant exact powers
+        return op.sympy(sympy, *(exact(arg) for arg in args))
+    return build(text, leaf, combine)
 
 
 def exact(x):
@@ -56,14 +93,26 @@ def exact(x):
 
     if not isinstance(x, float):
         return x
+    if not math.isfinite(x):
+        return sympy.nan if x != x else (sympy.oo if x > 0 else -sympy.oo)
     return sympy.Integer(int(x)) if x.is_integer() else sympy.Rational(repr(x))
+
+
+def _engine_kinks(expr):
+    """``expr`` with Heaviside steps at 0 valued 0, the engine's convention for relu' (sympy's is 1/2)."""
+    import sympy
+
+    return expr.replace(sympy.Heaviside, lambda argument, *value: sympy.Heaviside(argument, 0))
 
 
 def _number(expr, point: dict) -> float:
     """A sympy expression at a point, to 30 digits; nan where it is not a finite real number."""
     import sympy
 
-    value = complex(sympy.N(expr.subs(point), 30))
+    try:
+        value = complex(sympy.N(expr.subs(point), 30))
+    except TypeError:                 # sympy cannot decide (a comparison with zoo, DiracDelta(0))
+        return math.nan
     if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value.imag) > 1e-12:
         return math.nan
     return value.real
@@ -128,14 +177,14 @@ def verify(root: Value, rtol: float = 1e-6) -> Report:
     >>> bool(report), report.leaves[0].name
     (True, 'x')
     """
-    order = topological_order(root)
-    expr, symbols = _translate(root)
-    engine = gradients(root)
-    point = {symbols[leaf]: exact(leaf.data) for leaf in symbols}
+    graph = Graph.of(root)
+    expr, leaf_symbols = _translate(graph)
+    engine = graph.gradients
+    point = {leaf_symbols[leaf]: exact(leaf.data) for leaf in leaf_symbols}
     report = Report(rtol=rtol)
-    for leaf, symbol in symbols.items():
-        symbolic_value = _number(expr.diff(symbol), point)
-        difference = _central_difference(order, leaf)
+    for leaf, symbol in leaf_symbols.items():
+        symbolic_value = _number(_engine_kinks(expr.diff(symbol)), point)
+        difference = _central_difference(graph, leaf)
         agrees = math.isclose(engine[leaf], symbolic_value, rel_tol=rtol, abs_tol=rtol) or (
             math.isnan(engine[leaf]) and math.isnan(symbolic_value))
         if not math.isnan(difference):
@@ -144,7 +193,7 @@ def verify(root: Value, rtol: float = 1e-6) -> Report:
     return report
 
 
-def _central_difference(order, leaf) -> float:
+def _central_difference(graph, leaf) -> float:
     """(f(x+h) - f(x-h)) / 2h by re-evaluating the graph.
 
     nan where that estimate means nothing: at a kink (the one-sided slopes
@@ -152,7 +201,7 @@ def _central_difference(order, leaf) -> float:
     """
     step = 1e-6 * max(1.0, abs(leaf.data))
     try:
-        up, here, down = (_evaluate(order, {leaf: leaf.data + d}) for d in (step, 0.0, -step))
+        up, here, down = (_evaluate(graph, {leaf: leaf.data + d}) for d in (step, 0.0, -step))
     except (DomainError, ArithmeticError, ValueError):
         return math.nan
     forward, backward = (up - here) / step, (here - down) / step
@@ -161,15 +210,10 @@ def _central_difference(order, leaf) -> float:
     return (up - down) / (2 * step)
 
 
-def _evaluate(order, overrides: dict) -> float:
+def _evaluate(graph, overrides: dict) -> float:
     """The root's value with some leaves changed, recomputed through the op table."""
-    values = {}
-    for node in order:
-        if node.op is None:
-            values[node] = overrides.get(node, node.data)
-        else:
-            values[node] = apply(node.op, tuple(p if type(p) is float else values[p] for p in node.parents))
-    return values[order[-1]]
+    values = graph.evaluate(lambda row, *args: apply(row, args), lambda leaf: overrides.get(leaf, leaf.data))
+    return values[graph.root]
 
 
 # --- check_derivation: is a claimed derivative right? ----------------------------------
@@ -223,8 +267,6 @@ def check_derivation(expr, wrt, claimed, points: int = 24, seed: int = 0, **at) 
     (False, 3*x**2)
     """
     import sympy
-
-    from .expressions import parse_sympy
 
     expression, claim = (parse_sympy(e) if isinstance(e, str) else _real_symbols(e) for e in (expr, claimed))
     name = wrt if isinstance(wrt, str) else str(wrt)

@@ -17,9 +17,25 @@ PUBLIC = {row.name: getattr(operator, row.name, None) or getattr(microbp, row.na
 
 
 def sympy_value(expr, point: dict) -> complex:
-    """``expr`` evaluated exactly at ``point`` (symbol -> float), to 30 digits."""
+    """``expr`` evaluated exactly at ``point`` (symbol -> float), to 30 digits; nan where sympy cannot
+    say (a DiracDelta at 0, say)."""
     exact = {symbol: sympy.Float(value, 30) for symbol, value in point.items()}
-    return complex(sympy.N(expr.subs(exact), 30))
+    try:
+        return complex(sympy.N(expr.subs(exact), 30))
+    except TypeError:
+        return complex(math.nan)
+
+
+def real_throughout(expr, point: dict) -> bool:
+    """True when every subexpression of ``expr`` is a finite real number at ``point``.
+
+    Where one is not (log of a negative number, times 0), sympy's complex answer
+    may be finite and real, but the real function has no derivative there.
+    """
+    for sub in sympy.preorder_traversal(expr):
+        if isinstance(sub, sympy.Expr) and not finite_real(sympy_value(sub, point)):
+            return False
+    return True
 
 
 def close(engine: float, exact: float, rel: float = 1e-9) -> bool:

@@ -39,7 +39,7 @@ def test_captions_of_the_lecture_neuron():
 def test_backward_products_equal_the_engines_gradients():
     x, y = Value(0.7, label="x"), Value(-1.2, label="y")
     root = ((x * y).sigmoid() + x * x + y.exp() * 2) * (x - y)
-    grads = microbp.gradients(root)
+    grads = microbp.Graph(root).gradients
     for step in steps(root):
         if step.phase == "backward" and step.terms:
             total = sum(upstream * local for _, upstream, local in step.terms)

@@ -67,7 +67,7 @@ def test_labels_and_scopes_follow_layers_and_neurons():
     names = [name for name, _ in model.named_parameters()]
     assert names[:3] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b"] and names[-1] == "L2.N1.b"
     out = model([1.0, 2.0])
-    scopes = {node.scope.path for node in microbp.topological_order(out) if node.op is not None}
+    scopes = {node.scope for node in microbp.topological_order(out) if node.op is not None}
     assert ("L1", "N3") in scopes and ("L2", "N1") in scopes
     assert microbp.draw(out, collapse=2).source.count("box3d") == 4
 

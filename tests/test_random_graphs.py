@@ -11,10 +11,11 @@ import math
 import sympy
 from hypothesis import assume, given, settings, strategies as st
 
-from microbp import DomainError, Value
+from microbp import DomainError, Value, gradients
 from microbp.engine import topological_order
 from microbp.ops import TABLE
-from oracles import call_public, central_difference, close, finite_real, operand_counts, sympy_value
+from oracles import (call_public, central_difference, close, finite_real, operand_counts, real_throughout,
+                     sympy_value)
 
 ROWS = [row for row in TABLE]
 
@@ -61,19 +62,26 @@ def replay_floats(steps):
     return f
 
 
-@settings(max_examples=150)
-@given(recipes())
-def test_every_leaf_gradient_equals_sympy_and_finite_differences(recipe):
+def build(recipe):
+    """The recipe on labelled leaves; None where an operation is outside its domain."""
     point, steps = recipe
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     try:
         root = replay(leaves, steps)
     except DomainError:
-        assume(False)
-    assume(isinstance(root, Value) and abs(root.data) < 1e6)
+        return None, leaves
+    return (root if isinstance(root, Value) else None), leaves
+
+
+@settings(max_examples=150)
+@given(recipes())
+def test_every_leaf_gradient_equals_sympy_and_finite_differences(recipe):
+    point, steps = recipe
+    root, leaves = build(recipe)
+    assume(root is not None and abs(root.data) < 1e6)
     # The chain rule multiplies local derivatives, so it speaks only where each exists. Where
-    # one has no real value (∂(a**b)/∂b for a < 0) the engine's gradient is nan by design, even
-    # when that nan is multiplied by 0 and the whole is differentiable (test_engine checks it).
+    # one has no real value (∂(a**b)/∂b for a < 0) the engine's gradient is nan, unless it is
+    # multiplied by an exact 0 (test_engine checks both).
     assume(all(math.isfinite(d) for node in topological_order(root, leaves=False) for d in node.local_grads))
     root.backward()
 
@@ -92,3 +100,43 @@ def test_every_leaf_gradient_equals_sympy_and_finite_differences(recipe):
             continue          # a step of h leaves the domain: sympy has already decided
         if estimate is not None:                  # None: a kink within h, where differences mean nothing
             assert math.isclose(leaf.grad, estimate, rel_tol=1e-4, abs_tol=1e-5)
+
+
+@settings(max_examples=150)
+@given(recipes())
+def test_backward_is_exactly_the_table_s_chain_rule(recipe):
+    """Value.backward (the hot path, walking slots) gives bit for bit what the generic chain rule gives,
+    nan, inf and the zero-times-anything convention included."""
+    root, leaves = build(recipe)
+    assume(root is not None)
+    generic = gradients(root)
+    root.backward()
+    for leaf in leaves:
+        assert same(leaf.grad, generic.get(leaf, 0.0)), (leaf.label, leaf.grad, generic.get(leaf))
+
+
+def same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+
+
+@settings(max_examples=80)
+@given(recipes(), st.lists(st.integers(0, 3), min_size=2, max_size=3))
+def test_second_and_third_derivatives_of_random_graphs_equal_sympy(recipe, path):
+    """Gradients as graphs (create_graph), differentiated again, against sympy.diff."""
+    point, steps = recipe
+    root, leaves = build(recipe)
+    assume(root is not None and abs(root.data) < 1e6)
+    path = [i % len(leaves) for i in path]
+    current = root
+    for index in path:
+        current = gradients(current, leaves[index], create_graph=True)[leaves[index]]
+    symbols = sympy.symbols(f"x0:{len(point)}", real=True)
+    at = dict(zip(symbols, point))
+    derivative = sympy.diff(replay(list(symbols), steps), *[symbols[i] for i in path])
+    exact = sympy_value(derivative, at)
+    assume(finite_real(exact) and abs(exact.real) < 1e8)
+    if math.isnan(current.data):                      # only where the real function has no derivative
+        assert not real_throughout(derivative, at)
+        return
+    assert math.isclose(current.data, exact.real, rel_tol=1e-9, abs_tol=1e-9), (
+        f"∂ by {path}: engine {current.data}, sympy {exact.real}")

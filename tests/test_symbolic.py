@@ -63,10 +63,10 @@ def test_verify_agrees_on_the_neuron_and_leaves_grads_alone():
 
 def test_verify_catches_a_broken_local_derivative(monkeypatch):
     tanh = OPS["tanh"]
-    broken = Op("tanh", 1, "tanh", False, tanh.forward, lambda m, out, x: (1 - out,), tanh.sympy)
+    broken = Op("tanh", 1, "tanh", tanh.notation, tanh.forward, lambda m, out, x: (1 - out,), tanh.sympy)
     monkeypatch.setitem(OPS, "tanh", broken)
     x = Value(0.7, label="x")
-    out = microbp.engine._unary(broken, x) * 2
+    out = microbp.engine._unary(broken)(x) * 2
     report = verify(out)
     assert not report.ok and not bool(report)
     check = report.leaves[0]

@@ -12,7 +12,8 @@ import microbp.nn
 import microbp.optim
 
 SECTIONS = [
-    ("microbp", "The engine, drawing, verifying, lecturing", microbp, microbp.__all__ + ["sum", "abs"]),
+    ("microbp", "The engine, drawing, verifying, lecturing", microbp,
+     microbp.__all__ + [name for name in microbp.functions.FUNCTIONS if name not in microbp.__all__]),
     ("microbp.nn", "Neural networks", microbp.nn, ["Module", "Neuron", "Layer", "MLP"]),
     ("microbp.losses", "Losses", microbp.losses,
      ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax", "cross_entropy", "hinge"]),
@@ -20,7 +21,8 @@ SECTIONS = [
      ["SGD", "Adagrad", "Adam", "StepLR", "ExponentialLR", "LinearLR"]),
 ]
 SKIP = {"OPS", "TABLE"}          # data, described under Op
-VALUE_METHODS = ["backward", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs"]
+VALUE_METHODS = ["backward", "zero_grad"] + [row.name for row in microbp.TABLE
+                                             if row.notation.form == "call" and row.arity == 1]
 
 
 def signature(obj, name: str) -> str:
