@@ -180,6 +180,32 @@ def _periodic(function):
     return total
 
 
+def _sinh(x: float) -> float:
+    try:
+        return math.sinh(x)
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _cosh(x: float) -> float:
+    try:
+        return math.cosh(x)
+    except OverflowError:
+        return math.inf
+
+
+def _softplus(x: float) -> float:
+    """log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): no overflow, no loss for large |x|."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x))) if x == x else x
+
+
+def _log1p(x: float) -> float:
+    """log(1 + x), exact for tiny x; -inf at -1 and nan below."""
+    if x > -1:
+        return math.log1p(x)
+    return -math.inf if x == -1 else math.nan
+
+
 def _sigmoid(x: float) -> float:
     """Logistic function, finite for any x: sigmoid(±1000) is 1.0 / 0.0."""
     if x >= 0:
@@ -223,6 +249,10 @@ def _kinked(pieces, fallback):
 
 def _positive(x: float) -> str | None:
     return None if x > 0 or x != x else f"needs x > 0, got x = {x!r}"
+
+
+def _above_minus_one(x: float) -> str | None:
+    return None if x > -1 or x != x else f"needs x > -1, got x = {x!r}"
 
 
 def _non_negative(x: float) -> str | None:
@@ -303,16 +333,26 @@ TABLE = (
     Op("sqrt", 1, "√", CALL, _sqrt,
        lambda m, out, x: (0.5 / out,), lambda s, x: s.sqrt(x), _non_negative,
        doc="Square root; needs x >= 0 (its derivative at 0 is inf)."),
+    Op("log1p", 1, "log1p", CALL, _log1p,
+       lambda m, out, x: (1.0 / (1 + x),), lambda s, x: s.log(1 + x), _above_minus_one,
+       doc="log(1 + x), accurate for tiny x; needs x > -1."),
     Op("sin", 1, "sin", CALL, _periodic(math.sin),
        lambda m, out, x: (m.cos(x),), lambda s, x: s.sin(x), doc="Sine (radians)."),
     Op("cos", 1, "cos", CALL, _periodic(math.cos),
        lambda m, out, x: (-m.sin(x),), lambda s, x: s.cos(x), doc="Cosine (radians)."),
+    Op("sinh", 1, "sinh", CALL, _sinh,
+       lambda m, out, x: (m.cosh(x),), lambda s, x: s.sinh(x), doc="Hyperbolic sine."),
+    Op("cosh", 1, "cosh", CALL, _cosh,
+       lambda m, out, x: (m.sinh(x),), lambda s, x: s.cosh(x), doc="Hyperbolic cosine."),
     # activations
     Op("tanh", 1, "tanh", CALL, math.tanh,
        lambda m, out, x: (1 - out * out,), lambda s, x: s.tanh(x), doc="Hyperbolic tangent."),
     Op("sigmoid", 1, "σ", CALL, _sigmoid,
        lambda m, out, x: (out * (1 - out),), lambda s, x: 1 / (1 + s.exp(-x)),
        doc="Logistic sigmoid 1 / (1 + e^-x)."),
+    Op("softplus", 1, "softplus", CALL, _softplus,
+       lambda m, out, x: (m.sigmoid(x),), lambda s, x: s.log(1 + s.exp(x)),
+       doc="log(1 + e^x), a smooth relu; stable for any x."),
     Op("relu", 1, "relu", CALL, _relu,
        lambda m, out, x: (m.step(x),), _kinked(lambda s, x: ((x, x > 0), (0, True)), lambda s, x: s.Max(x, 0)),
        doc="max(0, x); the derivative at 0 is taken as 0."),
