@@ -208,6 +208,7 @@ def test_sum_of_a_list_and_of_nothing():
     (lambda: 1 / Value(0.0), r"truediv: division by zero"),
     (lambda: Value(0.0) ** -1, r"pow: 0 \*\* -1.0 divides by zero|pow: 0.0 \*\* -1.0"),
     (lambda: Value(-2.0) ** 0.5, r"pow: -2.0 \*\* 0.5 is not a real number"),
+    (lambda: Value(-1.0).log1p(), r"log1p: needs x > -1, got x = -1.0"),
 ])
 def test_domain_errors_name_the_op_and_the_value(build, message):
     with pytest.raises(DomainError, match=message) as error:
@@ -222,7 +223,8 @@ def test_no_complex_numbers_leak_in():
 
 @pytest.mark.parametrize("build", [
     lambda: Value(1e200) * Value(1e200), lambda: Value(1e200) ** 2, lambda: Value(710.0).exp(),
-    lambda: Value(10.0) ** 400, lambda: Value(1e300) + Value(1e308) * 2,
+    lambda: Value(10.0) ** 400, lambda: Value(1e300) + Value(1e308) * 2, lambda: -Value(-800.0).sinh(),
+    lambda: Value(800.0).cosh(), lambda: microbp.exp(1000.0),
 ])
 def test_overflow_is_inf_in_every_row_never_an_error(build):
     """One policy, as IEEE floats and PyTorch: a result too large for a float is +inf."""
