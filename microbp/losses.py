@@ -24,7 +24,7 @@ from .errors import DomainError
 from .functions import dot, exp, log, relu, sum as total
 
 
-def mse(predictions, targets) -> Value:
+def mse(predictions, targets) -> Value | float:
     """Mean squared error, (1/n) Σ (pᵢ − yᵢ)²; ∂/∂pᵢ = 2(pᵢ − yᵢ)/n. For regression.
 
     >>> from microbp import Value
@@ -37,7 +37,7 @@ def mse(predictions, targets) -> Value:
     return dot(errors, errors) * (1.0 / len(errors))
 
 
-def binary_cross_entropy(probabilities, targets) -> Value:
+def binary_cross_entropy(probabilities, targets) -> Value | float:
     """Mean of −[y log p + (1 − y) log(1 − p)], for p in (0, 1); ∂/∂p = (p − y) / (p(1 − p)) / n.
 
     Targets are in [0, 1] (soft labels allowed). A probability outside (0, 1) is a
@@ -81,7 +81,7 @@ def _log_likelihood(p, y):
     return y * log(p) + (1 - y) * log(1 - p)
 
 
-def binary_cross_entropy_with_logits(logits, targets) -> Value:
+def binary_cross_entropy_with_logits(logits, targets) -> Value | float:
     """Binary cross-entropy of sigmoid(z), computed stably for any finite z.
 
     Uses (1 − y)·z + log(1 + e^−z) for z ≥ 0 and −y·z + log(1 + e^z) for z < 0: the
@@ -115,7 +115,7 @@ def softmax(logits) -> list:
     return [e / denominator for e in exps]
 
 
-def cross_entropy(logits, targets) -> Value:
+def cross_entropy(logits, targets) -> Value | float:
     """−log softmax(z)[k] for a class index k; for a batch, the mean over its examples.
 
     Computed as log Σⱼ exp(zⱼ − m) − (z_k − m) with m = max z: the shift comes first,
@@ -171,7 +171,7 @@ def _class_index(name: str, target, classes: int) -> int:
     return int(target)
 
 
-def hinge(scores, labels) -> Value:
+def hinge(scores, labels) -> Value | float:
     """micrograd's max-margin loss: mean of relu(1 − yᵢ·sᵢ) for labels ±1.
 
     >>> from microbp import Value
