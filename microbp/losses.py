@@ -203,7 +203,10 @@ def _pairs(function: str, names: tuple, predictions, targets) -> tuple:
 
 
 def _checked_logits(function: str, name: str, logits) -> list:
-    logits = list(logits)
+    try:
+        logits = list(logits)
+    except TypeError:
+        raise TypeError(f"{function}: {name} must be a list of Values or numbers, got {logits!r}") from None
     _check_nonempty(function, name, logits)
     _check_operands(function, name, logits)
     _check_finite(function, name, logits)

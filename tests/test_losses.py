@@ -132,6 +132,8 @@ def test_empty_input_is_one_clear_error(call, message):
     (lambda: mse([Value(1.0)], 1.0), "mse: targets must be a list as long as predictions"),
     (lambda: hinge([Value(1.0)], [None]), r"hinge: labels\[0\] must be"),
     (lambda: softmax([Value(1.0), "2"]), r"softmax: logits\[1\] must be a Value or a real number"),
+    (lambda: softmax(Value(1.0)), r"softmax: logits must be a list of Values or numbers, got Value\("),
+    (lambda: cross_entropy(2.0, 0), "cross_entropy: logits must be a list of Values or numbers, got 2.0"),
 ])
 def test_wrong_types_are_named(call, message):
     with pytest.raises(TypeError, match=message):
