@@ -67,9 +67,13 @@ class Optimizer:
         params = list(params)
         if not params:
             raise ValueError(f"{owner}: got no parameters to optimize; pass model.parameters() or a list of Values")
+        first_index = {}
         for i, p in enumerate(params):
             if not isinstance(p, Value):
                 raise TypeError(f"{owner}: params[{i}] must be a Value, got {p!r} ({type(p).__name__})")
+            if first_index.setdefault(id(p), i) != i:
+                raise ValueError(f"{owner}: params[{i}] is params[{first_index[id(p)]}] again, so step() would "
+                                 "update it twice; pass each parameter once")
         self.params = params
         self.lr = _real(owner, "lr", lr, above=0)
 

@@ -150,6 +150,7 @@ def one():
 @pytest.mark.parametrize("call, error, message", [
     (lambda: SGD([], lr=0.1), ValueError, "SGD: got no parameters"),
     (lambda: SGD([1.0], lr=0.1), TypeError, r"SGD: params\[0\] must be a Value, got 1.0 \(float\)"),
+    (lambda: SGD(one() * 2, lr=0.1), ValueError, r"SGD: params\[1\] is params\[0\] again"),
     (lambda: Adam(one(), lr=-1), ValueError, "Adam: lr must be a finite number > 0, got -1"),
     (lambda: SGD(one(), lr=math.inf), ValueError, "SGD: lr must be a finite number > 0, got inf"),
     (lambda: SGD(one(), lr=math.nan), ValueError, "SGD: lr must be a finite number > 0, got nan"),
