@@ -11,6 +11,8 @@ import argparse
 import random
 from pathlib import Path
 
+from _optional import require
+
 import microbp
 from microbp.losses import cross_entropy
 from microbp.nn import MLP
@@ -88,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--out", default="out/digits", help="folder for the figure (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=8, help="passes over the training set (default: %(default)s)")
     args = parser.parse_args(argv)
+    require(parser, "sklearn", "matplotlib")
     model, test_set, accuracy, history = train(args.epochs)
     print("mean training loss per epoch:", " ".join(f"{loss:.4f}" for loss in history))
     print(f"held-out accuracy, 3 versus 5: {accuracy:.1%} on {len(test_set)} digits")

@@ -13,6 +13,7 @@ import digits
 import moons
 import rendering_gallery
 import tutorial_figures
+from _optional import require
 
 import microbp
 
@@ -22,6 +23,7 @@ def main(argv=None):
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "figures"),
                         help="the docs' figures folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    require(parser, "tqdm", "numpy", "sklearn", "matplotlib")
     out = Path(args.out)
     with contextlib.redirect_stdout(io.StringIO()):
         rendering_gallery.main(["--out", str(out / "rendering")])

@@ -11,6 +11,8 @@ import argparse
 import random
 from pathlib import Path
 
+from _optional import require
+
 import microbp
 from microbp.losses import hinge
 from microbp.nn import MLP
@@ -89,12 +91,24 @@ def save_figures(model, X, y, losses, folder: Path):
     return boundary, curve
 
 
+def positive_int(text: str) -> int:
+    """argparse type for a count: an int of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="out/moons", help="folder for the figures (default: %(default)s)")
-    parser.add_argument("--steps", type=int, default=100, help="training steps (default: %(default)s)")
+    parser.add_argument("--steps", type=positive_int, default=100, help="training steps (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    require(parser, "tqdm", "numpy", "sklearn", "matplotlib")
     model, X, y, losses, accuracies = train(args.steps, progress=not args.quiet)
     print(f"after {args.steps} steps: loss {losses[-1]:.4f}, training accuracy {accuracies[-1]:.0%}")
     for path in save_figures(model, X, y, losses, Path(args.out)):

@@ -8,6 +8,8 @@ Every curve is computed with microbp (values and gradients from the engine).
 import argparse
 from pathlib import Path
 
+from _optional import require
+
 import microbp
 from microbp import Value
 from microbp.optim import SGD, Adagrad, Adam
@@ -135,6 +137,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="docs/figures", help="the docs' figures folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    require(parser, "matplotlib")
     out = Path(args.out)
     paths = [activations(out / "tutorial"), losses(out / "tutorial"), learning_rates(out / "tutorial"),
              optimizers(out / "tutorial")]

@@ -36,18 +36,42 @@ ACTIVATIONS = {
 class Module:
     """Base class: ``parameters()``, ``named_parameters()``, ``zero_grad()``, state dicts.
 
-    >>> class Scale(Module):
-    ...     def __init__(self): self.k = Value(2.0, label="k")
-    ...     def named_parameters(self): return [("k", self.k)]
-    >>> Scale().state_dict()
-    {'k': 2.0}
+    Parameters are named by their path in the module tree, as in PyTorch: a
+    subclass's attributes are found by themselves, in the order they were set.
+
+    >>> class Net(Module):
+    ...     def __init__(self):
+    ...         self.a, self.b = Layer(2, 2, rng=random.Random(0)), Layer(2, 1, rng=random.Random(1))
+    ...         self.k = Value(2.0)
+    >>> names = list(Net().state_dict())
+    >>> names[:3], names[-1], len(names)
+    (['a.L.N1.w1', 'a.L.N1.w2', 'a.L.N1.b'], 'k', 10)
     """
 
     def parameters(self) -> list:
         return [p for _, p in self.named_parameters()]
 
     def named_parameters(self) -> list:
-        return []
+        """(name, Value) for every parameter, found by walking the attributes.
+
+        A Value attribute is a parameter named by the attribute; a Module attribute
+        gives its own named parameters, prefixed with the attribute (``a.L.N1.w1``);
+        lists, tuples and dicts are walked too (``blocks.0.L.N1.b``, ``heads.left``).
+        A Value reached twice (a shared layer) is listed once, under its first name.
+        ``Neuron``, ``Layer`` and ``MLP`` name theirs by their labels (``L1.N1.w1``).
+
+        >>> class Affine(Module):
+        ...     def __init__(self): self.w, self.b = [Value(1.0), Value(2.0)], Value(0.0)
+        >>> [name for name, _ in Affine().named_parameters()]
+        ['w.0', 'w.1', 'b']
+        """
+        named, seen = [], set()
+        for attribute, item in vars(self).items():
+            for name, parameter in _named_values(attribute, item):
+                if id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    named.append((name, parameter))
+        return named
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -60,7 +84,7 @@ class Module:
         >>> list(n.state_dict())
         ['N1.w1', 'N1.w2', 'N1.b']
         """
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: p.data for name, p in self._parameters_by_name("state_dict").items()}
 
     def load_state_dict(self, state: dict) -> None:
         """Set every parameter from ``state``; checks everything first, so a bad dict changes nothing.
@@ -70,7 +94,7 @@ class Module:
         >>> b.state_dict() == a.state_dict()
         True
         """
-        named = dict(self.named_parameters())
+        named = self._parameters_by_name("load_state_dict")
         missing, unexpected = sorted(set(named) - set(state)), sorted(set(state) - set(named))
         if missing or unexpected:
             raise KeyError(f"load_state_dict: state does not fit this model (missing: {missing or 'none'}; "
@@ -80,6 +104,34 @@ class Module:
                 raise ValueError(f"load_state_dict: {name} must be a finite number, got {value!r}")
         for name, value in state.items():
             named[name].data = float(value)
+
+    def _parameters_by_name(self, caller: str) -> dict:
+        """``named_parameters()`` as a dict, or a ValueError if one name stands for two parameters."""
+        named, clashes = {}, set()
+        for name, parameter in self.named_parameters():
+            if named.setdefault(name, parameter) is not parameter:
+                clashes.add(name)
+        if clashes:
+            raise ValueError(f"{caller}: {len(clashes)} names are used by more than one parameter: "
+                             f"{sorted(clashes)}; a saved state would mix them up. Give each layer its own "
+                             "name (Layer(..., name='L2')), or let Module.named_parameters name them by "
+                             "attribute path")
+        return named
+
+
+def _named_values(name: str, item) -> list:
+    """(path, Value) for the Values in an attribute: itself, a Module's parameters, or a container's items."""
+    if isinstance(item, Value):
+        return [(name, item)]
+    if isinstance(item, Module):
+        return [(f"{name}.{inner}", p) for inner, p in item.named_parameters()]
+    if isinstance(item, dict):
+        item = item.items()
+    elif isinstance(item, (list, tuple)):
+        item = enumerate(item)
+    else:
+        return []
+    return [pair for key, value in item for pair in _named_values(f"{name}.{key}", value)]
 
 
 class Neuron(Module):

@@ -1,5 +1,6 @@
 """Every example runs (with its real settings where they are quick), so none can rot."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ def assert_fresh(folder, *names):
             f"docs/figures/training/{name} is stale: run python examples/make_figures.py")
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))
+SCRIPTS = sorted(p.name for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_every_example_has_help(script):
     result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--help"], capture_output=True,
                             text=True)
@@ -62,6 +66,43 @@ def test_moons_reaches_full_training_accuracy(tmp_path):
     assert accuracies[-1] == 1.0 and losses[-1] < losses[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moons-decision-boundary.png", "moons-loss.png"]
     assert_fresh(tmp_path, "moons-decision-boundary.png", "moons-loss.png")
+
+
+@pytest.mark.parametrize("steps", ["0", "-3", "two"])
+def test_moons_refuses_a_step_count_below_one(steps, capsys):
+    with pytest.raises(SystemExit) as exit:
+        moons.main(["--steps", steps, "--quiet"])
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert exit.value.code == 2
+    assert error.endswith(f"error: argument --steps: must be a positive integer, got {steps!r}")
+
+
+# Which optional package each example imports: hidden one at a time, each must say how to install it.
+OPTIONAL_PACKAGES = [("moons.py", "tqdm"), ("moons.py", "sklearn"), ("moons.py", "matplotlib"),
+                     ("digits.py", "sklearn"), ("digits.py", "matplotlib"), ("tutorial_figures.py", "matplotlib"),
+                     ("make_figures.py", "tqdm")]
+
+
+def test_the_list_covers_every_example_that_imports_an_optional_package():
+    sources = {script: (ROOT / "examples" / script).read_text(encoding="utf-8") for script in SCRIPTS}
+    importing = {script for script, source in sources.items() for package in ("tqdm", "sklearn", "matplotlib")
+                 if f"import {package}" in source or f"from {package}" in source}
+    assert importing and importing <= {script for script, _ in OPTIONAL_PACKAGES}
+
+
+@pytest.mark.parametrize("script, package", OPTIONAL_PACKAGES)
+def test_a_missing_optional_package_is_one_line_and_exit_2(script, package, tmp_path):
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / f"{package}.py").write_text(f"raise ImportError('{package} is hidden by this test')\n")
+    path = os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=path), timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{script}: cannot import {package} ({package} is hidden by this test)" in result.stderr
+    assert "pip install -e '.[examples]'" in result.stderr and ".venv/bin/pip install -e '.[examples]'" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_digits_reaches_97_percent(tmp_path):

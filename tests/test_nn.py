@@ -143,3 +143,69 @@ def test_micrographs_demo_loss_runs_unchanged():
     same = MLP(2, [16, 16, 1])
     expected = hinge([same(x) for x in X], y) + 1e-4 * microbp.dot(same.parameters(), same.parameters())
     assert total_loss.data == pytest.approx(expected.data, rel=1e-12) and 0 <= accuracy <= 1
+
+
+# --- parameters are named by their path in the module tree -------------------------------------------
+
+class TwoLayers(Module):
+    """A user's module holding two default-named layers (both label their parameters L.N1.w1, ...)."""
+
+    def __init__(self, seed):
+        rng = random.Random(seed)
+        self.a = Layer(2, 2, activation="tanh", rng=rng)
+        self.b = Layer(2, 1, activation="linear", rng=rng)
+
+    def __call__(self, x):
+        return self.b(self.a(x))
+
+
+def test_two_default_named_layers_have_a_state_dict_entry_per_parameter():
+    model = TwoLayers(seed=1)
+    names = list(model.state_dict())
+    assert len(names) == len(model.parameters()) == 9
+    assert names[:3] == ["a.L.N1.w1", "a.L.N1.w2", "a.L.N1.b"] and names[-1] == "b.L.N1.b"
+    assert [name.removeprefix("a.") for name in names[:6]] == list(model.a.state_dict())
+
+
+def test_a_module_of_layers_round_trips_through_json():
+    trained, fresh = TwoLayers(seed=1), TwoLayers(seed=2)
+    assert fresh([0.3, -0.2]).data != trained([0.3, -0.2]).data
+    fresh.load_state_dict(json.loads(json.dumps(trained.state_dict())))
+    assert fresh.state_dict() == trained.state_dict()
+    assert fresh([0.3, -0.2]).data == trained([0.3, -0.2]).data
+
+
+def test_default_named_parameters_walk_values_modules_lists_and_dicts():
+    class Net(Module):
+        def __init__(self):
+            self.scale = Value(2.0)
+            self.blocks = [Neuron(1, name="N", rng=random.Random(0)), MLP(1, [1], seed=0)]
+            self.heads = {"left": Value(1.0), "right": (Value(3.0),)}
+            self.note, self.sizes = "not a parameter", [1, 2]
+    assert [name for name, _ in Net().named_parameters()] == [
+        "scale", "blocks.0.N.w1", "blocks.0.N.b", "blocks.1.L1.N1.w1", "blocks.1.L1.N1.b",
+        "heads.left", "heads.right.0"]
+
+
+def test_a_shared_layer_is_listed_once():
+    class Tied(Module):
+        def __init__(self):
+            self.first = Layer(2, 1, rng=random.Random(0))
+            self.second = self.first
+    model = Tied()
+    assert len(model.parameters()) == 3 and list(model.state_dict()) == ["first.L.N1.w1", "first.L.N1.w2",
+                                                                         "first.L.N1.b"]
+
+
+def test_duplicate_names_from_a_hand_written_named_parameters_are_refused():
+    class Clashing(TwoLayers):
+        def named_parameters(self):
+            return self.a.named_parameters() + self.b.named_parameters()
+    model = Clashing(seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"state_dict: 3 names are used by more than one parameter: "
+                                         r"\['L.N1.b', 'L.N1.w1', 'L.N1.w2'\]"):
+        model.state_dict()
+    with pytest.raises(ValueError, match="load_state_dict: 3 names are used by more than one parameter"):
+        model.load_state_dict({name: 0.0 for name, _ in model.named_parameters()})
+    assert [p.data for p in model.parameters()] == before

@@ -1,5 +1,6 @@
 """Optimizers: one step by hand on a quadratic, convergence, and the schedules."""
 
+import copy
 import math
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from microbp import Value
 from microbp.nn import MLP
 from microbp.losses import mse
-from microbp.optim import SGD, Adagrad, Adam, ExponentialLR, LinearLR, StepLR
+from microbp.optim import SGD, Adagrad, Adam, AdamW, ExponentialLR, LinearLR, StepLR
 
 
 def quadratic_step(optimizer_class, steps=1, **kwargs):
@@ -92,9 +93,131 @@ def test_schedules():
     assert optimizer.lr == 0.5
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: SGD([], lr=0.1), "got no parameters"), (lambda: Adam([Value(1.0)], lr=-1), "lr must be positive"),
+
+
+# --- Adam's weight decay is L2 in the gradient; AdamW's is decoupled ---------------------------------
+
+def adam_by_hand(steps, lr, weight_decay, decoupled, b1=0.9, b2=0.999, eps=1e-8):
+    """w after ``steps`` steps on (w - 3)² from w = 1, written out from the papers."""
+    w, m, v = 1.0, 0.0, 0.0
+    for t in range(1, steps + 1):
+        g = 2 * (w - 3)
+        if decoupled:
+            w -= lr * weight_decay * w          # Loshchilov & Hutter: shrink p, leave g alone
+        else:
+            g += weight_decay * w               # L2: the decay goes through m and v
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        w -= lr * (m / (1 - b1 ** t)) / (math.sqrt(v / (1 - b2 ** t)) + eps)
+    return w
+
+
+@pytest.mark.parametrize("optimizer_class, decoupled", [(Adam, False), (AdamW, True)])
+def test_adam_and_adamw_weight_decay_by_hand(optimizer_class, decoupled):
+    expected = adam_by_hand(3, lr=0.1, weight_decay=0.5, decoupled=decoupled)
+    assert quadratic_step(optimizer_class, steps=3, lr=0.1, weight_decay=0.5) == pytest.approx(expected, rel=1e-12)
+
+
+def test_adamw_is_not_adam_with_l2():
+    assert quadratic_step(AdamW, lr=0.1, weight_decay=0.5) == pytest.approx(1.05)    # 1·(1 − 0.05), then + lr
+    assert quadratic_step(Adam, lr=0.1, weight_decay=0.5) == pytest.approx(1.1)      # first Adam step is lr
+    assert AdamW([Value(1.0)]).weight_decay == 0.01 and AdamW([Value(1.0)]).lr == 0.001
+    assert "L2" in Adam.__doc__ and "AdamW" in Adam.__doc__
+
+
+def test_adamw_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    start = [1.0, -2.0, 0.5]
+    ours = [Value(x) for x in start]
+    theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = AdamW(ours, lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)
+    reference = torch.optim.AdamW([theirs], lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)
+    for _ in range(5):
+        optimizer.zero_grad()
+        microbp.sum([(w - 3) ** 2 * (i + 1) for i, w in enumerate(ours)]).backward()
+        optimizer.step()
+        reference.zero_grad()
+        (((theirs - 3) ** 2) * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)).sum().backward()
+        reference.step()
+    assert [w.data for w in ours] == pytest.approx(theirs.tolist(), rel=1e-12)
+
+
+# --- every numeric argument is checked up front -------------------------------------------------------
+
+def one():
+    return [Value(1.0)]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: SGD([], lr=0.1), ValueError, "SGD: got no parameters"),
+    (lambda: SGD([1.0], lr=0.1), TypeError, r"SGD: params\[0\] must be a Value, got 1.0 \(float\)"),
+    (lambda: SGD(one() * 2, lr=0.1), ValueError, r"SGD: params\[1\] is params\[0\] again"),
+    (lambda: Adam(one(), lr=-1), ValueError, "Adam: lr must be a finite number > 0, got -1"),
+    (lambda: SGD(one(), lr=math.inf), ValueError, "SGD: lr must be a finite number > 0, got inf"),
+    (lambda: SGD(one(), lr=math.nan), ValueError, "SGD: lr must be a finite number > 0, got nan"),
+    (lambda: SGD(one(), lr=True), TypeError, r"SGD: lr must be a real number > 0, got True \(bool\)"),
+    (lambda: SGD(one(), lr="0.1"), TypeError, "SGD: lr must be a real number > 0, got '0.1'"),
+    (lambda: SGD(one(), lr=0.1, momentum=1.0), ValueError, "SGD: momentum must be a finite number >= 0 and < 1"),
+    (lambda: SGD(one(), lr=0.1, momentum=-0.5), ValueError, "SGD: momentum must be"),
+    (lambda: SGD(one(), lr=0.1, weight_decay=-1e-4), ValueError, "SGD: weight_decay must be a finite number >= 0"),
+    (lambda: Adagrad(one(), eps=0), ValueError, "Adagrad: eps must be a finite number > 0, got 0"),
+    (lambda: Adam(one(), betas=(1, 1)), ValueError, r"Adam: betas\[0\] must be a finite number >= 0 and < 1, got 1"),
+    (lambda: Adam(one(), betas=(0.9, 1.0)), ValueError, r"Adam: betas\[1\] must be"),
+    (lambda: Adam(one(), betas=0.9), TypeError, r"Adam: betas must be a pair \(beta1, beta2\), got 0.9"),
+    (lambda: Adam(one(), eps=-1e-8), ValueError, "Adam: eps must be"),
+    (lambda: Adam(one(), weight_decay=math.inf), ValueError, "Adam: weight_decay must be a finite number >= 0"),
+    (lambda: AdamW(one(), weight_decay=-0.01), ValueError, "AdamW: weight_decay must be"),
+    (lambda: StepLR(SGD(one(), lr=1.0), step_size=0), ValueError, "StepLR: step_size must be a positive int, got 0"),
+    (lambda: StepLR(SGD(one(), lr=1.0), step_size=2.0), TypeError, "StepLR: step_size must be a positive int, got 2.0"),
+    (lambda: StepLR(SGD(one(), lr=1.0), step_size=2, gamma=-0.5), ValueError,
+     "StepLR: gamma must be a finite number > 0"),
+    (lambda: ExponentialLR(SGD(one(), lr=1.0), gamma=0), ValueError, "ExponentialLR: gamma must be"),
+    (lambda: LinearLR(SGD(one(), lr=1.0), total_iters=0), ValueError, "LinearLR: total_iters must be a positive int"),
+    (lambda: LinearLR(SGD(one(), lr=1.0), start_factor=-1.0), ValueError, "LinearLR: start_factor must be"),
+    (lambda: LinearLR(SGD(one(), lr=1.0), end_factor=-0.1), ValueError, "LinearLR: end_factor must be"),
+    (lambda: LinearLR(object()), TypeError, "LinearLR: optimizer must be"),
 ])
-def test_bad_arguments(call, message):
-    with pytest.raises(ValueError, match=message.replace("positive", "a positive number")):
+def test_bad_arguments_name_the_class_the_argument_and_the_value(call, error, message):
+    with pytest.raises(error, match=message):
         call()
+
+
+def test_a_bad_schedule_leaves_the_optimizer_alone():
+    optimizer = SGD(one(), lr=0.5)
+    with pytest.raises(ValueError):
+        LinearLR(optimizer, start_factor=0.1, total_iters=0)
+    assert optimizer.lr == 0.5
+
+
+@pytest.mark.parametrize("make", [
+    lambda params: StepLR(SGD(params, lr=1.0), step_size=1), lambda params: LinearLR(SGD(params, lr=1.0), 1.0, 0.5, 1),
+])
+def test_schedules_with_the_smallest_allowed_arguments_step(make):
+    schedule = make(one())
+    for _ in range(3):
+        schedule.step()
+    assert schedule.optimizer.lr in (0.1 ** 3, 0.5)
+
+
+# --- a gradient that is inf or nan stops step() before anything changes ---------------------------------
+
+OPTIMIZERS = [(SGD, {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), (Adagrad, {"lr": 0.5}),
+              (Adam, {"lr": 0.1, "weight_decay": 0.1}), (AdamW, {"lr": 0.1})]
+
+
+@pytest.mark.parametrize("optimizer_class, kwargs", OPTIMIZERS)
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_gradient_changes_nothing(optimizer_class, kwargs, bad):
+    params = [Value(1.0, label="a"), Value(2.0), Value(-1.0, label="c")]
+    optimizer = optimizer_class(params, **kwargs)
+    for p in params:                               # one good step first, so there is state to keep
+        p.grad = 0.5
+    optimizer.step()
+    data, state = [p.data for p in params], copy.deepcopy({k: v for k, v in vars(optimizer).items() if k != "params"})
+    params[1].grad = bad
+    with pytest.raises(ValueError, match=rf"{optimizer_class.__name__}.step: the gradient of params\[1\] is {bad!r}"):
+        optimizer.step()
+    params[1].grad, params[2].grad = 0.5, bad
+    with pytest.raises(ValueError, match=rf"params\[2\] \('c'\) is {bad!r}; no parameter was changed"):
+        optimizer.step()
+    assert [p.data for p in params] == data
+    assert {k: v for k, v in vars(optimizer).items() if k != "params"} == state

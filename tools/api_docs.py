@@ -18,7 +18,7 @@ SECTIONS = [
     ("microbp.losses", "Losses", microbp.losses,
      ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax", "cross_entropy", "hinge"]),
     ("microbp.optim", "Optimizers and schedules", microbp.optim,
-     ["SGD", "Adagrad", "Adam", "StepLR", "ExponentialLR", "LinearLR"]),
+     ["SGD", "Adagrad", "Adam", "AdamW", "StepLR", "ExponentialLR", "LinearLR"]),
 ]
 SKIP = {"OPS", "TABLE"}          # data, described under Op
 VALUE_METHODS = ["backward", "zero_grad"] + [row.name for row in microbp.TABLE
