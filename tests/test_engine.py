@@ -224,7 +224,7 @@ def test_no_complex_numbers_leak_in():
 @pytest.mark.parametrize("build", [
     lambda: Value(1e200) * Value(1e200), lambda: Value(1e200) ** 2, lambda: Value(710.0).exp(),
     lambda: Value(10.0) ** 400, lambda: Value(1e300) + Value(1e308) * 2, lambda: -Value(-800.0).sinh(),
-    lambda: Value(800.0).cosh(), lambda: microbp.exp(1000.0),
+    lambda: Value(800.0).cosh(), lambda: microbp.exp(Value(1000.0)),
 ])
 def test_overflow_is_inf_in_every_row_never_an_error(build):
     """One policy, as IEEE floats and PyTorch: a result too large for a float is +inf."""
