@@ -8,6 +8,7 @@ import struct
 import pytest
 
 from microbp import lecture_neuron, slideshow, steps
+from microbp.themes import THEMES
 
 
 def neuron():
@@ -37,6 +38,21 @@ def test_slideshow_refuses_other_extensions(tmp_path):
     with pytest.raises(ValueError, match="must end in .html"):
         slideshow(lecture_neuron(), tmp_path / "x.svg")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.needs_dot
+def test_in_the_print_theme_the_current_step_stands_out(tmp_path):
+    """The highlight is the only black stroke, and at least twice as thick as any other stroke."""
+    page = open(slideshow(neuron(), tmp_path / "print.html", theme="print"), encoding="utf-8").read()
+    theme = THEMES["print"]
+    assert theme["highlight"] not in {theme[key] for key in ("value_border", "op_border", "edge", "cluster")}
+    for frame in re.findall(r'<section class="frame".*?</section>', page, flags=re.DOTALL):
+        strokes = re.findall(r'stroke="([^"]+)"(?: stroke-width="([\d.]+)")?', frame)
+        marked = [float(width or 1) for color, width in strokes if color == theme["highlight"]]
+        others = [float(width or 1) for color, width in strokes
+                  if color not in (theme["highlight"], "transparent", "none")]
+        assert marked and others
+        assert max(marked) >= 2 * max(others)
 
 
 @pytest.fixture(scope="module")
