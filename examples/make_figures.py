@@ -10,6 +10,7 @@ from pathlib import Path
 
 import backprop_demo
 import digits
+import higher_order
 import moons
 import rendering_gallery
 import tutorial_figures
@@ -32,6 +33,7 @@ def main(argv=None):
         moons.main(["--out", str(out / "training"), "--quiet"])
         digits.main(["--out", str(out / "training")])
         tutorial_figures.main(["--out", str(out)])
+        higher_order.main(["--out", str(out / "higher-order")])
     for path in sorted(out.rglob("*")):
         if path.is_file():
             print(path)
