@@ -30,17 +30,13 @@ def _save(figure, path: Path) -> Path:
 
 
 def activations(folder: Path) -> Path:
-    """Each activation and its derivative, from the engine; sign shown for contrast."""
+    """Each activation and its derivative, from the engine; sign (the derivative of abs) for contrast."""
     plt = _pyplot()
     xs = [i / 50 for i in range(-150, 151)]
     figure, axes = plt.subplots(1, 4, figsize=(12, 2.8), sharey=True)
     for axis, name in zip(axes, ["relu", "tanh", "sigmoid", "sign"]):
         values, slopes = [], []
         for x in xs:
-            if name == "sign":        # not in microbp: its derivative is 0 wherever it exists
-                values.append((x > 0) - (x < 0))
-                slopes.append(0.0)
-                continue
             leaf = Value(x)
             out = getattr(leaf, name)()
             out.backward()
