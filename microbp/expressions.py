@@ -69,18 +69,19 @@ def parse(text: str, **values) -> Value:
             the op table's functions; the message points at the line and column.
         DomainError: an operation is outside its domain (``log(0)``).
     """
-    values = {unicodedata.normalize("NFKC", name): value for name, value in values.items()}
+    normalized = {unicodedata.normalize("NFKC", name): value for name, value in values.items()}
     leaves = {}
 
     def leaf(name, node):
-        if name not in values:
+        given = values if isinstance(node, ast.Constant) else normalized    # Python normalises names only
+        if name not in given:
             raise _error(text, node, f"no value for {name!r}: pass {name}=...")
         if name not in leaves:
-            leaves[name] = Value(values[name], label=name)
+            leaves[name] = Value(given[name], label=name)
         return leaves[name]
 
     def assigned(name, result, created):
-        if name in values:
+        if name in normalized:
             raise ExpressionError(f"{name!r} is given a value and also assigned; use another name")
         if created and isinstance(result, Value) and result.label is None:
             result.label = name

@@ -18,6 +18,7 @@ trees of parts and joined once, so writing a long chain takes linear memory.
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from typing import NamedTuple
 
 from .graph import Graph
@@ -223,7 +224,7 @@ def _statement_names(graph: Graph) -> dict:
     named = {}
     for node in graph.computed:
         label = node.label
-        if label and label.isidentifier() and label not in taken and node is not graph.root:
+        if label and plain_name(label) and label not in taken and node is not graph.root:
             named[node] = label
             taken.add(label)
         elif uses.get(node, 0) > 1:
@@ -240,10 +241,19 @@ def _fresh(graph: Graph, named: dict) -> str:
 
 
 def _name_text(name: str) -> Written:
-    """A leaf's name: itself when Python reads it as a name, else a quoted string."""
-    if name.isidentifier() and name not in _RESERVED:
-        return Written(name)
-    return Written(repr(name))
+    """A leaf's name: itself when Python reads it as that name, else a quoted string."""
+    return Written(name if plain_name(name) else repr(name))
 
 
-_RESERVED = {"inf", "nan", "e", "pi"} | {row.name for row in TABLE} | set(keyword.kwlist)
+def plain_name(name: str) -> bool:
+    """Whether Python reads ``name`` as exactly that name, free for a variable: not a keyword, not
+    a function or constant of expressions, and unchanged by Python's NFKC normalisation (``ｘ`` is ``x``).
+
+    >>> plain_name("w1"), plain_name("L1.N1.w1"), plain_name("if"), plain_name("tanh"), plain_name("ｘ")
+    (True, False, False, False, False)
+    """
+    return (name.isidentifier() and name not in _RESERVED and not keyword.iskeyword(name)
+            and unicodedata.normalize("NFKC", name) == name)
+
+
+_RESERVED = {"inf", "nan", "e", "pi", "ln"} | {row.name for row in TABLE}
