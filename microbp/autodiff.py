@@ -17,7 +17,6 @@ differentiated again. ``grad`` composes to any order:
 from __future__ import annotations
 
 import functools
-import inspect
 
 from .engine import VALUES, Value, derivative_formulas, _number
 from .graph import Graph, chain_rule, scope, topological_order
@@ -232,6 +231,8 @@ def _check_function(f, caller: str) -> None:
 
 
 def _parameter_names(f) -> list:
+    import inspect                  # here, not at the top: it would double the time of ``import microbp``
+
     try:
         return [p.name for p in inspect.signature(f).parameters.values()
                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]

@@ -42,10 +42,9 @@ from __future__ import annotations
 import math
 import operator
 from types import SimpleNamespace
-from typing import NamedTuple
 
 
-class Notation(NamedTuple):
+class Notation:
     """How a row is written, in Python (``to_text``, generated code) and in maths (captions).
 
     ``form`` is ``"infix"`` (``a + b``), ``"prefix"`` (``-a``), ``"call"`` (``tanh(a)``)
@@ -55,11 +54,14 @@ class Notation(NamedTuple):
     Python's: 1 for ``+ -``, 2 for ``* /``, 3 for unary minus, 4 for ``**``.
     """
 
-    form: str
-    token: str | None = None
-    precedence: int = 10
-    right: bool = False
-    math: str | None = None
+    __slots__ = ("form", "token", "precedence", "right", "math")
+
+    def __init__(self, form: str, token: str | None = None, precedence: int = 10, right: bool = False,
+                 math: str | None = None):
+        self.form, self.token, self.precedence, self.right, self.math = form, token, precedence, right, math
+
+    def __repr__(self):
+        return f"Notation({self.form!r}, {self.token!r}, precedence={self.precedence})"
 
 
 ATOM = 10                                    # a name, a number or a call: never needs parentheses
