@@ -81,7 +81,7 @@ def parse(text: str, **values) -> Value:
         return leaves[name]
 
     def assigned(name, result, created):
-        if name in normalized:
+        if name in values:
             raise ExpressionError(f"{name!r} is given a value and also assigned; use another name")
         if created and isinstance(result, Value) and result.label is None:
             result.label = name

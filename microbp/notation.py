@@ -70,7 +70,8 @@ def number(x, style: Style = PYTHON) -> Written:
     """
     x = float(x)
     if style.python:
-        text = repr(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+        whole = x.is_integer() and abs(x) < 1e15 and str(x) != "-0.0"      # -0.0 keeps its sign
+        text = repr(int(x)) if whole else repr(x)
     else:
         text = format(x, style.number_format)
         text = text.replace("-", "−") if text.startswith("-") else text
