@@ -9,6 +9,7 @@ graph sizes by counting the nodes of each derivative's graph.
 import argparse
 from pathlib import Path
 
+from _figures import pyplot, save
 from _optional import require
 
 import microbp
@@ -55,23 +56,9 @@ def newton_and_descent(steps: int = 12) -> dict:
     return errors
 
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
-
-
-def _save(figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(figure)
-    return path
-
-
 def derivatives_figure(folder: Path) -> Path:
     """tanh and its first six derivatives (left); nodes in each derivative's graph (right)."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, (curves, sizes) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]})
     xs = [i / 25 for i in range(-100, 101)]
     for order in ORDERS:
@@ -89,12 +76,12 @@ def derivatives_figure(folder: Path) -> Path:
     sizes.set_title("nodes in the derivative's graph")
     for order, count in zip(ORDERS, counts):
         sizes.annotate(str(count), (order, count), ha="center", va="bottom", fontsize=9)
-    return _save(figure, folder / "tanh-derivatives.png")
+    return save(figure, folder / "tanh-derivatives.png")
 
 
 def newton_figure(folder: Path) -> Path:
     """Newton's method converges quadratically; gradient descent linearly."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(7, 4))
     for name, errors in newton_and_descent().items():
         axis.semilogy(range(len(errors)), [max(e, 1e-17) for e in errors], marker="o", label=name)
@@ -102,7 +89,7 @@ def newton_figure(folder: Path) -> Path:
     axis.set_ylabel("|w − w*|")
     axis.set_title("L(w) = (w − 3)² + e^−w, from w = 0")
     axis.legend(fontsize=9)
-    return _save(figure, folder / "newton.png")
+    return save(figure, folder / "newton.png")
 
 
 def backward_figure(folder: Path) -> Path:

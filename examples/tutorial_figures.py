@@ -8,6 +8,7 @@ Every curve is computed with microbp (values and gradients from the engine).
 import argparse
 from pathlib import Path
 
+from _figures import pyplot, save
 from _optional import require
 
 import microbp
@@ -15,23 +16,9 @@ from microbp import Value
 from microbp.optim import SGD, Adagrad, Adam
 
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
-
-
-def _save(figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(figure)
-    return path
-
-
 def activations(folder: Path) -> Path:
     """Each activation and its derivative, from the engine; sign (the derivative of abs) for contrast."""
-    plt = _pyplot()
+    plt = pyplot()
     xs = [i / 50 for i in range(-150, 151)]
     figure, axes = plt.subplots(1, 4, figsize=(12, 2.8), sharey=True)
     for axis, name in zip(axes, ["relu", "tanh", "sigmoid", "sign"]):
@@ -47,7 +34,7 @@ def activations(folder: Path) -> Path:
         axis.set_title(name)
         axis.axhline(0, color="#bbb", linewidth=0.5)
         axis.legend(fontsize=8, loc="upper left")
-    return _save(figure, folder / "activations.png")
+    return save(figure, folder / "activations.png")
 
 
 def descend(optimizer, loss_of, steps: int) -> list:
@@ -66,7 +53,7 @@ def losses(folder: Path) -> Path:
     """Squared error and cross-entropy of a sigmoid output z for target 1, with their gradients in z."""
     from microbp.losses import binary_cross_entropy_with_logits, mse
 
-    plt = _pyplot()
+    plt = pyplot()
     zs = [i / 20 for i in range(-120, 121)]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
     for name, loss_of in [("squared error of σ(z)", lambda z: mse(z.sigmoid(), 1.0)),
@@ -85,12 +72,12 @@ def losses(folder: Path) -> Path:
     for axis in (left, right):
         axis.set_xlabel("z (the output before the sigmoid)")
         axis.legend(fontsize=8)
-    return _save(figure, folder / "losses.png")
+    return save(figure, folder / "losses.png")
 
 
 def loss_plot(curves: dict, path: Path) -> Path:
     """Loss against step, on a log scale, one line per labelled curve."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(6, 3.2))
     for label, losses in curves.items():
         axis.plot(losses, label=label)
@@ -98,7 +85,7 @@ def loss_plot(curves: dict, path: Path) -> Path:
     axis.set_xlabel("step")
     axis.set_ylabel("loss (log scale)")
     axis.legend(fontsize=8)
-    return _save(figure, path)
+    return save(figure, path)
 
 
 def learning_rates(folder: Path) -> Path:
