@@ -473,3 +473,26 @@ def test_star_import_leaves_the_builtins_alone():
     exec("from microbp import *", namespace)
     assert "Value" in namespace and "sum" not in namespace and "abs" not in namespace
     assert callable(microbp.sum) and callable(microbp.abs)
+
+
+EDGE_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                        st.sampled_from([0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -2.5, 5e-324, 1e308]))
+
+
+@given(st.sampled_from([row for row in microbp.TABLE if row.arity == 2 and row.infix]), EDGE_FLOATS, EDGE_FLOATS,
+       st.booleans())
+def test_the_binary_operators_fast_path_makes_what_the_table_makes(row, a, b, reflected):
+    """Value's operators evaluate their row inline (the hot path); the generic apply is the truth."""
+    def same(x, y):
+        return (math.isnan(x) and math.isnan(y)) or (x == y and math.copysign(1, x) == math.copysign(1, y))
+    left, right = Value(a), Value(b)
+    try:
+        fast = getattr(left, f"__r{row.name}__")(b) if reflected else getattr(left, f"__{row.name}__")(right)
+    except DomainError as error:
+        with pytest.raises(DomainError, match=re.escape(str(error))):
+            microbp.apply(row, (b, left) if reflected else (left, right))
+        return
+    generic = microbp.apply(row, (b, left) if reflected else (left, right))
+    assert same(fast.data, generic.data)
+    assert all(same(f, g) for f, g in zip(fast.local_grads, generic.local_grads))
+    assert [type(p) for p in fast.parents] == [type(p) for p in generic.parents]
