@@ -27,6 +27,10 @@ def _function(row: Op):
             if len(groups) != lists + singles:
                 raise TypeError(f"{row.name}: takes {lists} list(s)" + (f" and {singles} more" if singles else "")
                                 + f", got {len(groups)} arguments")
+            for group in groups[:lists]:
+                if isinstance(group, (Value, str, bytes)) or not hasattr(group, "__iter__"):
+                    raise TypeError(f"{row.name}: takes lists of Values or numbers, got {group!r}; "
+                                    f"write {row.name}({', '.join(['[...]'] * lists + ['b'] * singles)})")
             if row is DOT or row is AFFINE:
                 return weighted_sum(row, *groups)
             operands = [x for group in groups[:lists] for x in group] + list(groups[lists:])

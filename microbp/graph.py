@@ -88,6 +88,8 @@ def topological_order(root, leaves: bool = True) -> list:
     >>> [node.op.name for node in topological_order(a * b + a, leaves=False)]
     ['mul', 'add']
     """
+    if not hasattr(root, "_many"):
+        raise TypeError(f"topological_order needs a Value, got {root!r} ({type(root).__name__})")
     order = []
     seen = {None}                       # None: a unary node's missing second operand
     is_seen = seen.__contains__
