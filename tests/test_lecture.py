@@ -13,21 +13,23 @@ from microbp import Value, lecture_neuron, render_steps, steps
 from microbp.nn import MLP
 
 NEURON_CAPTIONS = [
-    "x1·w1 = x1 × w1 = 2 × (-3) = -6",
+    "x1·w1 = x1 × w1 = 2 × (−3) = −6",
     "x2·w2 = x2 × w2 = 0 × 1 = 0",
-    "x1·w1 + x2·w2 = (x1·w1) + (x2·w2) = (-6) + 0 = -6",
-    "n = (x1·w1 + x2·w2) + b = (-6) + 6.881 = 0.8814",
+    "x1·w1 + x2·w2 = (x1·w1) + (x2·w2) = (−6) + 0 = −6",
+    "n = (x1·w1 + x2·w2) + b = (−6) + 6.881 = 0.8814",
     "o = tanh(n) = tanh(0.8814) = 0.7071",
-    "∂o/∂o = 1",
-    "∂o/∂n = ∂o/∂o · ∂o/∂n = 1 × 0.5 = 0.5",
-    "∂o/∂b = ∂o/∂n · ∂n/∂b = 0.5 × 1 = 0.5",
-    "∂o/∂(x1·w1 + x2·w2) = ∂o/∂n · ∂n/∂(x1·w1 + x2·w2) = 0.5 × 1 = 0.5",
-    "∂o/∂(x2·w2) = ∂o/∂(x1·w1 + x2·w2) · ∂(x1·w1 + x2·w2)/∂(x2·w2) = 0.5 × 1 = 0.5",
-    "∂o/∂w2 = ∂o/∂(x2·w2) · ∂(x2·w2)/∂w2 = 0.5 × 0 = 0",
-    "∂o/∂x2 = ∂o/∂(x2·w2) · ∂(x2·w2)/∂x2 = 0.5 × 1 = 0.5",
-    "∂o/∂(x1·w1) = ∂o/∂(x1·w1 + x2·w2) · ∂(x1·w1 + x2·w2)/∂(x1·w1) = 0.5 × 1 = 0.5",
-    "∂o/∂w1 = ∂o/∂(x1·w1) · ∂(x1·w1)/∂w1 = 0.5 × 2 = 1",
-    "∂o/∂x1 = ∂o/∂(x1·w1) · ∂(x1·w1)/∂x1 = 0.5 × (-3) = -1.5",
+    "do/do = 1",
+    "∂o/∂n = 1 − o × o = 0.5\ndo/dn = do/do · ∂o/∂n = 1 × 0.5 = 0.5",
+    "∂n/∂b = 1\ndo/db = do/dn · ∂n/∂b = 0.5 × 1 = 0.5",
+    "∂n/∂(x1·w1 + x2·w2) = 1\ndo/d(x1·w1 + x2·w2) = do/dn · ∂n/∂(x1·w1 + x2·w2) = 0.5 × 1 = 0.5",
+    "∂(x1·w1 + x2·w2)/∂(x2·w2) = 1\n"
+    "do/d(x2·w2) = do/d(x1·w1 + x2·w2) · ∂(x1·w1 + x2·w2)/∂(x2·w2) = 0.5 × 1 = 0.5",
+    "∂(x2·w2)/∂w2 = x2 = 0\ndo/dw2 = do/d(x2·w2) · ∂(x2·w2)/∂w2 = 0.5 × 0 = 0",
+    "∂(x2·w2)/∂x2 = w2 = 1\ndo/dx2 = do/d(x2·w2) · ∂(x2·w2)/∂x2 = 0.5 × 1 = 0.5",
+    "∂(x1·w1 + x2·w2)/∂(x1·w1) = 1\n"
+    "do/d(x1·w1) = do/d(x1·w1 + x2·w2) · ∂(x1·w1 + x2·w2)/∂(x1·w1) = 0.5 × 1 = 0.5",
+    "∂(x1·w1)/∂w1 = x1 = 2\ndo/dw1 = do/d(x1·w1) · ∂(x1·w1)/∂w1 = 0.5 × 2 = 1",
+    "∂(x1·w1)/∂x1 = w1 = −3\ndo/dx1 = do/d(x1·w1) · ∂(x1·w1)/∂x1 = 0.5 × (−3) = −1.5",
 ]
 
 
@@ -61,8 +63,13 @@ def test_a_network_steps_neuron_by_neuron_when_collapsed():
     out = model([0.5, -1.0])
     collapsed = steps(out, collapse=2)
     forward = [s for s in collapsed if s.phase == "forward"]
-    assert [len(s.nodes) for s in forward] == [2, 2, 2, 1]      # affine and tanh; the output is linear
-    assert forward[0].caption.startswith("L1 / N1: 2 operations forward")
+    # affine and tanh, with the neuron's 2 weights and bias; the output is linear, with 3 weights and a bias
+    assert [len(s.nodes) for s in forward] == [5, 5, 5, 5]
+    assert [s.node.scope[:2] for s in forward] == [("L1", "N1"), ("L1", "N2"), ("L1", "N3"), ("L2", "N1")]
+    assert forward[0].caption.startswith("L1 / N1 (2 operations, 3 parameters): v2 = ")
+    backward = [s for s in collapsed if s.phase == "backward"]
+    assert [s.node.scope[:2] for s in backward] == [("L2", "N1"), ("L1", "N3"), ("L1", "N2"), ("L1", "N1")]
+    assert len(collapsed) == 8                       # no step for a parameter inside a neuron
 
 
 @pytest.mark.needs_dot
@@ -72,7 +79,7 @@ def test_frames_hide_what_is_not_computed_yet(tmp_path):
     first, last_forward, root_step, last = (open(paths[i], encoding="utf-8").read() for i in (0, 4, 5, 14))
     assert first.count("data ?") == 4 and first.count("grad ?") == 10          # o, n, and two sums unknown
     assert last_forward.count("data ?") == 0 and last_forward.count("grad ?") == 10
-    assert root_step.count("grad ?") == 9 and "label=<∂o/∂o = 1>" in root_step
+    assert root_step.count("grad ?") == 9 and "label=<do/do = 1>" in root_step
     assert last.count("grad ?") == 0 and 'CELLBORDER="3"' in last
 
 
