@@ -78,6 +78,12 @@ def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, n
         raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})") from None
     if view == "network":
         from .network_view import draw_network
+        given = {"show": tuple(show) != CELLS, "color_by_grad": color_by_grad, "highlight": bool(highlight),
+                 "highlight_path": highlight_path is not None, "unknown_data": bool(unknown_data),
+                 "unknown_grads": bool(unknown_grads)}
+        if any(given.values()):
+            raise ValueError(f"draw: {', '.join(k for k, v in given.items() if v)} apply to view='graph' only; "
+                             "the network view shows every value of a unit and of a weight")
         return draw_network(graph, rankdir=rankdir, number_format=number_format, theme=theme, title=title,
                             grads=grads, fontsize=fontsize, size=size, collapse=collapse)
     order, root, rankdir = graph.order, graph.root, rankdir or "LR"

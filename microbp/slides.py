@@ -110,7 +110,10 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     scaled up or down to the room the caption leaves. ←/→ (or space, Page
     Up/Down) step, Home/End jump, ``f`` toggles full screen, ``#12`` in the
     address opens step 12, and printing gives one landscape page per step.
-    ``options`` go to ``microbp.draw`` (``theme="print"`` suits projectors).
+    ``options`` go to ``microbp.lecture.frames`` (``view="network"``, ``order``,
+    ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
+    suits projectors; ``fontsize``, ``size``). A lecture too large to draw is
+    refused before any work, with ``GraphTooLargeError``.
 
     >>> import os, tempfile
     >>> from microbp import Value

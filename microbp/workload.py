@@ -33,14 +33,16 @@ def check_workload(graph, view: str, collapse, options: dict) -> None:
         raise ValueError(f"lecture: max_elements must be a positive int, got {limit!r}")
     if view == "network":
         frames, elements = _network_workload(graph)
+        instead = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
+                   "weight its lecture is long")
     else:
         frames, elements = _graph_workload(graph, collapse, options.get("max_nodes", MAX_NODES))
+        instead = "or draw less per frame (collapse=1, view='network')"
     if frames * elements > limit:
         raise GraphTooLargeError(
             f"lecture: {frames} frames of up to {elements} nodes and edges is {frames * elements} to draw, over "
             f"the limit of {limit} (minutes of work, and a file of many megabytes); pass "
-            f"max_elements={frames * elements} to make it anyway, or draw less per frame (collapse=1, "
-            "view='network')")
+            f"max_elements={frames * elements} to make it anyway, {instead}")
 
 
 def _graph_workload(graph, collapse, max_nodes) -> tuple:

@@ -197,10 +197,13 @@ def test_font_size_and_size_options(options, expected):
 @pytest.mark.parametrize("options, message", [
     ({"fontsize": 0}, "fontsize"), ({"fontsize": "big"}, "fontsize"), ({"size": (10,)}, "size"),
     ({"size": (-1, 2)}, "size"), ({"view": "tree"}, "view must be"),
+    ({"view": "network", "color_by_grad": True}, "color_by_grad apply to view='graph' only"),
+    ({"view": "network", "collapse": 1}, "collapse is for view='graph'"),
 ])
 def test_bad_size_options_are_named(options, message):
+    from microbp.nn import MLP
     with pytest.raises(ValueError, match=message):
-        draw(lecture_neuron(), **options)
+        draw(MLP(2, [2, 1], seed=0)([0.5, 1.0]), **options)
 
 
 def contrast(foreground: str, background: str) -> float:
