@@ -44,8 +44,9 @@ def network_steps(network: Network, number_format: str = ".4g", order: str = "la
         result.append(Step(len(result), phase, list(nodes), caption, value, keys=tuple(keys), uses=tuple(uses)))
 
     for unit in network.units:
+        incoming = unit.weights + ([unit.bias] if unit.bias else [])
         add("forward", text.forward(unit), unit.y.data, unit.nodes, [("x", unit), ("y", unit)],
-            [("y", w.source) for w in unit.weights])
+            [("y", w.source) for w in unit.weights] + [("w", w) for w in incoming])
     if network.loss:
         loss = network.loss
         add("forward", text.loss(), loss.node.data, loss.nodes, [("E", loss)],
