@@ -203,8 +203,7 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
 
     Each frame highlights the step's node (and where its inputs or its gradient
     come from), hides what is not computed yet, and carries the caption.
-    Frames left from an earlier, longer run are removed. Options are those of
-    ``frames`` and ``microbp.draw`` (``view="network"``, ``order``, ``theme``...).
+    Frames left from an earlier, longer run are removed.
 
     >>> import tempfile
     >>> from microbp import Value
