@@ -1,18 +1,24 @@
 """The classic step-by-step backpropagation example, computed by microbp and checked by sympy.
 
-    python examples/backprop_demo.py --out out/backprop
+    python examples/backprop_demo.py --out out/backprop [--slides out/backprop]
 
-A network with 1 input, two hidden layers of 2 sigmoid units and 1 sigmoid
+The network of Google's Machine Learning Crash Course backpropagation
+walkthrough: 1 input, two hidden layers of 2 sigmoid units and 1 sigmoid
 output, squared error E = ½(y5 − t)². Every unit j has a total input
 x_j = Σ_i w_ij·y_i and an output y_j = σ(x_j). After backward, the engine's
 gradients are exactly the quantities the walkthrough derives by hand:
 dE/dy_j, dE/dx_j = dE/dy_j · y_j(1 − y_j), and dE/dw_ij = y_i · dE/dx_j.
+
+It draws the network as the walkthrough does (``view="network"``: a circle per
+unit, the weights on the edges) to backprop.svg, and with ``--slides`` writes
+the lecture, output layer first, to backprop.html.
 """
 
 import argparse
 from pathlib import Path
 
 import microbp
+import microbp.lecture
 from microbp import Value, scope
 
 LAYERS = [["1", "2"], ["3", "4"], ["5"]]          # unit names, layer by layer; unit 0 is the input
@@ -27,7 +33,7 @@ def build(input_value=1.0, target=0.2):
     units = {"0": (None, Value(input_value, label="y0"))}
     previous = ["0"]
     for depth, layer in enumerate(LAYERS, start=1):
-        with scope(f"layer {depth}"):
+        with scope(f"layer {depth}"):           # a scope per layer: the network view finds the units in it
             for j in layer:
                 x = microbp.sum([weights[(i, j)] * units[i][1] for i in previous])
                 x.label = f"x{j}"
@@ -61,10 +67,21 @@ def main(argv=None):
     print("\nchecked against sympy and finite differences:")
     print(report)
     folder = Path(args.out)
-    print(microbp.render(error, folder / "backprop.svg", rankdir="LR"))
+    print(microbp.render(error, folder / "backprop.svg", view="network"))
     if args.slides:
-        print(microbp.slideshow(error, Path(args.slides) / "backprop.html"))
+        print(microbp.slideshow(error, Path(args.slides) / "backprop.html", view="network", title=TITLE))
     return error, units, weights, report
+
+
+TITLE = "Backpropagation in the 1-2-2-1 network of the walkthrough"
+FRAMES = {"forward": 2, "backward-dE-dy1": 18, "update": 29}    # a few frames of the lecture, for the docs
+
+
+def figure_frames() -> dict:
+    """name -> a frame (graphviz.Digraph) of the network's lecture, with its caption: for docs/figures."""
+    error = build()[0]
+    frames = microbp.lecture.frames(error, view="network")
+    return {name: frames[index][1] for name, index in FRAMES.items()}
 
 
 if __name__ == "__main__":

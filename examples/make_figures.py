@@ -17,6 +17,7 @@ import tutorial_figures
 from _optional import require
 
 import microbp
+import microbp.output
 
 
 def main(argv=None):
@@ -29,7 +30,13 @@ def main(argv=None):
     with contextlib.redirect_stdout(io.StringIO()):
         rendering_gallery.main(["--out", str(out / "rendering")])
         error = backprop_demo.main(["--out", str(out / "training")])[0]
-        microbp.render(error, out / "training" / "backprop.dot")
+        microbp.render(error, out / "training" / "backprop.dot", view="network")
+        for name, frame in backprop_demo.figure_frames().items():
+            for fmt in ("dot", "svg"):
+                microbp.output.write_atomically(out / "network" / f"{name}.{fmt}", frame.source.encode("utf-8")
+                                                if fmt == "dot" else microbp.output.image_bytes(frame, fmt))
+        microbp.render_steps(microbp.lecture_neuron(backward=False), out / "lecture")
+        microbp.render_steps(microbp.lecture_neuron(backward=False), out / "lecture", fmt="dot")
         moons.main(["--out", str(out / "training"), "--quiet"])
         digits.main(["--out", str(out / "training")])
         tutorial_figures.main(["--out", str(out)])

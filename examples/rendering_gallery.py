@@ -51,6 +51,9 @@ def figures() -> dict:
         "scopes": (net, {}),
         "collapsed-neurons": (net, {"collapse": 2}),
         "collapsed-layers": (net, {"collapse": 1}),
+        "network": (net, {"view": "network"}),
+        "network-print": (net, {"view": "network", "theme": "print"}),
+        "network-dark": (net, {"view": "network", "theme": "dark", "rankdir": "TB"}),
     }
 
 

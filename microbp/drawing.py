@@ -1,8 +1,10 @@
 """Draw a computational graph as Graphviz DOT, annotated for teaching.
 
-Every value is a box with its label, ``data`` and ``grad``; every operation a
-small node with the op table's symbol; every edge into an operation carries its
-local derivative ∂out/∂in, so "local × upstream" can be read off the picture.
+Every value is a box with its name (its label, or a short generated one the
+lecture captions use too), ``data`` and ``grad``; every operation a small node
+with the op table's symbol; every edge into an operation carries its local
+derivative ∂out/∂in, underlined with a line to its edge, so "local × upstream"
+can be read off the picture.
 Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 ``graphviz`` Python package, but never the ``dot`` executable.
 
@@ -11,29 +13,36 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 >>> y = (3 * x).tanh(); y.label = "y"
 >>> edges = [line.strip() for line in draw(y).source.splitlines() if "->" in line]
 >>> edges    # op -> its value; constant 3 -> ×; x -> × with ∂(3x)/∂x = 3; ...
-['n1op -> n1', 'n1c0 -> n1op [style=dashed]', 'n0 -> n1op [label=<3>]', 'n2op -> n2', 'n1 -> n2op [label=<0.7116>]']
+['n1op -> n1', 'n1c0 -> n1op [style=dashed]', 'n0 -> n1op [label=<3> decorate=true]', 'n2op -> n2', 'n1 -> n2op [label=<0.7116> decorate=true]']
 """
 
 from __future__ import annotations
 
 import html
 
+from .captions import count
+from .collapse import check_size, collapsed_boxes, span
 from .graph import NOT_COMPUTED, Graph
-from .errors import GraphTooLargeError
+from .naming import node_names
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
+MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
 
 
-def draw(root, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
+def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
          theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
-         collapse: int | None = None, max_nodes: int = 500, title: str | None = None,
-         grads: dict | None = None, unknown_data=(), unknown_grads=()):
+         collapse: int | None = None, max_nodes: int = MAX_NODES, title: str | None = None,
+         grads: dict | None = None, unknown_data=(), unknown_grads=(), fontsize: float | None = None,
+         size=None):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
 
     Args:
-        root: the output value.
-        rankdir: ``"LR"`` (left to right, the default) or ``"TB"`` (top to bottom).
+        root: the output value (or its ``microbp.Graph``).
+        view: ``"graph"``, every value and operation; or ``"network"``, one circle per unit
+            of a network (``microbp.network``): its parameters on the edges.
+        rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
+            the network view picks the one that suits a 16:9 screen.
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
         number_format: a format spec for numbers (default 4 significant digits).
         theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
@@ -43,12 +52,16 @@ def draw(root, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
         collapse: draw each scope at this depth (1 = outermost) as a single box.
         max_nodes: refuse graphs with more value nodes than this (after collapsing).
         title: a caption drawn under the graph.
+        fontsize: the type size in points (default: the theme's).
+        size: the largest size of the drawing in inches, ``(width, height)``; Graphviz scales it down
+            to fit (``None``: its natural size).
         grads: gradients to show instead of each node's ``.grad`` (``microbp.gradients(root)``).
         unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
         unknown_grads: values whose ``grad`` is drawn as ``?``.
 
     Raises:
-        GraphTooLargeError: over ``max_nodes``; says how to raise the limit or collapse.
+        GraphTooLargeError: over ``max_nodes``; says how to raise the limit, collapse, or draw the
+            network view.
 
     >>> from microbp import Value
     >>> a = Value(1.0, label="a")
@@ -57,23 +70,34 @@ def draw(root, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
     """
     import graphviz
 
-    _check_options(rankdir, show, theme, collapse, max_nodes)
+    _check_options(rankdir or "LR", show, theme, collapse, max_nodes)
+    _check_view(view, fontsize, size)
     try:
         graph = Graph.of(root)
     except TypeError:
         raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})") from None
-    order, root = graph.order, graph.root
-    boxes = _collapsed_boxes(order, collapse)
-    _check_size(order, boxes, collapse, max_nodes)
-    style = THEMES[theme]
+    if view == "network":
+        from .network_view import draw_network
+        given = {"show": tuple(show) != CELLS, "color_by_grad": color_by_grad, "highlight": bool(highlight),
+                 "highlight_path": highlight_path is not None, "unknown_data": bool(unknown_data),
+                 "unknown_grads": bool(unknown_grads)}
+        if any(given.values()):
+            raise ValueError(f"draw: {', '.join(k for k, v in given.items() if v)} apply to view='graph' only; "
+                             "the network view shows every value of a unit and of a weight")
+        return draw_network(graph, rankdir=rankdir, number_format=number_format, theme=theme, title=title,
+                            grads=grads, fontsize=fontsize, size=size, collapse=collapse)
+    order, root, rankdir = graph.order, graph.root, rankdir or "LR"
+    boxes = collapsed_boxes(graph, collapse)
+    check_size(graph, boxes, collapse, max_nodes)
+    style = THEMES[theme] if fontsize is None else {**THEMES[theme], "fontsize": fontsize}
     marked = set(highlight) | _path_nodes(order, highlight_path)
     if grads is None and root.grad is not NOT_COMPUTED:   # backward has run: show the graph's own gradients
         grads = {node: node.grad for node in order}
     fills = _grad_colors(order, grads, style) if color_by_grad and grads else {}
     context = _Context(order, boxes, style, tuple(show), number_format, marked, fills,
-                       grads, set(unknown_data), set(unknown_grads))
+                       grads, set(unknown_data), set(unknown_grads), node_names(graph))
 
-    graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title),
+    graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
                              node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
     context.add_nodes()
     context.emit(graph, ())
@@ -86,8 +110,8 @@ class _Context:
     """What one drawing needs: ids, styles and the statements grouped by scope."""
 
     def __init__(self, order, boxes, style, show, number_format, marked, fills, grads, unknown_data,
-                 unknown_grads):
-        self.order, self.boxes, self.style, self.show = order, boxes, style, show
+                 unknown_grads, names):
+        self.order, self.boxes, self.style, self.show, self.names = order, boxes, style, show, names
         self.number_format, self.marked, self.fills = number_format, marked, fills
         self.grads = grads                      # None: no gradient computed yet, every grad shows "?"
         self.unknown_data, self.unknown_grads = unknown_data, unknown_grads
@@ -97,6 +121,7 @@ class _Context:
         self.edges: list = []
         self.drawn_box_edges: set = set()
         self.placed_boxes: set = set()
+        self.shared_constants: dict = {}        # id of an input list's float -> its DOT id: drawn once
         self.cluster_count = 0
 
     def number(self, x: float) -> str:
@@ -124,18 +149,38 @@ class _Context:
                 self.add_operation(node)
 
     def add_box(self, node) -> None:
-        name, path, members = self.boxes[node]
+        name, path, members, _ = self.boxes[node]
         if name not in self.placed_boxes:
             self.placed_boxes.add(name)
-            output = members[-1]            # made last: the scope's result
-            lines = [f"<B>{_text(path[-1])}</B>", f"{len(members)} nodes"]
-            if "data" in self.show:
-                lines.append(f"out {self.number(output.data)}")
-            if "grad" in self.show and self.grads is not None:
-                lines.append(f"grad {self.number(self.grads[output])}")
-            label = "<" + "<BR/>".join(lines) + ">"
+            marked = any(member in self.marked for member in members)
+            label = "<" + "<BR/>".join(self.box_lines(path, members)) + ">"
             self.place(path[:-1], name, label, {"shape": "box3d", "style": "filled",
-                                                 "fillcolor": self.style["op_fill"]})
+                                                 "fillcolor": self.style["op_fill"],
+                                                 **({"color": self.style["highlight"], "penwidth": "3"}
+                                                    if marked else {})})
+
+    def box_lines(self, path, members) -> list:
+        """What a collapsed box holds: its units (or operations) and parameters, and its outputs."""
+        inner = {member.scope[len(path)] for member in members if member.scope and len(member.scope) > len(path)}
+        computed = sum(1 for member in members if member.op is not None)
+        parts = [count(len(inner), "unit") if len(inner) > 1 else count(computed, "operation"),
+                 count(len(members) - computed, "parameter")]
+        outputs = self.boxes[members[-1]].outputs
+        lines = [f"<B>{_text(path[-1])}</B>: " + ", ".join(part for part in parts if part),
+                 ("output " if len(outputs) == 1 else "outputs ") + _text(span([self.names[o] for o in outputs]))]
+        return lines + (self.numbers(outputs[0]) if len(outputs) == 1 else [])
+
+    def numbers(self, node) -> list:
+        """``data`` and ``grad`` as the options ask (``?`` where not known yet)."""
+        cells, unknown = [], '<FONT COLOR="{}">{} ?</FONT>'.format
+        if "data" in self.show:
+            cells.append(unknown(self.style["muted"], "data") if node in self.unknown_data
+                         else f"data {self.number(node.data)}")
+        if "grad" in self.show:
+            known = self.grads is not None and node not in self.unknown_grads
+            cells.append(f"grad {self.number(self.grads[node])}" if known
+                         else unknown(self.style["muted"], "grad"))
+        return cells
 
     def add_value(self, node) -> None:
         self.place(_scope_path(node), self.ids[node], self.value_label(node), {})
@@ -144,16 +189,7 @@ class _Context:
         style, marked = self.style, node in self.marked
         fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
         border = style["highlight"] if marked else style["value_border"]
-        cells = []
-        if node.label is not None:
-            cells.append(f"<B>{_text(node.label)}</B>")
-        unknown = '<FONT COLOR="{}">{} ?</FONT>'.format
-        if "data" in self.show:
-            cells.append(unknown(style["muted"], "data") if node in self.unknown_data
-                         else f"data {self.number(node.data)}")
-        if "grad" in self.show:
-            known = self.grads is not None and node not in self.unknown_grads
-            cells.append(f"grad {self.number(self.grads[node])}" if known else unknown(style["muted"], "grad"))
+        cells = [f"<B>{_text(self.names[node])}</B>"] + self.numbers(node)
         row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
         return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
                 f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
@@ -170,14 +206,16 @@ class _Context:
             self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
         for position, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             if type(parent) is float:
-                if not inside_box:
+                if node.op.arity is None:        # one of a list of inputs, as a neuron's: drawn once
+                    self.add_shared_constant(node, position, parent)
+                elif not inside_box:
                     self.add_constant(node, position, parent, op_id)
             elif inside_box or parent in self.boxes:
                 self.add_box_edge(parent, node)
             else:
                 attributes = self.edge_style(parent, node)
-                if "local" in self.show and node not in self.unknown_data:
-                    attributes["label"] = f"<{html.escape(self.number(local))}>"
+                if "local" in self.show and node not in self.unknown_data:     # on its edge, a line to it
+                    attributes.update(label=f"<{html.escape(self.number(local))}>", decorate="true")
                 self.edges.append((self.ids[parent], op_id, attributes))
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
@@ -185,6 +223,18 @@ class _Context:
         self.place(_scope_path(node), name, f"<{html.escape(self.number(constant))}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
+
+    def add_shared_constant(self, node, position: int, constant: float) -> None:
+        """A constant of an n-ary node, drawn once for all the nodes that share it (the same float)."""
+        name = self.shared_constants.get(id(constant))
+        if name is None:
+            name = self.shared_constants[id(constant)] = f"{self.ids[node]}c{position}"
+            self.place((), name, f"<{html.escape(self.number(constant))}>",
+                       {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
+        head = self.endpoint(node) if node in self.boxes else self.ids[node] + "op"
+        if (name, head) not in self.drawn_box_edges:
+            self.drawn_box_edges.add((name, head))
+            self.edges.append((name, head, {"style": "dashed"}))
 
     def add_box_edge(self, parent, node) -> None:
         tail = self.endpoint(parent)
@@ -235,28 +285,15 @@ def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
 
 
-def _collapsed_boxes(order, collapse) -> dict:
-    """node -> (box id, scope path, the scope's nodes) for nodes inside a collapsed scope."""
-    if collapse is None:
-        return {}
-    members: dict[tuple, list] = {}
-    for node in order:
-        if node.scope is not None and len(node.scope) >= collapse:
-            members.setdefault(node.scope[:collapse], []).append(node)
-    return {node: (f"s{i}", path, nodes)
-            for i, (path, nodes) in enumerate(members.items()) for node in nodes}
-
-
-def _check_size(order, boxes, collapse, max_nodes) -> None:
-    drawn = len(order) - len(boxes) + len({box[0] for box in boxes.values()})
-    if drawn <= max_nodes:
-        return
-    scopes = {node.scope[0] for node in order if node.scope is not None}
-    hint = (f", or collapse=1 to draw each of the {len(scopes)} outermost scopes as one box"
-            if scopes and collapse is None else "")
-    raise GraphTooLargeError(
-        f"draw: the graph has {drawn} nodes, over the limit of {max_nodes} (dot would be slow and "
-        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}")
+def _check_view(view, fontsize, size) -> None:
+    if view not in ("graph", "network"):
+        raise ValueError(f"draw: view must be 'graph' or 'network', got {view!r}")
+    if fontsize is not None and (isinstance(fontsize, bool) or not isinstance(fontsize, (int, float))
+                                 or not 4 <= fontsize <= 200):
+        raise ValueError(f"draw: fontsize is in points, from 4 to 200, got {fontsize!r}")
+    if size is not None and not (isinstance(size, (tuple, list)) and len(size) == 2
+                                 and all(isinstance(x, (int, float)) and x > 0 for x in size)):
+        raise ValueError(f"draw: size is (width, height) in inches, both positive, got {size!r}")
 
 
 def _path_nodes(order, leaf) -> set:
@@ -292,9 +329,11 @@ def _rgb(color: str) -> tuple:
     return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def _graph_attributes(style, rankdir, title) -> dict:
+def _graph_attributes(style, rankdir, title, size=None) -> dict:
     attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
                   "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
+    if size is not None:
+        attributes["size"] = "{:g},{:g}".format(*size)
     if title:
         attributes.update(label=f"<{_text(title)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
     return attributes
@@ -306,6 +345,6 @@ def _node_attributes(style) -> dict:
 
 
 def _edge_attributes(style) -> dict:
-    return {"color": style["edge"], "fontname": style["fontname"], "fontcolor": style["muted"],
-            "fontsize": str(style["fontsize"] - 2), "penwidth": str(style["penwidth"]),
+    return {"color": style["edge"], "fontname": style["fontname"], "fontcolor": style["edge_label"],
+            "fontsize": str(style["fontsize"]), "penwidth": str(style["penwidth"]),
             "arrowsize": "0.7"}

@@ -70,3 +70,14 @@ class GradientAccumulationWarning(UserWarning):
     >>> issubclass(GradientAccumulationWarning, UserWarning)
     True
     """
+
+
+class NotANetworkError(MicrobpError, ValueError):
+    """``view="network"`` was asked of a graph that is not a network of units; the message says why.
+
+    >>> from microbp import Value, draw
+    >>> draw(Value(1.0) * 2, view="network")
+    Traceback (most recent call last):
+      ...
+    microbp.errors.NotANetworkError: view='network' needs units: values made inside microbp.scope (microbp.nn makes one scope per layer and neuron); this graph has no scopes. Draw it with view='graph'
+    """

@@ -1,38 +1,45 @@
 """Lecture mode: the forward and backward pass of any graph, one step at a time.
 
 Forward steps compute each node from its parents, in topological order; then
-backward steps compute each gradient as "local derivative × upstream
-gradient", summed over the nodes it feeds, in reverse. Captions spell out the
-formula with names and with numbers.
+backward steps compute each gradient: each local derivative with its formula
+(∂, from the table of operations) and number, then the chain rule for the
+total derivative (d): local derivative × upstream gradient, summed over the
+nodes it feeds. Nodes are named as the figure names them (``microbp.naming``).
+``view="network"`` steps through a network unit by unit instead
+(``microbp.network_lecture``).
 
 >>> from microbp import Value
 >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w"); b = Value(6.8814, label="b")
 >>> z = x * w + b; z.label = "z"
 >>> o = z.tanh(); o.label = "o"
 >>> for step in steps(o): print(step.caption)
-x × w = 2 × (-3) = -6
-z = (x × w) + b = (-6) + 6.881 = 0.8814
+v1 = x × w = 2 × (−3) = −6
+z = v1 + b = (−6) + 6.881 = 0.8814
 o = tanh(z) = tanh(0.8814) = 0.7071
-∂o/∂o = 1
-∂o/∂z = ∂o/∂o · ∂o/∂z = 1 × 0.5 = 0.5
-∂o/∂b = ∂o/∂z · ∂z/∂b = 0.5 × 1 = 0.5
-∂o/∂(x × w) = ∂o/∂z · ∂z/∂(x × w) = 0.5 × 1 = 0.5
-∂o/∂w = ∂o/∂(x × w) · ∂(x × w)/∂w = 0.5 × 2 = 1
-∂o/∂x = ∂o/∂(x × w) · ∂(x × w)/∂x = 0.5 × (-3) = -1.5
+do/do = 1
+∂o/∂z = 1 − o × o = 0.5
+do/dz = do/do · ∂o/∂z = 1 × 0.5 = 0.5
+∂z/∂b = 1
+do/db = do/dz · ∂z/∂b = 0.5 × 1 = 0.5
+∂z/∂v1 = 1
+do/dv1 = do/dz · ∂z/∂v1 = 0.5 × 1 = 0.5
+∂v1/∂w = x = 2
+do/dw = do/dv1 · ∂v1/∂w = 0.5 × 2 = 1
+∂v1/∂x = w = −3
+do/dx = do/dv1 · ∂v1/∂x = 0.5 × (−3) = −1.5
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .captions import Captions
+from .collapse import collapsed_boxes
 from .engine import Value
 from .graph import Graph
-from .notation import Style, Written, number, write
-from .ops import ATOM
-
-NAME_LIMIT = 24
+from .network_lecture import ORDERS
+from .workload import check_workload
 
 
 @dataclass
@@ -42,7 +49,8 @@ class Step:
     ``nodes`` are the graph nodes the step covers (one, or a whole collapsed
     scope); ``value`` is what the step computes (data forward, gradient
     backward); ``terms`` lists the backward contributions as (child, upstream,
-    local) with upstream × local summing to ``value``.
+    local) with upstream × local summing to ``value``. In the network view,
+    ``keys`` name what the step computes and ``uses`` what it reads.
     """
 
     index: int
@@ -51,26 +59,34 @@ class Step:
     caption: str
     value: float
     terms: list = field(default_factory=list)
+    keys: tuple = ()
+    uses: tuple = ()
 
     @property
     def node(self) -> Value:
         return self.nodes[-1]
 
 
-def steps(root: Value, number_format: str = ".4g", collapse: int | None = None) -> list:
-    """The forward steps in topological order, then the backward steps in reverse.
+def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
+          view: str = "graph", learning_rate: float | None = 0.1) -> list:
+    """The forward steps in topological order, then the backward steps.
 
     Leaves are given, so forward starts at the first computed node; backward
-    starts at the root (∂root/∂root = 1) and ends at the leaves. With
-    ``collapse``, the nodes of each scope at that depth make a single step
-    (a whole neuron at a time).
+    starts at the root (∂root/∂root = 1) and ends at the leaves. ``order`` is
+    ``"reverse-topological"`` (the graph view's default: depth first, one path
+    after another) or ``"layers"`` (the network view's default: everything one
+    step from the output, then two steps, ...). With ``collapse``, the nodes of
+    each scope at that depth (and the parameters only they use) make a single
+    step. ``view="network"`` gives the network's lecture, ending with the weight
+    updates at ``learning_rate`` (``None``: none).
 
     >>> from microbp import Value
     >>> a = Value(3.0, label="a")
     >>> [step.caption for step in steps(a * a)]
-    ['a × a = 3 × 3 = 9', '∂(a × a)/∂(a × a) = 1', '∂(a × a)/∂a = ∂(a × a)/∂(a × a) · ∂(a × a)/∂a + ∂(a × a)/∂(a × a) · ∂(a × a)/∂a = 1 × 3 + 1 × 3 = 6']
+    ['f = a × a = 3 × 3 = 9', 'df/df = 1', '∂f/∂a = a + a = 6\\ndf/da = df/df · ∂f/∂a = 1 × 6 = 6']
     """
-    return _steps(_graph(root, "steps"), number_format, collapse)
+    graph = _graph(root, "steps")
+    return _steps(graph, number_format, collapse, _order(order, view), view, learning_rate)
 
 
 def _graph(root, caller: str) -> Graph:
@@ -79,123 +95,89 @@ def _graph(root, caller: str) -> Graph:
     return Graph.of(root)
 
 
-def _steps(graph, number_format, collapse) -> list:
-    root, order, grads = graph.root, graph.order, graph.gradients
-    text = _Text(graph, number_format)
-    groups = _groups(order, collapse)
+def _order(order, view) -> str:
+    if order is None:
+        return "layers" if view == "network" else "reverse-topological"
+    if order not in ORDERS:
+        raise ValueError(f"steps: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
+    return order
+
+
+def _steps(graph, number_format, collapse, order, view="graph", learning_rate=0.1) -> list:
+    if view == "network":
+        from .network import Network
+        from .network_lecture import network_steps
+        return network_steps(Network.of(graph, number_format), number_format, order, learning_rate)
+    if view != "graph":
+        raise ValueError(f"steps: view must be 'graph' or 'network', got {view!r}")
+    grads, children = graph.gradients, graph.children
+    text = Captions(graph, number_format)
+    groups = _groups(graph, collapse)
     result = []
     for group in groups:
         if group[-1].op is not None:
-            result.append(Step(len(result), "forward", group, _forward_caption(group, text), group[-1].data))
-    children = graph.children
-    root_name = text.operand_name(root)
-    for group in reversed(groups):
+            result.append(Step(len(result), "forward", group, text.forward(group), group[-1].data))
+    for group in (reversed(groups) if order == "reverse-topological" else _by_layer(graph, groups)):
         node = group[-1]
-        terms = [(child, grads[child], local) for child, local in children.get(node, [])]
-        caption = _backward_caption(group, terms, root_name, grads, text, node is root)
+        terms = [(child, grads[child], local) for child, local in children.get(node, [])
+                 if len(group) == 1 or child not in group]
+        caption = text.backward(group, terms if node is not graph.root else [], grads[node])
         result.append(Step(len(result), "backward", group, caption, grads[node], terms))
     return result
 
 
-class _Text:
-    """Names and numbers as the captions write them."""
-
-    def __init__(self, graph, number_format):
-        self.number_format = number_format
-        self.style = Style(False, number_format)
-        self.names = {}
-        leaves = graph.names
-        for position, node in enumerate(graph.order):
-            if node.op is None:
-                self.names[node] = leaves[node]
-            elif node.label:
-                self.names[node] = node.label
-            else:
-                formula = self.formula(node, self.operand_name)
-                self.names[node] = formula if len(formula) <= NAME_LIMIT else f"v{position}"
-
-    def name(self, node) -> str:
-        return self.names[node]
-
-    def number(self, x: float) -> str:
-        text = format(x, self.number_format)
-        return f"({text})" if text.startswith("-") else text
-
-    def operand_name(self, node) -> str:
-        """A name fit to stand in a formula: wrapped in parentheses unless it is one word."""
-        name = self.names[node]
-        return name if re.fullmatch(r"\w+", name) else f"({name})"
-
-    def formula(self, node, operand) -> str:
-        """The node's operation written over its operands (names or numbers), as the table writes it."""
-        args = [Written(operand(p), ATOM, self.style) if type(p) is not float else number(p, self.style)
-                for p in node.parents]
-        return str(write(node.op, args, self.style))
+def _by_layer(graph, groups) -> list:
+    """Groups by their distance from the root (the longest path), then in forward order."""
+    distance = {graph.root: 0}
+    for node in reversed(graph.order):
+        for parent in node.parents:
+            if type(parent) is not float:
+                distance[parent] = max(distance.get(parent, 0), distance[node] + 1)
+    place = {id(group): i for i, group in enumerate(groups)}
+    return sorted(groups, key=lambda group: (min(distance[node] for node in group), place[id(group)]))
 
 
-def _forward_caption(group, text) -> str:
-    node = group[-1]
-    if len(group) > 1:
-        return (f"{' / '.join(node.scope)}: {len(group)} operations forward, "
-                f"{text.name(node)} = {format(node.data, text.number_format)}")
-    symbolic = text.formula(node, text.operand_name)
-    numeric = text.formula(node, lambda p: text.number(p.data))
-    result = format(node.data, text.number_format)
-    name = text.name(node)
-    head = f"{name} = {symbolic}" if name != symbolic else symbolic
-    return f"{head} = {numeric} = {result}"
+def _groups(graph, collapse) -> list:
+    """The nodes in order, as lists: one node each, or a collapsed scope's nodes (and parameters) together,
+    placed where its last node (its output) is."""
+    boxes = collapsed_boxes(graph, collapse)
+    return [[node] if node not in boxes else boxes[node].members for node in graph.order
+            if node not in boxes or boxes[node].members[-1] is node]
 
 
-def _backward_caption(group, terms, root_name, grads, text, is_root) -> str:
-    node = group[-1]
-    name = text.operand_name(node)
-    value = format(grads[node], text.number_format)
-    if is_root:
-        return f"∂{root_name}/∂{name} = {value}"
-    if len(group) > 1:
-        return (f"{' / '.join(node.scope)}: gradients flow back through {len(group)} operations; "
-                f"∂{root_name}/∂{name} = {value}")
-    if not terms:
-        return f"∂{root_name}/∂{name} = {value}"
-    symbolic = " + ".join(f"∂{root_name}/∂{text.operand_name(child)} · ∂{text.operand_name(child)}/∂{name}"
-                          for child, _, _ in terms)
-    numeric = " + ".join(f"{text.number(upstream)} × {text.number(local)}" for _, upstream, local in terms)
-    return f"∂{root_name}/∂{name} = {symbolic} = {numeric} = {value}"
-
-
-def _groups(order, collapse) -> list:
-    """The nodes in order, as lists: one node each, or a collapsed scope's nodes together."""
-    if collapse is None:
-        return [[node] for node in order]
-    groups, by_scope = [], {}
-    for node in order:
-        path = node.scope[:collapse] if node.scope is not None and len(node.scope) >= collapse else None
-        if path is None or node.op is None:
-            groups.append([node])
-        elif path in by_scope:
-            by_scope[path].append(node)
-        else:
-            by_scope[path] = [node]
-            groups.append(by_scope[path])
-    return groups
-
-
-def frames(root: Value, collapse: int | None = None, captions: bool = True, **options) -> list:
+def frames(root: Value, collapse: int | None = None, captions: bool = True, order: str | None = None,
+           view: str = "graph", learning_rate: float | None = 0.1, **options) -> list:
     """(step, graphviz.Digraph) for every step: what ``render_steps`` and ``slideshow`` draw.
 
     Each frame highlights the step's nodes and where their inputs (forward) or
     their gradient (backward) come from, and shows as ``?`` what is not computed
-    yet; with ``captions`` the step's caption is the graph's title.
+    yet; with ``captions`` the step's caption is the graph's title. Before any
+    work, the size is checked (``microbp.workload``): a lecture too large to
+    draw raises ``GraphTooLargeError``, naming the option that raises the limit.
 
     >>> from microbp import Value
     >>> [step.phase for step, frame in frames(Value(3.0, label="a").exp())]
     ['forward', 'backward', 'backward']
     """
+    graph = _graph(root, "frames")
+    check_workload(graph, view, collapse, options)
+    options.pop("max_elements", None)
+    number_format = options.get("number_format", ".4g")
+    if view == "network":
+        from .network import Network
+        from .network_frames import network_frames
+        from .network_lecture import network_steps
+        network = Network.of(graph, number_format)
+        lecture = network_steps(network, number_format, _order(order, view), learning_rate)
+        return network_frames(network, lecture, captions, options, learning_rate)
+    lecture = _steps(graph, number_format, collapse, _order(order, view), view)
+    return _graph_frames(graph, lecture, collapse, captions, options)
+
+
+def _graph_frames(graph, all_steps, collapse, captions, options) -> list:
     from .drawing import draw
 
-    graph = _graph(root, "frames")
     order, grads = graph.order, graph.gradients
-    all_steps = _steps(graph, ".4g", collapse)
     everything = set(order)
     computed = {node for node in order if node.op is not None}
     phase, known, result = None, set(), []   # known: nodes done so far in the current phase

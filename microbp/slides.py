@@ -32,7 +32,7 @@ main { display: grid; min-height: 0; }
 /* Read from the back of the room: large, and smaller by --fit (set per caption) when it is long. */
 .caption { margin: 0.3em 0 0.4em; font-family: serif; line-height: 1.25; text-align: center;
            font-size: calc(var(--fit, 1) * clamp(1.25rem, 4vmin, 3rem));
-           max-height: 35vh; overflow: auto; overflow-wrap: anywhere; }
+           max-height: 35vh; overflow: auto; overflow-wrap: anywhere; white-space: pre-line; }
 footer { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 1rem;
          padding: 0.3rem 1rem; border-top: 1px solid var(--muted); font-size: 0.9rem; color: var(--muted); }
 h1 { margin: 0; font-size: inherit; font-weight: normal; white-space: nowrap; overflow: hidden;
@@ -110,7 +110,10 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     scaled up or down to the room the caption leaves. ←/→ (or space, Page
     Up/Down) step, Home/End jump, ``f`` toggles full screen, ``#12`` in the
     address opens step 12, and printing gives one landscape page per step.
-    ``options`` go to ``microbp.draw`` (``theme="print"`` suits projectors).
+    ``options`` go to ``microbp.lecture.frames`` (``view="network"``, ``order``,
+    ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
+    suits projectors; ``fontsize``, ``size``). A lecture too large to draw is
+    refused before any work, with ``GraphTooLargeError``.
 
     >>> import os, tempfile
     >>> from microbp import Value

@@ -28,11 +28,14 @@ _PROPERTIES = {     # property: (light, dark, print)
     "op_border": ("#777777", "#aaaaaa", "#707070"),
     "constant_text": ("#6b6b6b", "#b0b0b0", "#333333"),
     "highlight": ("#d62728", "#ffb000", "black"),     # print: the only black line
+    "highlight_fill": ("#ffe08a", "#6b5200", "#d0d0d0"),  # the network view's row of the current step
+    "edge_label": ("#1a1a1a", "#eeeeee", "black"),    # on the edge, as dark as the text
     "positive": ((31, 119, 180), (86, 156, 214), (90, 90, 90)),
     "negative": ((214, 39, 40), (244, 71, 71), (30, 30, 30)),
     "cluster": ("#b0b0b0", "#6a6a6a", "#444444"),
     "fontname": ("Helvetica", "Helvetica", "Helvetica"),
     "fontsize": (12, 12, 20),
+    "network_fontsize": (18, 18, 20),
     "penwidth": (1.2, 1.2, 1.5),   # print: highlighted edges (3) twice as thick
 }
 

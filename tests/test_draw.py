@@ -1,6 +1,7 @@
 """Drawing: what the DOT says, without running Graphviz."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,80 @@ def test_size_guard_says_how_many_and_what_to_do():
         draw(x, max_nodes=200)
     assert draw(x, max_nodes=301).source.count("->") > 300
     assert draw(x, max_nodes=200, collapse=1).source.count("shape=box3d") == 1
+
+
+def test_unlabelled_values_show_the_names_the_captions_use():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    o = (x * w + 1).tanh()
+    source = draw(o).source
+    assert "<B>v1</B>" in source and "<B>v2</B>" in source and "<B>f</B>" in source
+    captions = " ".join(step.caption for step in microbp.steps(o))
+    for name in ("v1", "v2", "f"):
+        assert f"d{name}" in captions or f"{name} =" in captions
+
+
+def test_a_number_shared_by_several_neurons_is_drawn_once():
+    inputs = [0.5, -1.0]
+    with scope("layer"):
+        a = microbp.affine([Value(0.1), Value(0.2)], inputs, Value(0.0))
+        b = microbp.affine([Value(0.3), Value(0.4)], inputs, Value(0.0))
+    for collapse in (None, 1):
+        source = draw(a + b, collapse=collapse).source
+        constants = re.findall(r"(\w+) \[label=<([^>]*)> .*dashed,rounded", source)
+        assert sorted(label for _, label in constants) == ["-1", "0.5"], collapse
+        uses = [line for line in source.splitlines() if "style=dashed]" in line]
+        assert len(uses) == (4 if collapse is None else 2), collapse     # an edge per use (into one box)
+
+
+def test_a_collapsed_box_is_highlighted_when_a_node_inside_is():
+    x = Value(1.0, label="x")
+    with scope("neuron"):
+        y = (x * 2).tanh()
+    source = draw(y * 3, collapse=1, highlight=[y]).source
+    assert re.search(r"s0 \[label=<.*penwidth=3", source)
+    assert "<B>neuron</B>: 2 operations" in source and "output v2" in source
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"fontsize": 30}, "fontsize=30"), ({"size": (10, 7.5)}, 'size="10,7.5"'),
+    ({"view": "network", "fontsize": 30}, "fontsize=30"), ({"view": "network", "size": (8, 6)}, 'size="8,6"'),
+])
+def test_font_size_and_size_options(options, expected):
+    from microbp.nn import MLP
+    assert expected in draw(MLP(2, [2, 1], seed=0)([0.5, 1.0]), **options).source
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"fontsize": 0}, "fontsize"), ({"fontsize": "big"}, "fontsize"), ({"size": (10,)}, "size"),
+    ({"size": (-1, 2)}, "size"), ({"view": "tree"}, "view must be"),
+    ({"view": "network", "color_by_grad": True}, "color_by_grad apply to view='graph' only"),
+    ({"view": "network", "collapse": 1}, "collapse is for view='graph'"),
+])
+def test_bad_size_options_are_named(options, message):
+    from microbp.nn import MLP
+    with pytest.raises(ValueError, match=message):
+        draw(MLP(2, [2, 1], seed=0)([0.5, 1.0]), **options)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two colours (#rrggbb or a name Graphviz knows)."""
+    named = {"white": "#ffffff", "black": "#000000"}
+
+    def luminance(color):
+        color = named.get(color, color)
+        channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("theme", sorted(microbp.drawing.THEMES))
+def test_edge_labels_are_attached_and_as_readable_as_text(theme):
+    from microbp.themes import THEMES
+    style = THEMES[theme]
+    assert contrast(style["edge_label"], style["background"]) >= 7          # WCAG AAA, as body text
+    source = draw(lecture_neuron(), theme=theme).source
+    labelled = [line for line in source.splitlines() if "-> " in line and "label=" in line]
+    assert labelled and all("decorate=true" in line for line in labelled)   # a line from label to edge
+    assert f'fontcolor="{style["edge_label"]}"' in source or f"fontcolor={style['edge_label']}" in source

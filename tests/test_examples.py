@@ -46,18 +46,20 @@ def test_neuron(tmp_path):
 @pytest.mark.needs_dot
 def test_backprop_demo_matches_the_hand_formulas(tmp_path):
     error, units, weights, report = backprop_demo.main(["--out", str(tmp_path), "--slides", str(tmp_path)])
-    nodes = microbp.topological_order(error)
-    computed = sum(1 for node in nodes if node.op is not None)       # forward steps, then one backward each
-    assert (tmp_path / "backprop.html").read_text(encoding="utf-8").count('class="frame"') == computed + len(nodes)
+    page = (tmp_path / "backprop.html").read_text(encoding="utf-8")
+    lecture = microbp.steps(error, view="network")
+    assert page.count('class="frame"') == len(lecture) == 5 + 1 + 19 + 5    # units, loss; back; updates
+    assert "x₃ = w₁₃ × y₁ + w₂₃ × y₂" in page and "dE/dw₃₅ = dE/dx₅ · ∂x₅/∂w₃₅" in page
     assert report.ok
     for j, (x, y) in units.items():
         if x is not None:                          # dE/dx_j = dE/dy_j · y_j(1 − y_j)
             assert x.grad == pytest.approx(y.grad * y.data * (1 - y.data))
     for (i, j), w in weights.items():              # dE/dw_ij = y_i · dE/dx_j
         assert w.grad == pytest.approx(units[i][1].data * units[j][0].grad)
-    assert (tmp_path / "backprop.svg").exists()
+    figure = (tmp_path / "backprop.svg").read_text(encoding="utf-8")
+    assert figure.count("<ellipse") == 1 + 5 and "w₃₅" in figure         # the network view: a circle a unit
     committed = ROOT / "docs" / "figures" / "training" / "backprop.dot"
-    assert microbp.draw(error).source == committed.read_text(encoding="utf-8"), (
+    assert microbp.draw(error, view="network").source == committed.read_text(encoding="utf-8"), (
         "docs/figures/training/backprop is stale: run python examples/make_figures.py")
 
 

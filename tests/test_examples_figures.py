@@ -41,3 +41,14 @@ def test_lecture_frames_are_fresh(tmp_path):
     for frame, old in zip(frames, committed):
         assert Path(frame).read_text(encoding="utf-8") == old.read_text(encoding="utf-8"), (
             f"docs/figures/lecture/{old.name} is stale: run python examples/make_figures.py")
+
+
+import backprop_demo  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(backprop_demo.FRAMES))
+def test_network_lecture_frames_are_fresh(name):
+    committed = ROOT / "docs" / "figures" / "network" / f"{name}.dot"
+    assert backprop_demo.figure_frames()[name].source == committed.read_text(encoding="utf-8"), (
+        f"docs/figures/network/{name} is stale: run python examples/make_figures.py")
+    assert (committed.with_suffix(".svg")).exists()

@@ -10,12 +10,19 @@ import re
 import shutil
 import statistics
 import struct
+import sys
+from pathlib import Path
 
 import pytest
 
 import microbp
 from microbp import Value, lecture_neuron, slideshow, steps
+from microbp.losses import mse
+from microbp.nn import MLP
 from microbp.themes import THEMES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+import backprop_demo  # noqa: E402
 
 SCREENS = [(1024, 768), (1280, 720), (1920, 1080), (768, 1024), (1080, 1920)]   # width, height
 HIGHLIGHT = THEMES["light"]["highlight"]
@@ -36,19 +43,42 @@ def many_uses():
 NEURON_CAPTIONS = [step.caption for step in steps(neuron())]
 
 
+def twenty_units():
+    """A network of 20 units (3 inputs, layers of 8, 8 and 4) with a squared error."""
+    model = MLP(3, [8, 8, 4], activation="tanh", seed=1)
+    return mse(model([0.5, -1.0, 2.0]), [1.0, 0.0, -1.0, 0.5])
+
+
+def collapsed_mlp():
+    """The lecture guide's network, MLP(2, [3, 1]), on numbers: drawn with collapse=2."""
+    return MLP(2, [3, 1], activation="tanh", seed=0)([0.5, -1.0])
+
+
+# name -> (root, the slideshow's options); the options that steps() takes give the captions
+SHOWS = {"neuron": (neuron, {}), "tall": (neuron, {"rankdir": "TB"}), "long caption": (many_uses, {}),
+         "network": (lambda: backprop_demo.build()[0], {"view": "network"}),
+         "collapsed": (collapsed_mlp, {"collapse": 2}),
+         "20 units": (twenty_units, {"view": "network", "max_elements": 10 ** 6})}
+STEP_OPTIONS = ("view", "collapse")
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """name -> (path of the slideshow, its captions): wide, tall, and a very long caption."""
+    """name -> (path of the slideshow, its captions, its steps)."""
     folder = tmp_path_factory.mktemp("show")
-    made = {"neuron": (neuron(), {}), "tall": (neuron(), {"rankdir": "TB"}), "long caption": (many_uses(), {})}
-    return {name: (slideshow(root, folder / f"{name.replace(' ', '-')}.html", **options),
-                   [step.caption for step in steps(root)])
-            for name, (root, options) in made.items()}
+    made = {}
+    for name, (build, options) in SHOWS.items():
+        root = build()
+        lecture = steps(root, **{key: value for key, value in options.items() if key in STEP_OPTIONS})
+        path = slideshow(root, folder / f"{name.replace(' ', '-')}.html", **options)
+        made[name] = (path, [step.caption for step in lecture], lecture)
+    return made
 
 
 @pytest.fixture(scope="module")
 def neuron_html(pages):
     return pages["neuron"][0]
+
 
 
 @pytest.mark.needs_dot
@@ -58,7 +88,12 @@ def test_slideshow_is_self_contained(neuron_html):
     assert "<link" not in page and "src=" not in page and "@import" not in page and "url(" not in page
     assert page.count('<section class="frame"') == 15 and "@media print" in page
     for caption in NEURON_CAPTIONS:
-        assert caption in page.replace("&#x27;", "'")
+        assert caption in html_unescape(page)
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(text)
 
 
 @pytest.mark.needs_dot
@@ -162,9 +197,9 @@ def inside(inner, outer_left, outer_top, outer_right, outer_bottom, slack=1):
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
 @pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
-@pytest.mark.parametrize("name", ["neuron", "tall", "long caption"])
+@pytest.mark.parametrize("name", ["neuron", "tall", "long caption", "network", "collapsed"])
 def test_every_frame_fits_the_screen_and_the_graph_fills_it(browser, pages, name, size):
-    path, captions = pages[name]
+    path, captions, _ = pages[name]
     longest = max(range(len(captions)), key=lambda i: len(captions[i]))
     for step in sorted({1, longest + 1, len(captions)}):
         open_page(browser, path, step, size)
@@ -184,12 +219,27 @@ def test_every_frame_fits_the_screen_and_the_graph_fills_it(browser, pages, name
         assert share >= 0.9, f"{where}: the graph uses {share:.0%} of the free width or height"
 
 
+NODE_TEXT = """
+    var frame = document.querySelector('.frame:not([hidden])');
+    return Array.prototype.map.call(frame.querySelectorAll('.graph g.node text'),
+                                    function (text) { return text.getBoundingClientRect().height; })
+                          .filter(function (height) { return height > 0; });
+"""
+
+
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_node_text_of_the_neuron_is_readable_on_a_projector(browser, neuron_html):
-    open_page(browser, neuron_html, 3, (1920, 1080))
-    heights = layout(browser)["textHeights"]
-    assert len(heights) > 20 and statistics.median(heights) >= 18, sorted(heights)
+@pytest.mark.parametrize("name, phase", [("neuron", "backward"), ("network", "forward"), ("network", "backward"),
+                                         ("network", "update"), ("20 units", "backward")])
+def test_node_text_is_readable_on_a_projector(browser, pages, name, phase):
+    """At 1920×1080, the text in the nodes is at least 18 px high (the median of every line), on the
+    neuron and on networks of up to 20 units, the longest caption of the phase shown with it."""
+    path, captions, lecture = pages[name]
+    step = max((s for s in lecture if s.phase == phase), key=lambda s: len(s.caption))
+    open_page(browser, path, step.index + 1, (1920, 1080))
+    heights = browser.execute_script(NODE_TEXT)
+    assert len(heights) > 10 and statistics.median(heights) >= 18, (step.index + 1, sorted(heights))
+    assert layout(browser)["captionOverflow"] <= 1
 
 
 @pytest.mark.needs_dot
@@ -241,6 +291,29 @@ def test_every_frame_is_reachable_and_each_backward_step_is_highlighted(browser,
     assert visible_state(browser)[0] == "15 / 15"             # and no further
 
 
+HIGHLIGHTED = """
+    var frame = document.querySelector('.frame:not([hidden])');
+    return frame.querySelectorAll('.graph g.node [stroke="%s"], .graph g.edge [stroke="%s"]').length;
+""" % (HIGHLIGHT, HIGHLIGHT)
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+@pytest.mark.parametrize("name", ["network", "collapsed"])
+def test_every_step_of_a_network_lecture_highlights_something(browser, pages, name):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    path, captions, lecture = pages[name]
+    open_page(browser, path, 1, (1280, 720))
+    body = browser.find_element(By.TAG_NAME, "body")
+    for step in lecture:
+        counter, caption, _ = visible_state(browser)
+        assert counter == f"{step.index + 1} / {len(lecture)}" and caption == step.caption
+        assert browser.execute_script(HIGHLIGHTED) > 0, f"{name}: step {step.index + 1} highlights nothing"
+        body.send_keys(Keys.ARROW_RIGHT)
+
+
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
 def test_the_fragment_opens_that_step(browser, neuron_html):
@@ -278,7 +351,7 @@ def pdf_pages(pdf: bytes) -> int:
 def test_printing_gives_one_landscape_page_per_frame(browser, pages, name):
     import base64
 
-    path, captions = pages[name]
+    path, captions, _ = pages[name]
     open_page(browser, path)
     pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"landscape": True})["data"])
     assert pdf.startswith(b"%PDF") and pdf_pages(pdf) == len(captions)

@@ -1,0 +1,56 @@
+"""One name per node, the same in the figure and in the captions.
+
+A leaf is named as ``Graph.names`` names it (its label, else ``x0``, ``x1``, ...);
+a computed node by its label; an unlabelled computed node gets a short
+generated name, ``v1``, ``v2``, ... in forward order (``f`` for an unlabelled
+root), which the figure shows in its box too, so no caption names what the
+picture does not. A name used twice gets a suffix (``n``, ``n_2``).
+
+>>> from microbp import Value, Graph
+>>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+>>> n = x * w + 1; n.label = "n"
+>>> list(node_names(Graph(n.tanh())).values())
+['x', 'w', 'v1', 'n', 'f']
+"""
+
+from __future__ import annotations
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def node_names(graph) -> dict:
+    """node -> a distinct, short name for every node of ``graph`` (see the module's docstring)."""
+    names = dict(graph.names)
+    taken = set(names.values()) | {node.label for node in graph.computed if node.label}
+    used = set(names.values())
+    counter = 0
+    for node in graph.computed:
+        name = node.label
+        if not name:
+            if node is graph.root and "f" not in taken:
+                name = "f"
+            else:
+                counter += 1
+                while f"v{counter}" in taken:
+                    counter += 1
+                name = f"v{counter}"
+        names[node] = _distinct(name, used)
+    return names
+
+
+def _distinct(name: str, used: set) -> str:
+    base, suffix = name, 2
+    while name in used:
+        name, suffix = f"{base}_{suffix}", suffix + 1
+    used.add(name)
+    return name
+
+
+def indexed(letter: str, *indices: int) -> str:
+    """A name with subscript indices, as textbooks write them; a comma when an index has two digits.
+
+    >>> indexed("w", 3, 5), indexed("w", 12, 3), indexed("y", 0)
+    ('w₃₅', 'w₁₂,₃', 'y₀')
+    """
+    separator = "," if any(index > 9 for index in indices) else ""
+    return letter + separator.join(str(index) for index in indices).translate(SUBSCRIPTS)
