@@ -17,12 +17,20 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 from __future__ import annotations
 
 import html
+import re
 
 from .engine import Value, topological_order
 from .errors import GraphTooLargeError
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
+LABEL_LIMIT = 200       # characters of a label or scope name drawn; longer ones end in "…"
+TITLE_LIMIT = 1000      # characters of a title drawn
+# Characters dot cannot take in a label: C0 and C1 controls (but new line and tab), DEL, lone
+# surrogates and Unicode noncharacters. They are drawn as visible symbols instead.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       + "".join(chr(plane + 0xfffe) + chr(plane + 0xffff) for plane in range(0, 0x110000, 0x10000))
+                       + "]")
 
 
 def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = ".4g",
@@ -35,7 +43,8 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
         root: the output value.
         rankdir: ``"LR"`` (left to right, the default) or ``"TB"`` (top to bottom).
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
-        number_format: a format spec for numbers (default 4 significant digits).
+        number_format: a format spec for floats (default 4 significant digits); it must give
+            numbers, so ``".2f"`` or ``".3e"``, not ``"<>12"``; widths and precisions at most 100.
         theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
         color_by_grad: fill values by the sign and size of their gradient.
         highlight: values to outline.
@@ -47,8 +56,15 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
         unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
         unknown_grads: values whose ``grad`` is drawn as ``?``.
 
+    Labels, scope names and the title are drawn as written, escaped; control
+    characters show as symbols (``\\x01`` as ``␁``, DEL as ``␡``, others as
+    ``�``), and text longer than ``LABEL_LIMIT`` (200) characters, or
+    ``TITLE_LIMIT`` (1000) for the title, is cut short with ``…``.
+
     Raises:
-        GraphTooLargeError: over ``max_nodes``; says how to raise the limit or collapse.
+        GraphTooLargeError: over ``max_nodes``; says how to raise the limit or collapse
+            (its ``nodes`` and ``limit`` attributes hold the numbers).
+        ValueError: an option is not one of its allowed values.
 
     >>> from microbp import Value
     >>> a = Value(1.0, label="a")
@@ -60,6 +76,7 @@ def draw(root: Value, *, rankdir: str = "LR", show=CELLS, number_format: str = "
     if not isinstance(root, Value):
         raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})")
     _check_options(rankdir, show, theme, collapse, max_nodes)
+    _check_number_format(number_format)
     order = topological_order(root)
     boxes = _collapsed_boxes(order, collapse)
     _check_size(order, boxes, collapse, max_nodes)
@@ -98,7 +115,7 @@ class _Context:
         self.cluster_count = 0
 
     def number(self, x: float) -> str:
-        return format(x, self.number_format)
+        return html.escape(format(x, self.number_format))
 
     def endpoint(self, node) -> str:
         """The DOT id a node is drawn as: its own, or its collapsed scope's box."""
@@ -175,12 +192,12 @@ class _Context:
             else:
                 attributes = self.edge_style(parent, node)
                 if "local" in self.show and node not in self.unknown_data:
-                    attributes["label"] = f"<{html.escape(self.number(local))}>"
+                    attributes["label"] = f"<{self.number(local)}>"
                 self.edges.append((self.ids[parent], op_id, attributes))
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
         name = f"{self.ids[node]}c{position}"
-        self.place(_scope_path(node), name, f"<{html.escape(self.number(constant))}>",
+        self.place(_scope_path(node), name, f"<{self.number(constant)}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
 
@@ -213,10 +230,23 @@ def _scope_path(node) -> tuple:
     return node.scope.path if node.scope else ()
 
 
-def _text(text: str) -> str:
-    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces."""
-    lines = html.escape(text).split("\n")
+def _text(text: str, limit: int = LABEL_LIMIT) -> str:
+    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces.
+
+    >>> _text("a<b\\x00\\nc" + "d" * 300)[:24], len(_text("d" * 300))
+    ('a&lt;b␀<BR/>cddddddddddd', 200)
+    """
+    text = str(text)
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    lines = html.escape(INVISIBLE.sub(_visible, text)).split("\n")
     return "<BR/>".join(" ".join(line.split("\t")) for line in lines)
+
+
+def _visible(match) -> str:
+    """A symbol for a character dot cannot take: ␀ to ␟ for C0 controls, ␡ for DEL, � for the rest."""
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7f else "\ufffd"
 
 
 def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
@@ -231,6 +261,21 @@ def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
         raise ValueError(f"draw: collapse is a scope depth (1 = outermost) or None, got {collapse!r}")
     if not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+NUMBER = re.compile(r"\s*[-+]?\s*(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?%?\s*")
+
+
+def _check_number_format(number_format) -> None:
+    """A format spec must turn a float into a number, of reasonable length: dot reads it as label text."""
+    try:
+        fits = isinstance(number_format, str) and all(int(n) <= 100 for n in re.findall(r"[0-9]+", number_format))
+        shown = [format(x, number_format) for x in (-1234.5678, 0.0)] if fits else [""]
+    except ValueError:
+        shown = [""]
+    if not all(NUMBER.fullmatch(text) for text in shown):
+        raise ValueError(f"draw: number_format must be a format spec that gives numbers, such as '.4g' or '.2f' "
+                         f"(widths and precisions up to 100), got {number_format!r}")
 
 
 def _collapsed_boxes(order, collapse) -> dict:
@@ -252,9 +297,11 @@ def _check_size(order, boxes, collapse, max_nodes) -> None:
     scopes = {node.scope.path[0] for node in order if node.scope is not None}
     hint = (f", or collapse=1 to draw each of the {len(scopes)} outermost scopes as one box"
             if scopes and collapse is None else "")
-    raise GraphTooLargeError(
+    error = GraphTooLargeError(
         f"draw: the graph has {drawn} nodes, over the limit of {max_nodes} (dot would be slow and "
         f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}")
+    error.nodes, error.limit = drawn, max_nodes          # for callers that name the limit otherwise
+    raise error
 
 
 def _path_nodes(order, leaf) -> set:
@@ -294,7 +341,7 @@ def _graph_attributes(style, rankdir, title) -> dict:
     attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
                   "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
     if title:
-        attributes.update(label=f"<{_text(title)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
+        attributes.update(label=f"<{_text(title, TITLE_LIMIT)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
     return attributes
 
 

@@ -59,3 +59,34 @@ class GraphTooLargeError(MicrobpError, ValueError):
       ...
     microbp.errors.GraphTooLargeError: draw: the graph has 2 nodes, over the limit of 1 (dot would be slow and the picture unreadable); pass max_nodes=2 to draw it anyway
     """
+
+
+class OutputError(MicrobpError, OSError):
+    """A file or folder cannot be written where it was asked for; the message says why and what to do.
+
+    Nothing is written when it is raised, and an existing file is left as it was.
+
+    >>> import tempfile
+    >>> from microbp import Value, render
+    >>> folder = tempfile.mkdtemp(suffix=".svg")     # a folder named like a file
+    >>> render(Value(1.0) * 2, folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    microbp.errors.OutputError: render: '...svg' is a folder, not a file; give a file name inside it, such as '...graph.svg'
+    """
+
+
+class DotFailedError(MicrobpError, RuntimeError):
+    """Graphviz's ``dot`` ran but could not render the graph; the message quotes its first error line.
+
+    >>> issubclass(DotFailedError, RuntimeError)
+    True
+    """
+
+
+class TimeLimitError(MicrobpError, TimeoutError):
+    """Work took longer than its time limit and was stopped; the message names the option to raise it.
+
+    >>> issubclass(TimeLimitError, TimeoutError)
+    True
+    """

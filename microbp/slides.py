@@ -80,10 +80,12 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     """
     from .lecture import frames
     from .output import image_bytes, write_atomically
+    from .paths import output_file
 
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
+    path = output_file(path, "slideshow", example="lecture.html")
     slides = frames(root, collapse=collapse, captions=False, **options)   # the captions are HTML text
     sections = []
     for step, frame in slides:
@@ -103,7 +105,7 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
             f'<span id="counter">1 / {len(slides)}</span>'
             f'<button id="next" aria-label="next step">→</button></nav>\n'
             f'<script>{SCRIPT}</script>\n</body>\n</html>\n')
-    write_atomically(path, page.encode("utf-8"))
+    write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)
 
 
