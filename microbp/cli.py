@@ -26,12 +26,10 @@ import argparse
 import math
 import os
 import sys
-import unicodedata
 
-from .arguments import Parser, UsageError, parse_command_line, positive, values
+from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 from .engine import Value, topological_order
-from .errors import (DomainError, DotFailedError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
-                     MicrobpError)
+from .errors import GraphTooLargeError
 from .expressions import FUNCTIONS
 
 EXAMPLES = """examples:
@@ -43,12 +41,14 @@ EXAMPLES = """examples:
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html
 """
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {' '.join(sorted(FUNCTIONS))}"
-TOO_LARGE = {"render": "dot would be slow and the picture unreadable",
-             "steps": "two slides a node, each drawn by dot, would take long",
-             "grad": "sympy and finite differences for every variable would take long"}
 
 
 def build_parser() -> Parser:
+    """The argument parser; ``parser.commands`` maps each command's name to its own parser.
+
+    >>> sorted(build_parser().commands)
+    ['check', 'demo', 'grad', 'render', 'steps']
+    """
     parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -126,8 +126,8 @@ def run_demo(args) -> int:
     folder = output_folder(args.out, "demo")
     o = lecture_neuron()
     for name in ("neuron.svg", "neuron.png"):
-        _say(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
-    _say(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
+        say(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
+    say(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
     return 0
 
 
@@ -135,7 +135,7 @@ def run_render(args) -> int:
     from .output import render
 
     root = _graph(args)
-    _say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
+    say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
                 max_nodes=args.max_nodes))
     return 0
 
@@ -156,7 +156,7 @@ def run_grad(args) -> int:
     with _time_limit(args):
         report = verify(root)
     report.leaves = [leaf for leaf in report.leaves if leaf.name in wanted]
-    _say(f"value: {root.data:.10g}\n{report}")
+    say(f"value: {root.data:.10g}\n{report}")
     return 0 if report.ok else 1
 
 
@@ -194,10 +194,10 @@ def run_steps(args) -> int:
     if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
         output_folder(args.out, "steps")
         paths = render_steps(_graph(args), args.out, **options)
-        _say(f"{len(paths)} frames in {args.out}")
+        say(f"{len(paths)} frames in {args.out}")
     elif args.out.lower().endswith((".html", ".htm")):
         output_file(args.out, "steps", example="lecture.html")
-        _say(slideshow(_graph(args), args.out, title=args.expression, **options))
+        say(slideshow(_graph(args), args.out, title=args.expression, **options))
     else:
         raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
     return 0
@@ -209,7 +209,7 @@ def run_check(args) -> int:
     fixed = values(args.values)
     with _time_limit(args):
         result = check_derivation(args.expression, args.wrt, args.claimed, **fixed)
-    _say(str(result))
+    say(str(result))
     return 0 if result.ok else 1
 
 
@@ -226,46 +226,12 @@ def main(argv=None) -> int:
         prog = f"microbp {args.command}"
         return args.run(args)
     except BaseException as error:        # every outcome is an exit status and at most one message
-        status, message = _outcome(error, prog.split()[-1])
+        status, message = outcome(error, prog.split()[-1])
         if message:
-            _say(f"{getattr(error, 'prog', None) or prog}: {message}", sys.stderr)
+            say(f"{getattr(error, 'prog', None) or prog}: {message}", sys.stderr)
         if argv is None and isinstance(error, BrokenPipeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
         return status
-
-
-def _outcome(error: BaseException, command: str) -> tuple:
-    """(exit status, message) for an exception that ended a command."""
-    if isinstance(error, SystemExit):                       # --help
-        return (error.code if isinstance(error.code, int) else 2), ""
-    if isinstance(error, KeyboardInterrupt):
-        return 130, "interrupted"
-    if isinstance(error, BrokenPipeError):
-        return 1, ""
-    if isinstance(error, GraphTooLargeError) and hasattr(error, "nodes"):
-        return 2, (f"the graph has {error.nodes} nodes, over the limit of {error.limit} ({TOO_LARGE[command]}); "
-                   f"pass --max-nodes {error.nodes} to go on anyway")
-    if isinstance(error, (GraphvizNotFoundError, DotFailedError)):
-        return 1, str(error)
-    if isinstance(error, OverflowError):
-        return 2, f"a number is too large ({error}): microbp computes with floats, up to about 1.8e308"
-    if isinstance(error, (MicrobpError, ValueError, TypeError, ArithmeticError)):
-        message = str(error).removeprefix(f"{command}: ")
-        return 2, message if isinstance(error, (ExpressionError, DomainError)) else " ".join(message.split("\n"))
-    return 1, (f"internal error: {type(error).__name__}: {' '.join(str(error).split())}; please report it "
-               f"as a bug in microbp, with the command you ran")
-
-
-def _say(text: str, stream=None) -> None:
-    """Print, with control characters escaped (user text must not steer the terminal)."""
-    shown = "".join(c if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
-                    else repr(c)[1:-1] for c in text)
-    lines = [line if len(line) <= 1000 else line[:999] + "…" for line in shown.split("\n")]
-    try:
-        print("\n".join(lines), file=stream or sys.stdout)
-    except (OSError, ValueError):
-        if stream is None:          # stdout: the caller decides; stderr: nowhere left to complain
-            raise
 
 
 if __name__ == "__main__":

@@ -35,7 +35,13 @@ HINTS = {   # errno -> what to do about it
 
 
 def output_file(path, caller: str, example: str = "graph.svg") -> Path:
-    """``path`` as a Path, or ``OutputError`` if a file cannot be written (or replaced) there."""
+    """``path`` as a Path, or ``OutputError`` if a file cannot be written (or replaced) there.
+
+    ``example`` is the file name suggested when ``path`` is a folder.
+
+    >>> output_file("graphs/new/neuron.svg", "render").name     # missing folders are made when writing
+    'neuron.svg'
+    """
     text = _path_text(path, caller)
     if text.endswith(("/", os.sep)) or os.path.isdir(text):
         raise OutputError(f"{caller}: {text!r} is a folder, not a file; give a file name inside it, "
@@ -47,7 +53,14 @@ def output_file(path, caller: str, example: str = "graph.svg") -> Path:
 
 
 def output_folder(path, caller: str) -> Path:
-    """``path`` as a Path, or ``OutputError`` if files cannot be written into a folder there."""
+    """``path`` as a Path, or ``OutputError`` if files cannot be written into a folder there.
+
+    >>> import tempfile
+    >>> output_folder(tempfile.mkstemp()[1], "render_steps")    # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    microbp.errors.OutputError: render_steps: '...' is a file, not a folder; give a folder name
+    """
     text = _path_text(path, caller)
     if _exists(text.rstrip("/" + os.sep) or text) and not os.path.isdir(text.rstrip("/" + os.sep) or text):
         raise OutputError(f"{caller}: {text!r} is a file, not a folder; give a folder name")
@@ -56,7 +69,12 @@ def output_folder(path, caller: str) -> Path:
 
 
 def write_error(error: OSError, path, caller: str) -> OutputError:
-    """The ``OutputError`` to raise for an ``OSError`` met while writing ``path``."""
+    """The ``OutputError`` to raise for an ``OSError`` met while writing ``path``.
+
+    >>> import errno
+    >>> print(write_error(OSError(errno.ENOSPC, "No space left on device"), "g.svg", "render"))
+    render: cannot write 'g.svg': No space left on device; the disk is full: free some space or choose another disk
+    """
     hint = HINTS.get(error.errno, "choose another path")
     return OutputError(f"{caller}: cannot write {os.fspath(path)!r}: {error.strerror or error}; {hint}")
 

@@ -1,4 +1,8 @@
-"""Reading a command line: argparse with one-line errors, expressions that start with a minus, NAME=VALUE.
+"""What the command line reads and writes: arguments in, one-line messages and exit statuses out.
+
+argparse with one-line errors, expressions that start with a minus, NAME=VALUE
+pairs; the exit status and message for any exception; printing that escapes
+control characters.
 
 >>> parser = Parser(prog="demo")
 >>> command = parser.add_subparsers(dest="command").add_parser("grad")
@@ -13,8 +17,16 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
+import unicodedata
+
+from .errors import (DomainError, DotFailedError, ExpressionError, GraphTooLargeError, GraphvizNotFoundError,
+                     MicrobpError)
 
 PLACEHOLDER = "EXPRESSION"      # stands in for an expression that starts with "-" while argparse reads
+TOO_LARGE = {"render": "dot would be slow and the picture unreadable",
+             "steps": "two slides a node, each drawn by dot, would take long",
+             "grad": "sympy and finite differences for every variable would take long"}
 
 
 class UsageError(ValueError):
@@ -118,7 +130,7 @@ def values(pairs) -> dict:
     >>> values(["x=nan"])
     Traceback (most recent call last):
       ...
-    microbp.arguments.UsageError: x: 'nan' is not a finite real number (nan, inf and numbers beyond ±1.8e308 are refused); give one such as x=1.5
+    microbp.terminal.UsageError: x: 'nan' is not a finite real number (nan, inf and numbers beyond ±1.8e308 are refused); give one such as x=1.5
     """
     result = {}
     for pair in pairs:
@@ -135,3 +147,45 @@ def values(pairs) -> dict:
             raise UsageError(f"{name}: {text!r} is not a finite real number (nan, inf and numbers beyond "
                              f"±1.8e308 are refused); give one such as {name}=1.5")
     return result
+
+
+def outcome(error: BaseException, command: str) -> tuple:
+    """(exit status, message) for an exception that ended ``command``: the command line's one policy.
+
+    >>> outcome(ValueError("render: bad"), "render"), outcome(KeyError("x"), "grad")[0]
+    ((2, 'bad'), 1)
+    """
+    if isinstance(error, SystemExit):                       # --help
+        return (error.code if isinstance(error.code, int) else 2), ""
+    if isinstance(error, KeyboardInterrupt):
+        return 130, "interrupted"
+    if isinstance(error, BrokenPipeError):
+        return 1, ""
+    if isinstance(error, GraphTooLargeError) and hasattr(error, "nodes"):
+        return 2, (f"the graph has {error.nodes} nodes, over the limit of {error.limit} ({TOO_LARGE[command]}); "
+                   f"pass --max-nodes {error.nodes} to go on anyway")
+    if isinstance(error, (GraphvizNotFoundError, DotFailedError)):
+        return 1, str(error)
+    if isinstance(error, OverflowError):
+        return 2, f"a number is too large ({error}): microbp computes with floats, up to about 1.8e308"
+    if isinstance(error, (MicrobpError, ValueError, TypeError, ArithmeticError)):
+        message = str(error).removeprefix(f"{command}: ")
+        return 2, message if isinstance(error, (ExpressionError, DomainError)) else " ".join(message.split("\n"))
+    return 1, (f"internal error: {type(error).__name__}: {' '.join(str(error).split())}; please report it "
+               f"as a bug in microbp, with the command you ran")
+
+
+def say(text: str, stream=None) -> None:
+    """Print, with control characters escaped (user text must not steer the terminal).
+
+    >>> say("x\\x1b[2J")
+    x\\x1b[2J
+    """
+    shown = "".join(c if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+                    else repr(c)[1:-1] for c in text)
+    lines = [line if len(line) <= 1000 else line[:999] + "…" for line in shown.split("\n")]
+    try:
+        print("\n".join(lines), file=stream or sys.stdout)
+    except (OSError, ValueError):
+        if stream is None:          # stdout: the caller decides; stderr: nowhere left to complain
+            raise
