@@ -278,3 +278,8 @@ def test_every_command_lists_the_expression_functions(command, capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"EXPRESSION: numbers, names, + - * / ** and {' '.join(sorted(FUNCTIONS))}" in text
     assert len(text) < 1500
+
+
+def test_a_time_limit_of_a_year_or_more_is_no_limit():
+    status, out, err = run("grad", "x*x", "x=1", "--timeout", "1e300")
+    assert status == 0 and err == "" and out.endswith("all gradients agree (rtol 1e-06)\n")

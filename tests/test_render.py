@@ -348,3 +348,23 @@ def test_number_format_must_give_numbers(spec):
                                          ("010.3f", "data 000000.707"), (">>", "data 2.0")])
 def test_number_formats_that_give_numbers_render(tmp_path, spec, shown):
     assert shown in svg_texts(render(lecture_neuron(), tmp_path / "n.svg", number_format=spec))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may replace a read-only file")
+def test_render_refuses_to_replace_a_read_only_file(tmp_path):
+    (tmp_path / "kept.dot").write_text("old")
+    (tmp_path / "kept.dot").chmod(0o444)
+    with pytest.raises(OutputError, match=r"render: '.*kept\.dot' is read-only; make it writable or choose another"):
+        render(lecture_neuron(), tmp_path / "kept.dot")
+    assert (tmp_path / "kept.dot").read_text() == "old"
+
+
+def test_without_write_permission_nothing_is_drawn_or_written(tmp_path, monkeypatch):
+    """What a user without write permission meets (root is never refused, so os.access plays the user)."""
+    (tmp_path / "kept.dot").write_text("old")
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(OutputError, match=r"render: '.*kept\.dot' is read-only; make it writable or choose another"):
+        render(lecture_neuron(), tmp_path / "kept.dot")
+    with pytest.raises(OutputError, match=r"render: cannot write into '.*' \(permission denied\); choose a folder you"):
+        render(lecture_neuron(), tmp_path / "new.dot")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.dot"] and (tmp_path / "kept.dot").read_text() == "old"
