@@ -1,103 +1,120 @@
 """The ``microbp`` command line: demo, render, grad, check, steps.
 
-Errors in what was typed (bad syntax, an unknown name, a value outside an
-operation's domain) print one message with a caret and exit with status 2;
-``grad`` and ``check`` exit with 1 when the answer is "no".
+Exit status: 0 when done; 1 when ``grad`` or ``check`` answers "no" (and when
+Graphviz is missing or fails, or on an internal error); 2 when the input is
+wrong or asks for too much. A failure prints one line on stderr that says what
+is wrong and what to do, never a traceback; a parse error adds the expression
+with a caret under the column.
+
+Limits, each with the option that raises it: ``render`` draws at most
+``--max-nodes`` 500 nodes, ``steps`` 60 (two slides a node, each drawn by
+dot), ``grad`` checks at most 200 (sympy and finite differences for every
+variable); ``grad`` and ``check`` give up after ``--timeout`` 60 seconds
+(sympy can take minutes on a product of a few ``tanh``).
+
+>>> main(["grad", "x*x", "x=3"])
+value: 9
+leaf  value  engine  sympy  finite diff.  ok
+x     3      6       6      6             yes
+all gradients agree (rtol 1e-06)
+0
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
-from pathlib import Path
 
-from .errors import DomainError, ExpressionError, MicrobpError
+from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
+from .engine import Value
+from .graph import topological_order
+from .errors import GraphTooLargeError
+from .drawing import MAX_NODES
+from .expressions import allowed_names
 
 EXAMPLES = """examples:
   microbp demo                                   render the lecture neuron into ./microbp-demo/
   microbp render "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o neuron.svg
   microbp grad "sigmoid(w*x)" w=0.5 x=2          gradients: engine | sympy | finite difference
+  microbp grad "-log(x)" x=2 --wrt x             an expression may start with a minus
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html
 """
+SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
 
 
-class UsageError(Exception):
-    """Something typed on the command line is wrong (exit status 2)."""
+def build_parser() -> Parser:
+    """The argument parser; ``parser.commands`` maps each command's name to its own parser.
 
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    >>> sorted(build_parser().commands)
+    ['check', 'demo', 'grad', 'render', 'steps']
+    """
+    parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
+                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    parser.commands = {}
 
-    demo = commands.add_parser("demo", help="render the built-in example, the lecture neuron",
-                               description="Render the lecture neuron o = tanh(x1·w1 + x2·w2 + b), "
-                                           "after backward, to neuron.svg and neuron.png, and its "
-                                           "step-by-step slideshow to neuron-steps.html.")
+    def command(name, run, help, example, expression=True):
+        description = help[0].upper() + help[1:] + ("" if help.endswith("?") else ".")
+        description += f" {SYNTAX}" if expression else ""
+        sub = commands.add_parser(name, help=help, description=description, epilog=f"example: {example}",
+                                  allow_abbrev=False)
+        sub.set_defaults(run=run)
+        parser.commands[name] = sub
+        if expression:
+            sub.add_argument("expression", metavar="EXPRESSION",
+                             help="the function, e.g. 'tanh(x*w + b)' or '-log(x)'")
+            sub.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a finite real value for a name")
+        return sub
+
+    demo = command("demo", run_demo, "render the built-in example, the lecture neuron", "microbp demo -o out/",
+                   expression=False)
     demo.add_argument("-o", "--out", default="microbp-demo", metavar="DIR",
-                      help="folder to write into (default: %(default)s)")
-    demo.set_defaults(run=run_demo)
-
-    render = commands.add_parser("render", help="parse an expression, backpropagate, render its graph",
-                                 epilog='example: microbp render "tanh(x*w + b)" x=2 w=-3 b=6.88 -o n.svg')
-    _expression_arguments(render)
+                      help="folder for neuron.svg, neuron.png, neuron-steps.html (default: %(default)s)")
+    render = command("render", run_render, "parse an expression, backpropagate, render its graph",
+                     'microbp render "tanh(x*w + b)" x=2 w=-3 b=6.88 -o n.svg')
     render.add_argument("-o", "--out", required=True, metavar="FILE", help="output: .svg, .png, .pdf or .dot")
     render.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     render.add_argument("--rankdir", default="LR", choices=["LR", "TB"])
-    render.set_defaults(run=run_render)
-
-    grad = commands.add_parser("grad", help="value and gradients, checked against sympy and finite differences",
-                               epilog='example: microbp grad "sigmoid(w*x)" w=0.5 x=2')
-    _expression_arguments(grad)
-    grad.set_defaults(run=run_grad)
-
-    lecture = commands.add_parser("steps", help="the forward and backward pass one step at a time, as slides",
-                                  epilog='example: microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.88 -o lecture.html')
-    _expression_arguments(lecture)
-    lecture.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
-                         help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
-    lecture.add_argument("--theme", default="light", choices=["light", "dark", "print"])
-    lecture.set_defaults(run=run_steps)
-
-    check = commands.add_parser("check", help="is a claimed derivative right?",
-                                epilog='example: microbp check "x**3" --wrt x --claimed "3*x**2"')
-    check.add_argument("expression", help="the function, e.g. 'tanh(w*x + b)'")
+    _max_nodes(render, MAX_NODES)
+    grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
+                   'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
+    grad.add_argument("--wrt", metavar="NAME[,NAME]", help="show only these variables' rows")
+    _max_nodes(grad, 200)
+    _timeout(grad)
+    steps = command("steps", run_steps, "the forward and backward pass one step at a time, as slides",
+                    'microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.88 -o lecture.html')
+    steps.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
+                       help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
+    steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
+    _max_nodes(steps, 60)
+    check = command("check", run_check, "is a claimed derivative right?",
+                    'microbp check "x**3" --wrt x --claimed "3*x**2"')
     check.add_argument("--wrt", required=True, metavar="NAME", help="the variable to differentiate by")
     check.add_argument("--claimed", required=True, metavar="FORMULA", help="the derivative you claim")
-    check.add_argument("values", nargs="*", metavar="NAME=VALUE", help="fix variables for the numeric check")
-    check.set_defaults(run=run_check)
+    _timeout(check)
     return parser
 
 
-def _expression_arguments(command) -> None:
-    from .expressions import allowed_names
-
-    command.add_argument("expression", help=f"e.g. 'tanh(x*w + b)'; functions: {allowed_names()}")
-    command.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every name")
+def _max_nodes(command, default: int) -> None:
+    command.add_argument("--max-nodes", type=positive(int), default=default, metavar="N",
+                         help="refuse graphs with more nodes (default: %(default)s)")
 
 
-def _values(pairs) -> dict:
-    values = {}
-    for pair in pairs:
-        name, equals, number = pair.partition("=")
-        if not equals or not name.isidentifier():
-            raise UsageError(f"expected NAME=VALUE, got {pair!r}")
-        try:
-            values[name] = float(number)
-        except ValueError:
-            raise UsageError(f"{name}: {number!r} is not a number") from None
-    return values
+def _timeout(command) -> None:
+    command.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
+                         help="give up after this long (default: %(default)g)")
 
 
-def _graph(args):
+def _graph(args) -> Value:
     from .expressions import parse
 
-    root = parse(args.expression, **_values(args.values))
-    if not hasattr(root, "backward"):
-        raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate")
+    root = parse(args.expression, **values(args.values))
+    if not isinstance(root, Value):
+        raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2 x=1")
     root.backward()
     return root
 
@@ -105,14 +122,14 @@ def _graph(args):
 def run_demo(args) -> int:
     from .demo import lecture_neuron
     from .output import render
-
+    from .paths import output_folder
     from .slides import slideshow
 
+    folder = output_folder(args.out, "demo")
     o = lecture_neuron()
-    folder = Path(args.out)
     for name in ("neuron.svg", "neuron.png"):
-        print(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
-    print(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
+        say(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
+    say(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
     return 0
 
 
@@ -120,7 +137,8 @@ def run_render(args) -> int:
     from .output import render
 
     root = _graph(args)
-    print(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression))
+    say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
+                max_nodes=args.max_nodes))
     return 0
 
 
@@ -128,49 +146,94 @@ def run_grad(args) -> int:
     from .symbolic import verify
 
     root = _graph(args)
-    report = verify(root)
-    print(f"value: {root.data:.10g}")
-    print(report)
+    order = topological_order(root)
+    if len(order) > args.max_nodes:
+        _too_large(len(order), args.max_nodes)
+    _check_finite(order)
+    names = {node.label for node in order if node.op is None}
+    wanted = names if args.wrt is None else {name.strip() for name in args.wrt.split(",")}
+    if wanted - names:
+        raise UsageError(f"--wrt {sorted(wanted - names)[0]!r}: no such variable; the variables are "
+                         f"{', '.join(sorted(names))}")
+    with _time_limit(args):
+        report = verify(root)
+    report.leaves = [leaf for leaf in report.leaves if leaf.name in wanted]
+    say(f"value: {root.data:.10g}\n{report}")
     return 0 if report.ok else 1
+
+
+def _time_limit(args):
+    from .limits import time_limit
+
+    return time_limit(args.timeout, f"gave up after {args.timeout:g} s (sympy can take minutes on large "
+                                    f"expressions); pass --timeout {2 * args.timeout:g} to wait longer")
+
+
+def _too_large(nodes: int, limit: int):
+    error = GraphTooLargeError(f"the graph has {nodes} nodes, over the limit of {limit}")
+    error.nodes, error.limit = nodes, limit
+    raise error
+
+
+def _check_finite(order) -> None:
+    """sympy and the comparison need finite numbers: refuse a graph where a number overflowed."""
+    from .notation import to_text
+
+    numbers = [(node, "value", node.data) for node in order] + [(node, "gradient", node.grad) for node in order]
+    for node, what, number in numbers:
+        if not math.isfinite(number):
+            name = node.label or to_text(node)
+            raise UsageError(f"the {what} of {name[:60]!r} is {number}, beyond floating point (about ±1.8e308); "
+                             f"use values that keep every number finite")
 
 
 def run_steps(args) -> int:
     from .lecture import render_steps
+    from .paths import output_file, output_folder
     from .slides import slideshow
 
-    root = _graph(args)
-    if args.out.endswith(("/", "\\")) or Path(args.out).is_dir():
-        paths = render_steps(root, args.out, theme=args.theme)
-        print(f"{len(paths)} frames in {args.out}")
+    options = {"theme": args.theme, "max_nodes": args.max_nodes}
+    if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
+        output_folder(args.out, "steps")
+        paths = render_steps(_graph(args), args.out, **options)
+        say(f"{len(paths)} frames in {args.out}")
+    elif args.out.lower().endswith((".html", ".htm")):
+        output_file(args.out, "steps", example="lecture.html")
+        say(slideshow(_graph(args), args.out, title=args.expression, **options))
     else:
-        print(slideshow(root, args.out, title=args.expression, theme=args.theme))
+        raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
     return 0
 
 
 def run_check(args) -> int:
     from .symbolic import check_derivation
 
-    result = check_derivation(args.expression, args.wrt, args.claimed, **_values(args.values))
-    print(result)
+    fixed = values(args.values)
+    with _time_limit(args):
+        result = check_derivation(args.expression, args.wrt, args.claimed, **fixed)
+    say(str(result))
     return 0 if result.ok else 1
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``microbp`` console script; returns the exit status."""
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra:           # NAME=VALUE pairs may also come after the options
-        if not hasattr(args, "values") or not all("=" in item and not item.startswith("-") for item in extra):
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        args.values = args.values + extra
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit status and never raises.
+
+    >>> main(["grad", "x*x", "x=nan"])     # prints one line on stderr: x: 'nan' is not a finite real number ...
+    2
+    """
+    prog = "microbp"
     try:
+        parser = build_parser()
+        args = parse_command_line(parser, parser.commands, sys.argv[1:] if argv is None else list(argv))
+        prog = f"microbp {args.command}"
         return args.run(args)
-    except (UsageError, ExpressionError, DomainError) as error:
-        print(f"microbp {args.command}: {error}", file=sys.stderr)
-        return 2
-    except MicrobpError as error:
-        print(f"microbp {args.command}: {error}", file=sys.stderr)
-        return 1
+    except BaseException as error:        # every outcome is an exit status and at most one message
+        status, message = outcome(error, prog.split()[-1])
+        if message:
+            say(f"{getattr(error, 'prog', None) or prog}: {message}", sys.stderr)
+        if argv is None and isinstance(error, BrokenPipeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
+        return status
 
 
 if __name__ == "__main__":

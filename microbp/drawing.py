@@ -19,6 +19,7 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 from __future__ import annotations
 
 import html
+import re
 
 from .captions import count
 from .collapse import check_size, collapsed_boxes, span
@@ -28,6 +29,13 @@ from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
 MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
+LABEL_LIMIT = 200       # characters of a label or scope name drawn; longer ones end in "…"
+TITLE_LIMIT = 1000      # characters of a title drawn
+# Characters dot cannot take in a label: C0 and C1 controls (but new line and tab), DEL, lone
+# surrogates and Unicode noncharacters. They are drawn as visible symbols instead.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       + "".join(chr(plane + 0xfffe) + chr(plane + 0xffff) for plane in range(0, 0x110000, 0x10000))
+                       + "]")
 
 
 def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
@@ -44,7 +52,8 @@ def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, n
         rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
             the network view picks the one that suits a 16:9 screen.
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
-        number_format: a format spec for numbers (default 4 significant digits).
+        number_format: a format spec for floats (default 4 significant digits); it must give
+            numbers, so ``".2f"`` or ``".3e"``, not ``"<>12"``; widths and precisions at most 100.
         theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
         color_by_grad: fill values by the sign and size of their gradient.
         highlight: values to outline.
@@ -55,13 +64,19 @@ def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, n
         fontsize: the type size in points (default: the theme's).
         size: the largest size of the drawing in inches, ``(width, height)``; Graphviz scales it down
             to fit (``None``: its natural size).
-        grads: gradients to show instead of each node's ``.grad`` (``microbp.gradients(root)``).
+        grads: gradients to show instead of each node's ``.grad`` (``microbp.Graph(root).gradients``).
         unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
         unknown_grads: values whose ``grad`` is drawn as ``?``.
 
+    Labels, scope names and the title are drawn as written, escaped; control
+    characters show as symbols (``\\x01`` as ``␁``, DEL as ``␡``, others as
+    ``�``), and text longer than ``LABEL_LIMIT`` (200) characters, or
+    ``TITLE_LIMIT`` (1000) for the title, is cut short with ``…``.
+
     Raises:
         GraphTooLargeError: over ``max_nodes``; says how to raise the limit, collapse, or draw the
-            network view.
+            network view; its ``nodes`` and ``limit`` attributes hold the numbers.
+        ValueError: an option is not one of its allowed values.
 
     >>> from microbp import Value
     >>> a = Value(1.0, label="a")
@@ -72,6 +87,7 @@ def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, n
 
     _check_options(rankdir or "LR", show, theme, collapse, max_nodes)
     _check_view(view, fontsize, size)
+    _check_number_format(number_format)
     try:
         graph = Graph.of(root)
     except TypeError:
@@ -125,7 +141,7 @@ class _Context:
         self.cluster_count = 0
 
     def number(self, x: float) -> str:
-        return format(x, self.number_format)
+        return html.escape(format(x, self.number_format))
 
     def endpoint(self, node) -> str:
         """The DOT id a node is drawn as: its own, or its collapsed scope's box."""
@@ -215,12 +231,12 @@ class _Context:
             else:
                 attributes = self.edge_style(parent, node)
                 if "local" in self.show and node not in self.unknown_data:     # on its edge, a line to it
-                    attributes.update(label=f"<{html.escape(self.number(local))}>", decorate="true")
+                    attributes.update(label=f"<{self.number(local)}>", decorate="true")
                 self.edges.append((self.ids[parent], op_id, attributes))
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
         name = f"{self.ids[node]}c{position}"
-        self.place(_scope_path(node), name, f"<{html.escape(self.number(constant))}>",
+        self.place(_scope_path(node), name, f"<{self.number(constant)}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
 
@@ -265,10 +281,23 @@ def _scope_path(node) -> tuple:
     return node.scope or ()
 
 
-def _text(text: str) -> str:
-    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces."""
-    lines = html.escape(text).split("\n")
+def _text(text: str, limit: int = LABEL_LIMIT) -> str:
+    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces.
+
+    >>> _text("a<b\\x00\\nc" + "d" * 300)[:24], len(_text("d" * 300))
+    ('a&lt;b␀<BR/>cddddddddddd', 200)
+    """
+    text = str(text)
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    lines = html.escape(INVISIBLE.sub(_visible, text)).split("\n")
     return "<BR/>".join(" ".join(line.split("\t")) for line in lines)
+
+
+def _visible(match) -> str:
+    """A symbol for a character dot cannot take: ␀ to ␟ for C0 controls, ␡ for DEL, � for the rest."""
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7f else "\ufffd"
 
 
 def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
@@ -294,6 +323,21 @@ def _check_view(view, fontsize, size) -> None:
     if size is not None and not (isinstance(size, (tuple, list)) and len(size) == 2
                                  and all(isinstance(x, (int, float)) and x > 0 for x in size)):
         raise ValueError(f"draw: size is (width, height) in inches, both positive, got {size!r}")
+
+
+NUMBER = re.compile(r"\s*[-+]?\s*(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?%?\s*")
+
+
+def _check_number_format(number_format) -> None:
+    """A format spec must turn a float into a number, of reasonable length: dot reads it as label text."""
+    try:
+        fits = isinstance(number_format, str) and all(int(n) <= 100 for n in re.findall(r"[0-9]+", number_format))
+        shown = [format(x, number_format) for x in (-1234.5678, 0.0)] if fits else [""]
+    except ValueError:
+        shown = [""]
+    if not all(NUMBER.fullmatch(text) for text in shown):
+        raise ValueError(f"draw: number_format must be a format spec that gives numbers, such as '.4g' or '.2f' "
+                         f"(widths and precisions up to 100), got {number_format!r}")
 
 
 def _path_nodes(order, leaf) -> set:
@@ -335,7 +379,7 @@ def _graph_attributes(style, rankdir, title, size=None) -> dict:
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)
     if title:
-        attributes.update(label=f"<{_text(title)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
+        attributes.update(label=f"<{_text(title, TITLE_LIMIT)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
     return attributes
 
 

@@ -61,13 +61,33 @@ class GraphTooLargeError(MicrobpError, ValueError):
     """
 
 
-class GradientAccumulationWarning(UserWarning):
-    """``backward()`` ran twice from the same value without resetting: the gradients add up.
+class OutputError(MicrobpError, OSError):
+    """A file or folder cannot be written where it was asked for; the message says why and what to do.
 
-    Accumulating is what PyTorch does too, and what mini-batches need; running it
-    twice by mistake is micrograd's most reported confusion, hence the warning.
+    Nothing is written when it is raised, and an existing file is left as it was.
 
-    >>> issubclass(GradientAccumulationWarning, UserWarning)
+    >>> import tempfile
+    >>> from microbp import Value, render
+    >>> folder = tempfile.mkdtemp(suffix=".svg")     # a folder named like a file
+    >>> render(Value(1.0) * 2, folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    microbp.errors.OutputError: render: '...svg' is a folder, not a file; give a file name inside it, such as '...graph.svg'
+    """
+
+
+class DotFailedError(MicrobpError, RuntimeError):
+    """Graphviz's ``dot`` ran but could not render the graph; the message quotes its first error line.
+
+    >>> issubclass(DotFailedError, RuntimeError)
+    True
+    """
+
+
+class TimeLimitError(MicrobpError, TimeoutError):
+    """Work took longer than its time limit and was stopped; the message names the option to raise it.
+
+    >>> issubclass(TimeLimitError, TimeoutError)
     True
     """
 
@@ -80,4 +100,15 @@ class NotANetworkError(MicrobpError, ValueError):
     Traceback (most recent call last):
       ...
     microbp.errors.NotANetworkError: view='network' needs units: values made inside microbp.scope (microbp.nn makes one scope per layer and neuron); this graph has no scopes. Draw it with view='graph'
+    """
+
+
+class GradientAccumulationWarning(UserWarning):
+    """``backward()`` ran twice from the same value without resetting: the gradients add up.
+
+    Accumulating is what PyTorch does too, and what mini-batches need; running it
+    twice by mistake is micrograd's most reported confusion, hence the warning.
+
+    >>> issubclass(GradientAccumulationWarning, UserWarning)
+    True
     """

@@ -203,7 +203,11 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
 
     Each frame highlights the step's node (and where its inputs or its gradient
     come from), hides what is not computed yet, and carries the caption.
-    Frames left from an earlier, longer run are removed.
+    Frames that an earlier run wrote here and this one does not are removed,
+    and nothing else: the folder's ``.microbp-frames`` lists what microbp wrote
+    (see ``microbp.manifest``), so notes or a hand-made
+    ``step-1.svg`` beside the frames stay. A bad folder is refused before any
+    frame is drawn.
 
     >>> import tempfile
     >>> from microbp import Value
@@ -211,17 +215,13 @@ def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = N
     >>> [path.rsplit("/", 1)[-1] for path in paths]
     ['step-000.dot', 'step-001.dot', 'step-002.dot']
     """
-    from .output import FORMATS, image_bytes, write_atomically
+    from .manifest import write_frames
+    from .output import FORMATS, image_bytes
+    from .paths import output_folder
 
     if fmt not in FORMATS:
         raise ValueError(f"render_steps: fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    folder = Path(folder)
+    folder = output_folder(folder, "render_steps")
     contents = [frame.source.encode("utf-8") if fmt == "dot" else image_bytes(frame, fmt)
                 for _, frame in frames(root, collapse=collapse, **options)]
-    paths = [folder / f"step-{i:03d}.{fmt}" for i in range(len(contents))]
-    for path, content in zip(paths, contents):
-        write_atomically(path, content)
-    for stale in folder.glob(f"step-*.{fmt}"):
-        if stale not in paths:
-            stale.unlink()
-    return [str(path) for path in paths]
+    return write_frames(folder, {f"step-{i:03d}.{fmt}": content for i, content in enumerate(contents)})

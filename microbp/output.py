@@ -2,7 +2,8 @@
 
 Files are written atomically: the image is made in memory, written to a
 temporary file beside the target and moved into place, so a failure leaves no
-partial file and an existing file untouched.
+partial file and an existing file untouched. A bad path is refused before
+anything is drawn, with an ``OutputError`` that says what to do.
 
 >>> import os, tempfile
 >>> from microbp import Value
@@ -13,12 +14,16 @@ True
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
+import subprocess
 from pathlib import Path
 
 from .drawing import draw
-from .errors import GraphvizNotFoundError, MicrobpError
+from .errors import DotFailedError, GraphvizNotFoundError
+from .paths import output_file, write_error
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -42,7 +47,13 @@ def render(root, path, **options) -> str:
         The path written, as a string.
 
     Raises:
-        GraphvizNotFoundError: ``dot`` is not installed (nothing is written).
+        ValueError: the extension is not one of the formats (checked before anything is drawn).
+        OutputError: the path is a folder, in a folder that cannot be made or written, read-only,
+            or the disk refuses the file (checked before drawing where possible).
+        GraphvizNotFoundError: ``dot`` is not installed.
+        DotFailedError: ``dot`` could not render the graph.
+
+    Nothing is written when it fails, and a file it replaces keeps its permissions.
 
     >>> import os, tempfile
     >>> from microbp import Value
@@ -50,39 +61,103 @@ def render(root, path, **options) -> str:
     >>> path.endswith("x.dot")
     True
     """
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
+    fmt = Path(os.fsdecode(path)).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"render: cannot tell the format from {str(path)!r}; "
+        raise ValueError(f"render: cannot tell the format from {os.fsdecode(path)!r}; "
                          f"end the file name with one of {', '.join('.' + f for f in FORMATS)}")
+    path = output_file(path, "render", example=f"graph.{fmt}")
     graph = draw(root, **options)
     content = graph.source.encode("utf-8") if fmt == "dot" else image_bytes(graph, fmt)
-    write_atomically(path, content)
+    write_atomically(path, content, "render")
     return str(path)
 
 
 def image_bytes(graph, fmt: str) -> bytes:
-    """Run ``dot`` on the graph, or raise GraphvizNotFoundError saying how to install it."""
+    """Run ``dot`` on the graph; GraphvizNotFoundError says how to install it, DotFailedError why it failed."""
     import graphviz
 
-    try:
-        return graph.pipe(format=fmt)
+    try:        # all input at once: if dot stops reading early, its complaint is still read
+        return graphviz.pipe("dot", fmt, graph.source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound:
         raise GraphvizNotFoundError(INSTALL_HINT) from None
+    except (subprocess.CalledProcessError, OSError) as error:
+        raise DotFailedError(f"dot could not render the graph ({_first_line(error)}); write it as .dot to "
+                             f"keep the DOT text, and please report this as a bug in microbp") from error
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file in the same folder, then move it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _first_line(error) -> str:
+    """dot's first line of complaint, its first error preferred (not all of it), or the error itself."""
+    output = getattr(error, "stderr", None) or b""
+    text = output.decode("utf-8", "replace") if isinstance(output, bytes) else str(output)
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or str(error).splitlines()
+    first = next((line for line in lines if line.startswith("Error")), lines[0])
+    return first if len(first) <= 200 else first[:199] + "…"
+
+
+def write_atomically(path, content: bytes, caller: str = "write") -> None:
+    """Write ``content`` to ``path`` all at once, or not at all.
+
+    The bytes go to a temporary file in the same folder (``.mbp-XXXXXXXX.tmp``,
+    short, so it fits wherever the final name does), which is then moved over
+    ``path``. A file replaced keeps its permission bits; a new one gets
+    0o666 less the umask, as ``open`` gives. A symbolic link is followed: its
+    target is replaced and the link kept. On failure the temporary file is
+    removed and ``OutputError`` says why and what to do.
+
+    >>> import os, stat, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "private.txt")
+    >>> _ = open(path, "w"); os.chmod(path, 0o600)
+    >>> write_atomically(path, b"new")
+    >>> open(path, "rb").read(), oct(stat.S_IMODE(os.stat(path).st_mode))
+    (b'new', '0o600')
+    """
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode(path)
+        temporary, handle = _temporary_file(path.parent)
+    except OSError as error:
+        raise write_error(error, path, caller) from error
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(content)
-        os.chmod(temporary, 0o644)
+            file.flush()
+            os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
+    except BaseException as error:
+        _remove(temporary)
+        if isinstance(error, OSError):
+            raise write_error(error, path, caller) from error
         raise
+
+
+def _mode(path: Path):
+    """The permission bits of the file at ``path``, or None if there is none."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777
+    except FileNotFoundError:
+        return None
+
+
+def _temporary_file(folder: Path) -> tuple:
+    """A new, empty file in ``folder``, created 0o666 less the umask: (its path, an open descriptor)."""
+    for _ in range(100):
+        temporary = folder / f".mbp-{secrets.token_hex(4)}.tmp"
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                                      0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(folder))
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def mimebundle(root) -> dict:
@@ -90,6 +165,6 @@ def mimebundle(root) -> dict:
     bundle = {"text/plain": repr(root)}
     try:
         bundle["image/svg+xml"] = image_bytes(draw(root), "svg").decode("utf-8")
-    except (MicrobpError, OSError, RuntimeError):   # no dot, too large, a broken install: no traceback
+    except Exception:       # no dot, too large, dot failed, a broken install: show the text, never a traceback
         pass
     return bundle

@@ -123,16 +123,18 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     """
     from .lecture import frames
     from .output import image_bytes, write_atomically
+    from .paths import output_file
     from .themes import THEMES
 
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
+    path = output_file(path, "slideshow", example="lecture.html")
     slides = frames(root, collapse=collapse, captions=False, **options)   # the captions are HTML text
     sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides)) for step, frame in slides]
     heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     page = _page(heading, sections, THEMES[options.get("theme", "light")])
-    write_atomically(path, page.encode("utf-8"))
+    write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)
 
 

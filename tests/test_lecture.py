@@ -90,11 +90,15 @@ def test_frames_are_deterministic_and_stale_frames_go(tmp_path):
     root = lecture_neuron(backward=False)
     folder = tmp_path / "frames"
     (folder).mkdir()
-    (folder / "step-099.svg").write_text("stale")
+    (folder / "step-099.svg").write_text("not microbp's")      # only frames microbp wrote go
     first = [open(p, "rb").read() for p in render_steps(root, folder)]
     second = [open(p, "rb").read() for p in render_steps(lecture_neuron(backward=False), folder)]
-    assert first == second and not (folder / "step-099.svg").exists()
+    assert first == second and (folder / "step-099.svg").read_text() == "not microbp's"
     assert first[0].lstrip().startswith(b"<?xml")
+    a = Value(3.0, label="a")
+    render_steps(a * a, folder)                                   # 3 frames: 3 to 14 are stale
+    assert sorted(p.name for p in folder.glob("step-*")) == [
+        "step-000.svg", "step-001.svg", "step-002.svg", "step-099.svg"]
 
 
 @pytest.mark.needs_dot
