@@ -32,6 +32,7 @@ from .engine import Value
 from .graph import topological_order
 from .errors import GraphTooLargeError
 from .drawing import MAX_NODES
+from .workload import MAX_ELEMENTS
 from .expressions import allowed_names
 
 EXAMPLES = """examples:
@@ -91,6 +92,8 @@ def build_parser() -> Parser:
                        help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     _max_nodes(steps, 60)
+    steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
+                       help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
     check = command("check", run_check, "is a claimed derivative right?",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
     check.add_argument("--wrt", required=True, metavar="NAME", help="the variable to differentiate by")
@@ -170,9 +173,7 @@ def _time_limit(args):
 
 
 def _too_large(nodes: int, limit: int):
-    error = GraphTooLargeError(f"the graph has {nodes} nodes, over the limit of {limit}")
-    error.nodes, error.limit = nodes, limit
-    raise error
+    raise GraphTooLargeError(f"the graph has {nodes} nodes, over the limit of {limit}", "max_nodes", nodes, limit)
 
 
 def _check_finite(order) -> None:
@@ -192,7 +193,7 @@ def run_steps(args) -> int:
     from .paths import output_file, output_folder
     from .slides import slideshow
 
-    options = {"theme": args.theme, "max_nodes": args.max_nodes}
+    options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements}
     if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
         output_folder(args.out, "steps")
         paths = render_steps(_graph(args), args.out, **options)

@@ -75,11 +75,10 @@ def check_size(graph, boxes, collapse, max_nodes, caller: str = "draw") -> None:
     scopes = {node.scope[0] for node in order if node.scope is not None}
     hint = (f", or collapse=1 to draw each of the {len(scopes)} outermost scopes as one box"
             if scopes and collapse is None else "")
-    error = GraphTooLargeError(
+    raise GraphTooLargeError(
         f"{caller}: the graph has {drawn} nodes, over the limit of {max_nodes} (dot would be slow and "
-        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}{_network_hint(graph)}")
-    error.nodes, error.limit = drawn, max_nodes          # for callers that name the limit otherwise (the CLI)
-    raise error
+        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}{_network_hint(graph)}",
+        option="max_nodes", needed=drawn, limit=max_nodes)
 
 
 def _network_hint(graph) -> str:

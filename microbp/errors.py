@@ -7,6 +7,8 @@ Traceback (most recent call last):
 microbp.errors.DomainError: log: needs x > 0, got x = 0.0
 """
 
+from __future__ import annotations
+
 
 class MicrobpError(Exception):
     """Base class: ``except microbp.MicrobpError`` catches all of microbp's own errors.
@@ -51,7 +53,11 @@ class GraphvizNotFoundError(MicrobpError, RuntimeError):
 
 
 class GraphTooLargeError(MicrobpError, ValueError):
-    """A graph has more nodes than the renderer's limit; the message says how to raise it.
+    """A graph is larger than a documented limit; the message says how to raise it.
+
+    ``option`` names the keyword argument that raises the limit, ``needed`` the
+    value that would let this graph through, ``limit`` the value in force (the
+    command line turns them into its own ``--max-nodes N``).
 
     >>> from microbp import Value, draw
     >>> draw(Value(1.0) * 2, max_nodes=1)
@@ -59,6 +65,11 @@ class GraphTooLargeError(MicrobpError, ValueError):
       ...
     microbp.errors.GraphTooLargeError: draw: the graph has 2 nodes, over the limit of 1 (dot would be slow and the picture unreadable); pass max_nodes=2 to draw it anyway
     """
+
+    def __init__(self, message: str, option: str | None = None, needed: int | None = None,
+                 limit: int | None = None):
+        super().__init__(message)
+        self.option, self.needed, self.limit = option, needed, limit
 
 
 class OutputError(MicrobpError, OSError):

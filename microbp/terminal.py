@@ -24,6 +24,11 @@ from .errors import (DomainError, DotFailedError, ExpressionError, GraphTooLarge
                      MicrobpError)
 
 PLACEHOLDER = "EXPRESSION"      # stands in for an expression that starts with "-" while argparse reads
+TOO_LARGE_OPTIONS = {       # a limit's library keyword -> what the command line says when it is passed
+    "max_nodes": "the graph has {needed} nodes, over the limit of {limit} ({why})",
+    "max_elements": ("the lecture would draw {needed} nodes and edges in all its frames, over the limit of "
+                     "{limit} (minutes of work, and a file of many megabytes)"),
+}
 TOO_LARGE = {"render": "dot would be slow and the picture unreadable",
              "steps": "two slides a node, each drawn by dot, would take long",
              "grad": "sympy and finite differences for every variable would take long"}
@@ -161,9 +166,10 @@ def outcome(error: BaseException, command: str) -> tuple:
         return 130, "interrupted"
     if isinstance(error, BrokenPipeError):
         return 1, ""
-    if isinstance(error, GraphTooLargeError) and hasattr(error, "nodes"):
-        return 2, (f"the graph has {error.nodes} nodes, over the limit of {error.limit} ({TOO_LARGE[command]}); "
-                   f"pass --max-nodes {error.nodes} to go on anyway")
+    if isinstance(error, GraphTooLargeError) and error.option in TOO_LARGE_OPTIONS:
+        what = TOO_LARGE_OPTIONS[error.option].format(needed=error.needed, limit=error.limit,
+                                                      why=TOO_LARGE.get(command, "it would take long"))
+        return 2, f"{what}; pass --{error.option.replace('_', '-')} {error.needed} to go on anyway"
     if isinstance(error, (GraphvizNotFoundError, DotFailedError)):
         return 1, str(error)
     if isinstance(error, OverflowError):

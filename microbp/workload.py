@@ -42,7 +42,8 @@ def check_workload(graph, view: str, collapse, options: dict) -> None:
         raise GraphTooLargeError(
             f"lecture: {frames} frames of up to {elements} nodes and edges is {frames * elements} to draw, over "
             f"the limit of {limit} (minutes of work, and a file of many megabytes); pass "
-            f"max_elements={frames * elements} to make it anyway, {instead}")
+            f"max_elements={frames * elements} to make it anyway, {instead}",
+            option="max_elements", needed=frames * elements, limit=limit)
 
 
 def _graph_workload(graph, collapse, max_nodes) -> tuple:

@@ -290,3 +290,12 @@ def test_every_command_lists_the_expression_functions(command, capsys):
 def test_a_time_limit_of_a_year_or_more_is_no_limit():
     status, out, err = run("grad", "x*x", "x=1", "--timeout", "1e300")
     assert status == 0 and err == "" and out.endswith("all gradients agree (rtol 1e-06)\n")
+
+
+def test_a_lecture_too_large_in_all_names_the_command_lines_own_option(tmp_path):
+    expression = many_terms(120)                       # 242 nodes: over max_elements in all its frames
+    out = str(tmp_path / "s.html")
+    err = one_line_error(*run("steps", expression, "x=0.5", "-o", out, "--max-nodes", "400"))
+    needed = int(err.split("pass --max-elements ")[1].split()[0])
+    assert err.startswith("microbp steps: the lecture would draw ") and "max_elements=" not in err
+    assert needed > 50_000 and list(tmp_path.iterdir()) == []
