@@ -18,32 +18,22 @@ import argparse
 from pathlib import Path
 
 import microbp
+import microbp.demo
 import microbp.lecture
-from microbp import Value, scope
 
-LAYERS = [["1", "2"], ["3", "4"], ["5"]]          # unit names, layer by layer; unit 0 is the input
-WEIGHTS = {("0", "1"): 0.5, ("0", "2"): -0.3,
-           ("1", "3"): 0.8, ("2", "3"): -0.6, ("1", "4"): 0.2, ("2", "4"): 0.9,
-           ("3", "5"): 1.1, ("4", "5"): -0.7}
+LAYERS, WEIGHTS = microbp.demo.LAYERS, microbp.demo.WEIGHTS   # unit names by layer (unit 0: the input); w_ij
 
 
 def build(input_value=1.0, target=0.2):
-    """(E, units, weights): units[j] = (x_j, y_j) Values; weights[(i, j)] = w_ij."""
-    weights = {key: Value(v, label=f"w{key[0]}{key[1]}") for key, v in WEIGHTS.items()}
-    units = {"0": (None, Value(input_value, label="y0"))}
-    previous = ["0"]
-    for depth, layer in enumerate(LAYERS, start=1):
-        with scope(f"layer {depth}"):           # a scope per layer: the network view finds the units in it
-            for j in layer:
-                x = microbp.sum([weights[(i, j)] * units[i][1] for i in previous])
-                x.label = f"x{j}"
-                y = x.sigmoid()
-                y.label = f"y{j}"
-                units[j] = (x, y)
-        previous = layer
-    output = units["5"][1]
-    error = (output - target) ** 2 * 0.5
-    error.label = "E"
+    """(E, units, weights): units[j] = (x_j, y_j) Values; weights[(i, j)] = w_ij.
+
+    The network is ``microbp.demo.walkthrough_network``; its values are found by their labels.
+    """
+    error = microbp.demo.walkthrough_network(backward=False, input_value=input_value, target=target)
+    nodes = {node.label: node for node in microbp.topological_order(error)}
+    units = {"0": (None, nodes["y0"])}
+    units.update({j: (nodes[f"x{j}"], nodes[f"y{j}"]) for layer in LAYERS for j in layer})
+    weights = {key: nodes[f"w{key[0]}{key[1]}"] for key in WEIGHTS}
     return error, units, weights
 
 

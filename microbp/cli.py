@@ -71,10 +71,11 @@ def build_parser() -> Parser:
             sub.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a finite real value for a name")
         return sub
 
-    demo = command("demo", run_demo, "render the built-in example, the lecture neuron", "microbp demo -o out/",
-                   expression=False)
+    demo = command("demo", run_demo, "render the built-in examples, the lecture neuron and the walkthrough's "
+                   "1-2-2-1 network", "microbp demo -o out/", expression=False)
     demo.add_argument("-o", "--out", default="microbp-demo", metavar="DIR",
-                      help="folder for neuron.svg, neuron.png, neuron-steps.html (default: %(default)s)")
+                      help="folder for neuron.svg, neuron.png, neuron-steps.html, network.svg, network-steps.html "
+                           "(default: %(default)s)")
     render = command("render", run_render, "parse an expression, backpropagate, render its graph",
                      'microbp render "tanh(x*w + b)" x=2 w=-3 b=6.88 -o n.svg')
     render.add_argument("-o", "--out", required=True, metavar="FILE", help="output: .svg, .png, .pdf or .dot")
@@ -123,7 +124,7 @@ def _graph(args) -> Value:
 
 
 def run_demo(args) -> int:
-    from .demo import lecture_neuron
+    from .demo import lecture_neuron, walkthrough_network
     from .output import render
     from .paths import output_folder
     from .slides import slideshow
@@ -133,6 +134,10 @@ def run_demo(args) -> int:
     for name in ("neuron.svg", "neuron.png"):
         say(render(o, folder / name, title="o = tanh(x1·w1 + x2·w2 + b), after o.backward()"))
     say(slideshow(o, folder / "neuron-steps.html", title="The lecture neuron, o = tanh(x1·w1 + x2·w2 + b)"))
+    error = walkthrough_network()
+    say(render(error, folder / "network.svg", view="network"))
+    say(slideshow(error, folder / "network-steps.html", view="network",
+                  title="Backpropagation in the 1-2-2-1 network of the walkthrough"))
     return 0
 
 
