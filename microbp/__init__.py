@@ -11,8 +11,8 @@ import builtins as _builtins
 
 from .autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
 from .engine import Value, apply
-from .errors import (DomainError, ExpressionError, GradientAccumulationWarning, GraphTooLargeError,
-                     GraphvizNotFoundError, MicrobpError)
+from .errors import (DomainError, DotFailedError, ExpressionError, GradientAccumulationWarning, GraphTooLargeError,
+                     GraphvizNotFoundError, MicrobpError, NotANetworkError, OutputError, TimeLimitError)
 from .functions import FUNCTIONS
 from .graph import Graph, scope, topological_order
 from .ops import OPS, TABLE, Op
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
-    "draw": "drawing", "render": "output", "lecture_neuron": "demo",
+    "draw": "drawing", "render": "output", "lecture_neuron": "demo", "walkthrough_network": "demo",
     "parse": "expressions", "to_text": "notation",
     "to_sympy": "symbolic", "symbols": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
     "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
@@ -51,5 +51,5 @@ __all__ = [
     *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
     *_LAZY,
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
-    "GradientAccumulationWarning",
+    "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "GradientAccumulationWarning",
 ]
