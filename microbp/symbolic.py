@@ -15,11 +15,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import random
-from dataclasses import dataclass
-
 from .engine import Value, apply
-from .errors import DomainError
 from .graph import Graph
 from .size_limits import MAX_DEPTH, MAX_NODES, check_graph_size, check_nesting, sympy_recursion_error
 from .ops import OPS
@@ -170,126 +166,11 @@ def exact(x):
     return sympy.Integer(int(x)) if x.is_integer() else sympy.Rational(repr(x))
 
 
-def _number(expr, point: dict) -> float:
-    """A sympy expression at a point, to 30 digits; nan where it is not a finite real number."""
-    import sympy
-
-    try:
-        value = complex(sympy.N(expr.subs(point), 30))
-    except TypeError:                 # sympy cannot decide (a comparison with zoo, DiracDelta(0))
-        return math.nan
-    if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value.imag) > 1e-12:
-        return math.nan
-    return value.real
-
-
-# --- check_derivation: is a claimed derivative right? ----------------------------------
-
-@dataclass
-class Result:
-    """The verdict of ``check_derivation``."""
-
-    ok: bool
-    expression: object          # as given: the text, or the sympy expression
-    wrt: str
-    claimed: object             # as given
-    correct: object             # sympy's derivative, simplified
-    how: str
-    counterexample: dict | None = None
-    claimed_value: float | None = None
-    correct_value: float | None = None
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def latex(self) -> str:
-        """The correct derivative as LaTeX."""
-        import sympy
-
-        return sympy.latex(self.correct)
-
-    def __str__(self) -> str:
-        if self.ok:
-            return f"correct ({self.how}): d/d{self.wrt} {self.expression} = {self.claimed}"
-        point = ", ".join(f"{name} = {value:g}" for name, value in self.counterexample.items())
-        return (f"WRONG: at {point} the claim gives {self.claimed_value:.10g}, "
-                f"but the derivative is {self.correct_value:.10g}\n"
-                f"correct: d/d{self.wrt} {self.expression} = {self.correct}\n"
-                f"LaTeX:   {self.latex}")
-
-
-def check_derivation(expr, wrt, claimed, points: int = 24, seed: int = 0, **at) -> Result:
-    """Decide whether ``claimed`` is ∂expr/∂wrt, symbolically and at random points.
-
-    Strings are read by the safe parser; sympy expressions are taken as they are.
-    ``at`` fixes other variables (``y=2``) for the numeric check; ``wrt`` is always sampled. Numeric agreement
-    at every sampled point inside the domain accepts a claim that ``simplify``
-    cannot reduce; any disagreement rejects it, with the point as counterexample.
-
-    >>> check_derivation("sigmoid(z)", "z", "sigmoid(z) * (1 - sigmoid(z))").ok
-    True
-    >>> result = check_derivation("x**3", "x", "3*x")
-    >>> result.ok, result.correct
-    (False, 3*x**2)
-    """
-    import sympy
-
-    expression, claim = (parse_sympy(e) if isinstance(e, str) else _real_symbols(e) for e in (expr, claimed))
-    name = wrt if isinstance(wrt, str) else str(wrt)
-    if name in at:
-        raise ValueError(f"check_derivation: {name} is the variable of differentiation; it is sampled, "
-                         f"not fixed (fix only the other variables; to check one point use microbp.verify)")
-    variables = sorted(expression.free_symbols | claim.free_symbols, key=lambda s: s.name)
-    symbol = next((s for s in variables if s.name == name), sympy.Symbol(name, real=True))
-    correct = sympy.diff(expression, symbol)
-    simplified = sympy.simplify(correct)
-    counterexample, agreed = _numeric_comparison(correct, claim, variables, at, points, seed)
-    common = dict(expression=expr if isinstance(expr, str) else expression, wrt=name,
-                  claimed=claimed if isinstance(claimed, str) else claim, correct=simplified)
-    if counterexample is not None:
-        point, claimed_value, correct_value = counterexample
-        return Result(False, how="numeric", counterexample=point, claimed_value=claimed_value,
-                      correct_value=correct_value, **common)
-    if sympy.simplify(correct - claim) == 0:
-        return Result(True, how="symbolic", **common)
-    if agreed == 0:
-        raise DomainError(f"check_derivation: found no point where both sides are defined; "
-                          f"pass values, as in {name}=1.5")
-    return Result(True, how=f"numeric, at {agreed} points (simplify could not decide)", **common)
-
-
-def _real_symbols(expr):
-    """A sympy expression with every symbol made real, as the parser makes them."""
-    import sympy
-
-    if not isinstance(expr, sympy.Basic):
-        raise TypeError(f"check_derivation takes strings or sympy expressions, got {expr!r} "
-                        f"({type(expr).__name__})")
-    return expr.subs({s: sympy.Symbol(s.name, real=True) for s in expr.free_symbols})
-
-
-def _numeric_comparison(correct, claim, variables, at, points, seed):
-    """(counterexample or None, number of points that agreed) over random points in the domain."""
-    rng = random.Random(seed)
-    agreed = 0
-    for _ in range(points * 10):
-        point = {s: at.get(s.name, rng.choice([-1, 1]) * rng.uniform(0.1, 3.0)) for s in variables}
-        exact_point = {s: exact(float(v)) for s, v in point.items()}
-        right, claimed = _number(correct, exact_point), _number(claim, exact_point)
-        if math.isnan(right):
-            continue                              # outside the domain of the derivative
-        if math.isnan(claimed) or not math.isclose(right, claimed, rel_tol=1e-9, abs_tol=1e-12):
-            return ({s.name: float(v) for s, v in point.items()}, claimed, right), agreed
-        agreed += 1
-        if agreed >= points:
-            break
-    return None, agreed
-
-
 def __getattr__(name):
-    """``verify`` moved to its own module; still importable from here."""
-    if name == "verify":
-        from .verification import verify
-        return verify
+    """``verify`` and ``check_derivation`` moved to their own modules; still importable from here."""
+    if name in ("verify", "check_derivation"):
+        import importlib
+
+        module = importlib.import_module(".verification" if name == "verify" else ".derivations", __package__)
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
