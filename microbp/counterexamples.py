@@ -24,10 +24,10 @@ from typing import NamedTuple
 
 from .errors import DomainError
 from .highprecision import RealFunction
-from .intervals import Enclosure, surely_differ
+from .intervals import Enclosure, midpoint, surely_differ
 
-DIFFERENCE = 1e-20
-"""Relative difference above which two values at 50 digits differ (a claim off by 1e-10 is caught)."""
+DIFFERENCE = 1e-40
+"""Relative difference above which two values at 50 digits may differ (interval arithmetic then decides)."""
 DECADES = 30
 """Points reach 10^-30 and 10^30 in magnitude."""
 
@@ -38,6 +38,7 @@ class Search(NamedTuple):
     counterexample: dict | None
     claimed_value: float | None
     correct_value: float | None
+    relative_difference: float | None
     agreed: int
     low: float
     high: float
@@ -73,12 +74,12 @@ def search(sides: Sides, fixed: dict, kinks: list, points: int, seed: int) -> Se
     if agreed == 0:
         raise DomainError("check_derivation: found no point where the function, its derivative and the claim "
                           "are all defined; fix other variables at values where they are, as in y=1.5")
-    return Search(None, None, None, agreed, low, high)
+    return Search(None, None, None, None, agreed, low, high)
 
 
 def _compare(compiled, enclosures, sides: Sides, values):
     """None where nothing can be said (outside a domain, a kink, a difference not proven); True where the
-    two agree; (claimed, correct) at a proven counterexample."""
+    two agree; (claimed, correct, relative difference) at a proven counterexample."""
     expression, correct, claim = (f(*values) for f in compiled)
     if expression is None or correct is None or claim is None or not _as_written(sides, values):
         return None
@@ -89,8 +90,8 @@ def _compare(compiled, enclosures, sides: Sides, values):
         return ranges                               # True: the ranges overlap, the difference was rounding
     if not _continuous(compiled[1], values, correct):
         return None
-    correct_range, claim_range = ranges
-    return float(claim_range.mid), float(correct_range.mid)
+    correct, claim = map(midpoint, ranges)
+    return float(claim), float(correct), float(abs(correct - claim) / max(abs(correct), abs(claim)))
 
 
 def _ranges(enclosures, values):

@@ -46,6 +46,7 @@ class Result:
     counterexample: dict | None = None
     claimed_value: float | None = None
     correct_value: float | None = None
+    relative_difference: float | None = None
     points: int = 0             # how many points agreed
     interval: tuple | None = None
     notes: list = field(default_factory=list)
@@ -82,7 +83,7 @@ class Result:
                                                      f"function is defined"]
         elif self.verdict == "refuted":
             point = ", ".join(f"{name} = {value:.6g}" for name, value in self.counterexample.items())
-            claimed, correct = _distinct(self.claimed_value, self.correct_value)
+            claimed, correct = _distinct(self.claimed_value, self.correct_value, self.relative_difference)
             lines = [f"WRONG: at {point} the claim gives {claimed}, but the derivative is {correct}",
                      f"correct: d/d{self.wrt} {self.expression} = {self.correct}"]
             lines += [f"LaTeX:   {self.latex_text}"] if self.latex_text is not None else []
@@ -119,7 +120,7 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
     >>> result.verdict, result.correct
     ('refuted', 3*x**2)
     >>> print(check_derivation("x**2", "x", "2*x + 1e-12*relu(x - 5)"))
-    WRONG: at x = 100 the claim gives 200.0000000001, but the derivative is 200 (a relative difference of 4.8e-13)
+    WRONG: at x = 100 the claim gives 200.0000000001, but the derivative is 200 (a relative difference of 4.7e-13)
     correct: d/dx x**2 = 2*x
     LaTeX:   2 x
     """
@@ -139,7 +140,8 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
                   latex_text=display.results.get("latex"), notes=_notes(prover, display, time_limit))
     if found.counterexample is not None:
         return Result("refuted", how="counterexample", counterexample=found.counterexample,
-                      claimed_value=found.claimed_value, correct_value=found.correct_value, **common)
+                      claimed_value=found.claimed_value, correct_value=found.correct_value,
+                      relative_difference=found.relative_difference, **common)
     if proof is not None and proof.method:
         return Result("proved", how=_phrase(proof.method), points=found.agreed, interval=(found.low, found.high),
                       **{**common, "notes": common["notes"] + _kink_notes(proof, problem.variable.name)})
@@ -147,14 +149,16 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
                   interval=(found.low, found.high), **common)
 
 
-def _distinct(a: float, b: float) -> tuple:
+def _distinct(a: float, b: float, relative: float) -> tuple:
     """a and b with enough digits to tell them apart (10 to 17), and how far apart when that is small."""
     for digits in range(10, 18):
         shown = f"{a:.{digits}g}", f"{b:.{digits}g}"
         if shown[0] != shown[1]:
             break
-    relative = abs(a - b) / max(abs(a), abs(b))
-    return shown[0], shown[1] + (f" (a relative difference of {relative:.1e})" if relative < 1e-6 else "")
+    note = f" (a relative difference of {relative:.1e})" if relative < 1e-6 else ""
+    if 1e-19 < relative < 1e-15:                    # what a decimal rounded to a float's digits gives
+        note = note[:-1] + "; is a number in the claim rounded? write it exactly, as 1/3 for 0.333...)"
+    return shown[0], shown[1] + note
 
 
 def _notes(prover: Worker, display: Worker, time_limit) -> list:

@@ -70,17 +70,27 @@ def _power(base, exponent):
     return mpmath.power(base, exponent)
 
 
+def _undefined():
+    raise OutsideDomain("an infinite or undefined constant (zoo, nan, oo)")
+
+
 _FUNCTIONS = ("exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan2", "acosh", "atanh", "erf",
               "erfc", "expm1", "gamma", "loggamma", "hypot")
 _ANY_SIZE = ("log", "sqrt", "log10", "atan", "asinh", "fabs", "sign", "floor", "ceil")
 REAL_MPMATH = {**{name: _checked(getattr(mpmath, name)) for name in _FUNCTIONS},
                **{name: _checked(getattr(mpmath, name), _real) for name in _ANY_SIZE},
-               "power": _checked(_power, _real)}
+               "power": _checked(_power, _real), "undefined": _undefined}
 """The functions compiled expressions call: mpmath's, refusing anything that is not real."""
 
 
 class _RealPrinter(MpmathPrinter):
-    """mpmath code in which every power goes through ``power`` (so it can refuse complex results)."""
+    """mpmath code in which every power goes through ``power`` (so it can refuse complex results), and
+    sympy's zoo, nan and ±oo (a branch such as ``0 ** -2`` of a Piecewise) are ``undefined()``."""
+
+    def _print_ComplexInfinity(self, expr):
+        return "undefined()"
+
+    _print_NaN = _print_Infinity = _print_NegativeInfinity = _print_ComplexInfinity
 
     def _print_Pow(self, expr, rational=False):
         if expr.exp == sympy.S.Half:
@@ -125,7 +135,7 @@ class RealFunction:
 def _attempt(function, arguments):
     try:
         result = function(*arguments)
-    except (OutsideDomain, ZeroDivisionError, TypeError, ValueError, OverflowError):
+    except (OutsideDomain, ZeroDivisionError, TypeError, ValueError, OverflowError, NameError):
         return None                        # TypeError: a complex number compared with 0 in a Piecewise
     if isinstance(result, (int, sympy.Integer)):
         return mpmath.mpf(int(result))

@@ -19,10 +19,11 @@ True
 
 from __future__ import annotations
 
+import mpmath
 import sympy
 from mpmath import iv
 
-from .highprecision import DIGITS, OutsideDomain, _RealPrinter
+from .highprecision import DIGITS, REAL_MPMATH, OutsideDomain, _RealPrinter
 
 _IV_MPF = type(iv.mpf(1))
 
@@ -41,6 +42,7 @@ def _positive_power(base, exponent):
     """base ** exponent on ranges: integer exponents for any base, else base > 0 (or 0 ** positive)."""
     if isinstance(exponent, int):
         return base ** exponent
+    base, exponent = iv.mpf(base), iv.mpf(exponent)
     if exponent.a == exponent.b and exponent.a == int(exponent.a):
         return base ** int(exponent.a)
     if base.a == base.b == 0 and exponent.a > 0:
@@ -51,10 +53,12 @@ def _positive_power(base, exponent):
 
 
 def _maximum(*values):
+    values = [iv.mpf(v) for v in values]
     return iv.mpf([max(v.a for v in values), max(v.b for v in values)])
 
 
 def _minimum(*values):
+    values = [iv.mpf(v) for v in values]
     return iv.mpf([min(v.a for v in values), min(v.b for v in values)])
 
 
@@ -69,7 +73,7 @@ INTERVAL_FUNCTIONS = {
     "sinh": lambda x: (iv.exp(x) - iv.exp(-x)) / 2, "cosh": lambda x: (iv.exp(x) + iv.exp(-x)) / 2,
     "tanh": lambda x: 1 - 2 / (iv.exp(2 * x) + 1), "expm1": iv.expm1, "fabs": abs, "sign": _sign,
     "power": _positive_power, "maximum": _maximum, "minimum": _minimum, "holds": _holds,
-    "mpf": iv.mpf, "pi": iv.pi, "e": iv.e,
+    "mpf": iv.mpf, "pi": iv.pi, "e": iv.e, "undefined": REAL_MPMATH["undefined"],
 }
 """mpmath's interval functions, and the hyperbolic ones from exp (wider, still enclosures)."""
 
@@ -118,6 +122,13 @@ class Enclosure:
             result = iv.mpf(result)
         finite = isinstance(result, _IV_MPF) and abs(result.a) != iv.inf and abs(result.b) != iv.inf
         return result if finite else None
+
+
+def midpoint(interval):
+    """The middle of a range, as an mpf (at 60 digits)."""
+    with mpmath.workdps(60):
+        low, high = (mpmath.mpf(end) for end in interval._mpi_)
+        return (low + high) / 2
 
 
 def surely_differ(a, b) -> bool:

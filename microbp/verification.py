@@ -121,7 +121,8 @@ def _judge(name: str, leaf: Value, evidence, rtol: float) -> LeafCheck:
         why = _engine_wrong(engine, along)
     elif _number(slope.value):
         engine_ok = _close(engine, slope.value, rtol * max(abs(slope.value), abs(engine)) + 4 * slope.error)
-        why = "sympy's derivative is undefined here, and the engine's gradient is not the finite difference"
+        why = (f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through which the "
+               f"engine's gradient and sympy's are nan; but the function's slope is {float(slope.value):.10g}")
     else:
         engine_ok, why = True, ""
     slope_ok = not (_number(exact) and _number(slope.value)) or _close(
