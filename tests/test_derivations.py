@@ -164,3 +164,20 @@ def test_expressions_over_the_limits_are_refused_before_sympy_works():
         check_derivation("tanh(x) * x + x ** 2", "x", "0", max_nodes=3)
     with pytest.raises(GraphTooLargeError, match=r"nested 5 levels deep.*pass max_depth=5"):
         check_derivation("tanh(tanh(tanh(tanh(x))))", "x", "0", max_depth=4)
+
+
+@pytest.mark.parametrize("expr, claimed", [
+    ("sqrt(3 ** (x1 + x0))", "log(3) * sqrt(3 ** (x1 + x0)) / 2 + 1e-12 * x0 ** 2"),   # interval 3 ** (...)
+    ("exp(x0 * x0)", "2 * x0 * exp(x0 * x0) + 1e-6 * relu(x0 - 7)"),                 # 1e-30 of a 1e23
+])
+def test_found_by_random_claims_small_differences_are_still_counterexamples(expr, claimed):
+    """Random derivations with one small mutation (found by a stress run): each is refuted."""
+    result = check_derivation(expr, "x0", claimed, time_limit=2)
+    assert result.refuted, str(result)
+
+
+def test_an_infinite_constant_in_a_branch_is_no_crash():
+    """relu(x) ** -2 puts 0 ** -2 = zoo in a branch of a Piecewise, which lambdify could not print."""
+    claim = "step(x) * 2 * relu(x) ** (-3) * sigmoid(-relu(x) ** (-2)) * (1 - sigmoid(-relu(x) ** (-2)))"
+    result = check_derivation("sigmoid(-relu(x) ** (-2))", "x", claim)
+    assert result.proved and "(0, ∞)" in result.how
