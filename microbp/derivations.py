@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from .counterexamples import Sides, search
 from .size_limits import MAX_DEPTH, MAX_NODES
 from .posing import pose
-from .proofs import Kinks, display_steps, proof_steps, warm_up
+from .kinks import Kinks
+from .proofs import display_steps, proof_steps, warm_up
 from .timelimit import Worker
 
 TIME_LIMIT = 10.0
@@ -125,6 +126,24 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
     LaTeX:   2 x
     """
     problem = pose(expr, wrt, claimed, symbols, at, max_nodes, max_depth)
+    found, proof, display, notes = _decide(problem, points, seed, time_limit)
+    common = dict(expression=problem.given[0], wrt=problem.variable.name, claimed=problem.given[1],
+                  correct=problem.theirs(display.get("simplified", problem.correct)),
+                  latex_text=display.get("latex"), notes=notes)
+    if found.counterexample is not None:
+        return Result("refuted", how="counterexample", counterexample=found.counterexample,
+                      claimed_value=found.claimed_value, correct_value=found.correct_value,
+                      relative_difference=found.relative_difference, **common)
+    if proof is not None and proof.method:
+        return Result("proved", how=_phrase(proof.method), points=found.agreed, interval=(found.low, found.high),
+                      **{**common, "notes": notes + _kink_notes(proof, problem.variable.name)})
+    return Result("agrees", how=f"numeric, at {found.agreed} points, not proved", points=found.agreed,
+                  interval=(found.low, found.high), **common)
+
+
+def _decide(problem, points: int, seed: int, time_limit) -> tuple:
+    """(the numeric search, the proof or None, the display results, notes): one worker proves, one
+    simplifies the derivative for display, while this process searches for a counterexample."""
     if time_limit is not None:
         warm_up()
     steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.texts)
@@ -135,18 +154,7 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
         found = search(sides, problem.fixed, kinks.points, points, seed)
         proof = prover.get("proof") if found.counterexample is None else None
         display.get("latex")
-    common = dict(expression=problem.given[0], wrt=problem.variable.name, claimed=problem.given[1],
-                  correct=problem.theirs(display.results.get("simplified", problem.correct)),
-                  latex_text=display.results.get("latex"), notes=_notes(prover, display, time_limit))
-    if found.counterexample is not None:
-        return Result("refuted", how="counterexample", counterexample=found.counterexample,
-                      claimed_value=found.claimed_value, correct_value=found.correct_value,
-                      relative_difference=found.relative_difference, **common)
-    if proof is not None and proof.method:
-        return Result("proved", how=_phrase(proof.method), points=found.agreed, interval=(found.low, found.high),
-                      **{**common, "notes": common["notes"] + _kink_notes(proof, problem.variable.name)})
-    return Result("agrees", how=f"numeric, at {found.agreed} points, not proved", points=found.agreed,
-                  interval=(found.low, found.high), **common)
+    return found, proof, display.results, _notes(prover, display, time_limit)
 
 
 def _distinct(a: float, b: float, relative: float) -> tuple:
@@ -165,7 +173,8 @@ def _notes(prover: Worker, display: Worker, time_limit) -> list:
     if prover.timed_out or display.timed_out:
         return [f"(the symbolic step stopped after {time_limit:g} s; pass time_limit= to allow more)"]
     errors = [worker.error for worker in (prover, display) if worker.error]
-    return [f"(the symbolic step failed: {errors[0]})"] if errors else []
+    unlimited = [f"({worker.unlimited})" for worker in (prover,) if worker.unlimited]
+    return [f"(the symbolic step failed: {error})" for error in errors[:1]] + unlimited
 
 
 def _phrase(method: str) -> str:

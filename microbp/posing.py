@@ -44,17 +44,8 @@ def pose(expr, wrt, claimed, symbols, at: dict, max_nodes, max_depth) -> Problem
     expression, expression_names = _read(expr, "expr", mine)
     claim, claim_names = _read(claimed, "claimed", mine)
     name = _name_of(wrt)
-    if name not in expression_names:
-        raise UnknownVariableError(f"check_derivation: {name} does not appear in the expression {expr!r}; "
-                                   f"its variables are {', '.join(sorted(expression_names)) or 'none'}")
-    if name in at:
-        raise ValueError(f"check_derivation: {name} is the variable of differentiation; it is sampled, "
-                         f"not fixed (fix only the other variables; to check one point use microbp.verify)")
     names = expression_names | claim_names
-    unknown = sorted(set(at) - names)
-    if unknown:
-        raise UnknownVariableError(f"check_derivation: {', '.join(unknown)} given a value but not in the expression "
-                                   f"or the claim; their variables are {', '.join(sorted(names))}")
+    _check_names(expr, name, expression_names, names, at)
     for part, what in ((expression, "check_derivation (expr)"), (claim, "check_derivation (claimed)")):
         check_expression_size(part, what, max_nodes, max_depth)
     real = {n: sympy.Symbol(n, real=True) for n in names}
@@ -69,6 +60,20 @@ def pose(expr, wrt, claimed, symbols, at: dict, max_nodes, max_depth) -> Problem
     back = {real[n]: mine[n] for n in names if n in mine}
     return Problem(expression, claim, correct, variable, ordered, fixed, texts, (expr, claimed),
                    lambda e: e.xreplace(back) if back else e)
+
+
+def _check_names(expr, name: str, expression_names: set, names: set, at: dict) -> None:
+    """``name`` must occur in the expression, and every fixed name in it or the claim (but not ``name``)."""
+    if name not in expression_names:
+        raise UnknownVariableError(f"check_derivation: {name} does not appear in the expression {expr!r}; "
+                                   f"its variables are {', '.join(sorted(expression_names)) or 'none'}")
+    if name in at:
+        raise ValueError(f"check_derivation: {name} is the variable of differentiation; it is sampled, "
+                         f"not fixed (fix only the other variables; to check one point use microbp.verify)")
+    unknown = sorted(set(at) - names)
+    if unknown:
+        raise UnknownVariableError(f"check_derivation: {', '.join(unknown)} given a value but not in the expression "
+                                   f"or the claim; their variables are {', '.join(sorted(names))}")
 
 
 def _name_of(wrt) -> str:

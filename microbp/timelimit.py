@@ -32,16 +32,22 @@ class Worker:
 
     def __init__(self, steps, args: tuple, time_limit: float | None):
         self.results, self.error, self.timed_out, self.finished = {}, None, False, False
-        self.time_limit = time_limit
-        if time_limit is None:
-            self.pending, self.process = _outcomes(steps, args), None
-            return
+        self.time_limit, self.unlimited = time_limit, None
+        self.pending, self.process = _outcomes(steps, args), None
+        if time_limit is not None:
+            try:
+                self._start(steps, args, time_limit)
+            except (AssertionError, OSError, RuntimeError) as error:    # a daemon process may have no child
+                self.unlimited = f"no worker process could start ({error}), so the symbolic step had no time limit"
+
+    def _start(self, steps, args: tuple, time_limit: float) -> None:
         self.deadline = time.monotonic() + time_limit
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                               else "spawn")
         self.connection, child_end = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child, args=(child_end, steps, args), daemon=True)
-        self.process.start()
+        process = context.Process(target=_child, args=(child_end, steps, args), daemon=True)
+        process.start()
+        self.process = process
         child_end.close()
 
     def get(self, key: str, default=None):

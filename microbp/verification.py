@@ -113,31 +113,41 @@ def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_NODES) -> Repor
 
 
 def _judge(name: str, leaf: Value, evidence, rtol: float) -> LeafCheck:
-    """One leaf's verdict from its evidence (``references.Evidence``)."""
-    engine, exact, along, slope = evidence.engine, evidence.exact, evidence.along_engine, evidence.slope
-    note = ""
-    if _number(along):
-        engine_ok = _close(engine, along, rtol * max(abs(along), evidence.scale_along))
-        why = _engine_wrong(engine, along)
-    elif _number(slope.value):
-        engine_ok = _close(engine, slope.value, rtol * max(abs(slope.value), abs(engine)) + 4 * slope.error)
-        why = (f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through which the "
-               f"engine's gradient and sympy's are nan; but the function's slope is {float(slope.value):.10g}")
-    else:
-        engine_ok, why = True, ""
+    """One leaf's verdict from its evidence (``references.Evidence``): the engine against sympy's
+    derivative at the engine's values (or the slope, where that is undefined), and the slope against
+    sympy's derivative at the leaves' values."""
+    engine, exact, slope = evidence.engine, evidence.exact, evidence.slope
+    engine_ok, why = _engine_check(evidence, rtol)
     slope_ok = not (_number(exact) and _number(slope.value)) or _close(
         slope.value, exact, rtol * max(abs(exact), abs(slope.value), evidence.scale) + 4 * slope.error)
-    if not engine_ok:
-        note = why
-    elif not slope_ok:
-        note = ("the finite difference is not sympy's derivative: at a kink, a convention (relu'(0) = 0, "
-                "abs'(0) = 0) is not the slope of the function")
-    elif slope.kink:
-        note = "a kink: finite differences cannot judge here (the one-sided slopes differ)"
-    elif _number(exact) and _number(along) and not _close(exact, along, rtol * max(abs(exact), evidence.scale)):
-        note = (f"ill-conditioned: float rounding in the forward pass moves the derivative from "
-                f"{float(exact):.10g} to {float(along):.10g}; the engine agrees with the latter")
+    note = why if not engine_ok else _note(evidence, slope_ok, rtol)
     return LeafCheck(name, leaf.data, engine, _float(exact), _float(slope.value), engine_ok and slope_ok, note)
+
+
+def _engine_check(evidence, rtol: float) -> tuple:
+    """(whether the engine's gradient is right, what to say if not)."""
+    engine, along, slope = evidence.engine, evidence.along_engine, evidence.slope
+    if _number(along):
+        return _close(engine, along, rtol * max(abs(along), evidence.scale_along)), _engine_wrong(engine, along)
+    if _number(slope.value):
+        return (_close(engine, slope.value, rtol * max(abs(slope.value), abs(engine)) + 4 * slope.error),
+                f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through which the "
+                f"engine's gradient and sympy's are nan; but the function's slope is {float(slope.value):.10g}")
+    return True, ""
+
+
+def _note(evidence, slope_ok: bool, rtol: float) -> str:
+    """What to say about a leaf whose engine gradient is right: a kink, or ill-conditioning."""
+    exact, along = evidence.exact, evidence.along_engine
+    if not slope_ok:
+        return ("the finite difference is not sympy's derivative: at a kink, a convention (relu'(0) = 0, "
+                "abs'(0) = 0) is not the slope of the function")
+    if evidence.slope.kink:
+        return "a kink: finite differences cannot judge here (the one-sided slopes differ)"
+    if _number(exact) and _number(along) and not _close(exact, along, rtol * max(abs(exact), evidence.scale)):
+        return (f"ill-conditioned: float rounding in the forward pass moves the derivative from "
+                f"{float(exact):.10g} to {float(along):.10g}; the engine agrees with the latter")
+    return ""
 
 
 def _engine_wrong(engine: float, along) -> str:

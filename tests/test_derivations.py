@@ -181,3 +181,20 @@ def test_an_infinite_constant_in_a_branch_is_no_crash():
     claim = "step(x) * 2 * relu(x) ** (-3) * sigmoid(-relu(x) ** (-2)) * (1 - sigmoid(-relu(x) ** (-2)))"
     result = check_derivation("sigmoid(-relu(x) ** (-2))", "x", claim)
     assert result.proved and "(0, ∞)" in result.how
+
+
+def _check_in_a_daemon(queue):
+    queue.put(str(check_derivation("x**3", "x", "3*x**2")))
+
+
+def test_where_no_worker_process_can_start_the_check_runs_here_and_says_so():
+    """A daemonic process (a multiprocessing.Pool worker) may not start children."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    daemon = context.Process(target=_check_in_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    text = queue.get(timeout=60)
+    daemon.join()
+    assert text.startswith("correct (symbolic)") and "no worker process could start" in text
