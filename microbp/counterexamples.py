@@ -58,6 +58,7 @@ class Sides(NamedTuple):
 def search(sides: Sides, fixed: dict, kinks: list, points: int, seed: int) -> Search:
     """Try the points in order; stop at the first confirmed counterexample."""
     compiled = [RealFunction(e, sides.symbols) for e in (sides.expression, sides.correct, sides.claim)]
+    compiled.append(_as_written(sides))
     enclosures = _Lazy(lambda: [Enclosure(e, sides.symbols) for e in (sides.correct, sides.claim)])
     others = sides.symbols[1:]
     kink_functions = [RealFunction(k, others) for k in kinks]
@@ -80,8 +81,8 @@ def search(sides: Sides, fixed: dict, kinks: list, points: int, seed: int) -> Se
 def _compare(compiled, enclosures, sides: Sides, values):
     """None where nothing can be said (outside a domain, a kink, a difference not proven); True where the
     two agree; (claimed, correct, relative difference) at a proven counterexample."""
-    expression, correct, claim = (f(*values) for f in compiled)
-    if expression is None or correct is None or claim is None or not _as_written(sides, values):
+    expression, correct, claim = (f(*values) for f in compiled[:3])
+    if expression is None or correct is None or claim is None or not compiled[3](values):
         return None
     if not _differ(correct, claim):
         return True
@@ -134,18 +135,18 @@ def _continuous(function, values, value) -> bool:
     return True
 
 
-def _as_written(sides: Sides, values) -> bool:
-    """Every operation of the texts is inside its domain at the point (sympy may have simplified one away)."""
-    from .expressions import parse
+def _as_written(sides: Sides):
+    """values -> whether every operation of the texts is inside its domain there (sympy may have
+    simplified one away)."""
+    from .posing import written_domain
 
-    point = {symbol.name: value for symbol, value in zip(sides.symbols, values)}
-    for text in sides.texts:
-        if text is not None:
-            try:
-                parse(text, **point)
-            except DomainError:
-                return False
-    return True
+    tests = [written_domain(text) for text in sides.texts]
+    names = [symbol.name for symbol in sides.symbols]
+
+    def defined(values) -> bool:
+        point = dict(zip(names, values))
+        return all(test(point) for test in tests)
+    return defined
 
 
 # --- the points ------------------------------------------------------------------------

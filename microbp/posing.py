@@ -112,6 +112,47 @@ def _names_in(text: str) -> set:
     return names
 
 
+class _Outside(Exception):
+    pass
+
+
+def _forward_in_domain(row, *inputs):
+    if row.domain is not None and row.domain(*inputs):
+        raise _Outside
+    return row.forward(*inputs)
+
+
+def written_domain(text):
+    """A test ``{name: value} -> bool``: is every operation of ``text``, as written, inside its domain?
+
+    sympy may simplify a restriction away (``sqrt(x)**2`` is ``x``); the text's own graph, built once
+    and evaluated through the table's domain checks, keeps it. ``None`` (no text): always true.
+
+    >>> defined = written_domain("sqrt(x)**2 + y")
+    >>> defined({"x": 4.0, "y": 1.0}), defined({"x": -1.0, "y": 1.0})
+    (True, False)
+    """
+    from .engine import Value, derivative_formulas
+    from .expressions import parse
+    from .graph import Graph
+
+    if text is None:
+        return lambda point: True
+    with derivative_formulas():                 # any values will do to build it: it is evaluated again
+        root = parse(text, **dict.fromkeys(_names_in(text), 1.0))
+    if not isinstance(root, Value):
+        return lambda point: True
+    graph = Graph(root)
+
+    def defined(point: dict) -> bool:
+        try:
+            graph.evaluate(_forward_in_domain, lambda leaf: point.get(leaf.label, leaf.data))
+        except _Outside:
+            return False
+        return True
+    return defined
+
+
 def _fixed_value(name: str, value) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(float(value)):
         raise TypeError(f"check_derivation: {name}= needs a finite real number, got {value!r}")

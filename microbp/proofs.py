@@ -100,18 +100,12 @@ def _sorted(points) -> list:
 
 def _domain(expression, variable, text):
     """x -> whether ``expression`` is defined at x, as sympy has it and as ``text`` writes it."""
-    from .errors import DomainError
-    from .expressions import parse
+    from .posing import written_domain
 
-    value = RealFunction(expression, [variable])
+    value, as_written = RealFunction(expression, [variable]), written_domain(text)
 
     def defined(x: float) -> bool:
-        try:
-            if text is not None:
-                parse(text, **{variable.name: x})
-        except DomainError:
-            return False
-        return value(x) is not None
+        return as_written({variable.name: x}) and value(x) is not None
     return defined
 
 

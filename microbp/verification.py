@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from .engine import Value
 from .graph import Graph
+from .highprecision import to_float
+from .references import gather
 from .size_limits import check_graph_size
 
 MAX_NODES = 20_000
@@ -101,11 +103,9 @@ def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_NODES) -> Repor
     >>> verify((zero.relu() - (-zero).relu()) * 1e-9).ok       # it is 1e-9 z: the slope is 1e-9, not 0
     False
     """
-    from . import references
-
     graph = Graph.of(root)
     check_graph_size(graph, "verify", max_nodes)
-    evidence = references.gather(graph, rtol)
+    evidence = gather(graph, rtol)
     report = Report(rtol=rtol)
     for leaf in graph.leaves:
         report.leaves.append(_judge(graph.names[leaf], leaf, evidence[leaf], rtol))
@@ -172,6 +172,4 @@ def _close(a, b, tolerance) -> bool:
 
 
 def _float(x) -> float:
-    from .highprecision import to_float
-
-    return to_float(x) if not isinstance(x, float) else x
+    return x if isinstance(x, float) else to_float(x)
