@@ -25,8 +25,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "draw": "drawing", "render": "output", "lecture_neuron": "demo", "walkthrough_network": "demo",
     "parse": "expressions", "to_text": "notation",
-    "to_sympy": "symbolic", "symbols": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
+    "to_sympy": "symbolic", "symbols": "symbolic", "verify": "verification", "check_derivation": "derivations",
     "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
+    "UnknownVariableError": "errors",
 }
 
 

@@ -123,3 +123,16 @@ class GradientAccumulationWarning(UserWarning):
     >>> issubclass(GradientAccumulationWarning, UserWarning)
     True
     """
+
+
+class UnknownVariableError(ExpressionError):
+    """A name given as an argument (``wrt=``, a fixed value) does not occur in the expression.
+
+    The message names the variables that do.
+
+    >>> from microbp import check_derivation
+    >>> check_derivation("x * y", wrt="z", claimed="0")
+    Traceback (most recent call last):
+      ...
+    microbp.errors.UnknownVariableError: check_derivation: z does not appear in the expression 'x * y'; its variables are x, y
+    """

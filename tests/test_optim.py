@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+import microbp
 from microbp import Value
 from microbp.nn import MLP
 from microbp.losses import mse
