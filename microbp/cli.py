@@ -1,13 +1,14 @@
 """The ``microbp`` command line: demo, render, grad, check, steps.
 
-Exit status: 0 when done; 1 when ``grad`` or ``check`` answers "no" (and when
-Graphviz is missing or fails, or on an internal error); 2 when the input is
-wrong or asks for too much. A failure prints one line on stderr that says what
+Exit status: 0 when done (``check``: the claim is proved); 1 when ``grad`` or
+``check`` answers "no" (and when Graphviz is missing or fails, or on an
+internal error); 2 when the input is wrong or asks for too much; 3 when
+``check`` finds the claim right at every point it tried but cannot prove it. A failure prints one line on stderr that says what
 is wrong and what to do, never a traceback; a parse error adds the expression
 with a caret under the column.
 
 Limits, each with the option that raises it: ``render`` draws at most
-``--max-nodes`` 500 nodes, ``steps`` 60 (two slides a node, each drawn by
+``--max-nodes`` 200 nodes, ``steps`` 60 (two slides a node, each drawn by
 dot), ``grad`` checks at most 200 (sympy and finite differences for every
 variable); ``grad`` and ``check`` give up after ``--timeout`` 60 seconds
 (sympy can take minutes on a product of a few ``tanh``).
@@ -43,6 +44,7 @@ EXAMPLES = """examples:
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html
 """
+CHECK_STATUS = {"proved": 0, "refuted": 1, "agrees": 3}     # check's exit status by verdict
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
 
 
@@ -95,7 +97,8 @@ def build_parser() -> Parser:
     _max_nodes(steps, 60)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
-    check = command("check", run_check, "is a claimed derivative right?",
+    check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
+                    "counterexample; 3: right at every point tried, not proved",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
     check.add_argument("--wrt", required=True, metavar="NAME", help="the variable to differentiate by")
     check.add_argument("--claimed", required=True, metavar="FORMULA", help="the derivative you claim")
@@ -170,11 +173,11 @@ def run_grad(args) -> int:
     return 0 if report.ok else 1
 
 
-def _time_limit(args):
-    from .limits import time_limit
+def _time_limit(args, seconds: float | None = None):
+    from .deadline import time_limit
 
-    return time_limit(args.timeout, f"gave up after {args.timeout:g} s (sympy can take minutes on large "
-                                    f"expressions); pass --timeout {2 * args.timeout:g} to wait longer")
+    return time_limit(seconds or args.timeout, f"gave up after {seconds or args.timeout:g} s (sympy can take "
+                      f"minutes on large expressions); pass --timeout {2 * args.timeout:g} to wait longer")
 
 
 def _too_large(nodes: int, limit: int):
@@ -215,10 +218,11 @@ def run_check(args) -> int:
     from .symbolic import check_derivation
 
     fixed = values(args.values)
-    with _time_limit(args):
-        result = check_derivation(args.expression, args.wrt, args.claimed, **fixed)
+    with _time_limit(args, 2 * args.timeout + 5):     # a ceiling: sympy's own limit falls back to numbers first
+        result = check_derivation(args.expression, args.wrt, args.claimed, time_limit=args.timeout, **fixed)
+    result.notes = [note.replace("pass time_limit= ", f"pass --timeout {2 * args.timeout:g} ") for note in result.notes]
     say(str(result))
-    return 0 if result.ok else 1
+    return CHECK_STATUS[result.verdict]
 
 
 def main(argv=None) -> int:

@@ -12,7 +12,7 @@ Variables are real. The verdict says how sure it is:
   proof either (sympy gave up, or ran out of ``time_limit``).
 
 The symbolic step runs in a child process stopped after ``time_limit``
-seconds (``timelimit``); the numeric search runs meanwhile, here.
+seconds (``workers``); the numeric search runs meanwhile, here.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .size_limits import MAX_DEPTH, MAX_NODES
 from .posing import pose
 from .kinks import Kinks
 from .proofs import display_steps, proof_steps, warm_up
-from .timelimit import Worker
+from .workers import Worker
 
 TIME_LIMIT = 10.0
 """Seconds the symbolic step (simplify, solveset) may take; pass ``time_limit=`` to change it."""

@@ -1,7 +1,7 @@
 """Symbolic steps of ``check_derivation``: a proof that a claim is right, and the derivative to show.
 
 These are the steps that may take sympy arbitrarily long, so they run under a
-time limit (``timelimit.Worker``); each result is sent as soon as it is known.
+time limit (``workers.Worker``); each result is sent as soon as it is known.
 
 A proof is one of: the difference of claim and derivative is identically 0;
 ``simplify`` reduces it to 0; with ``abs``, ``sign``, ``relu`` and the like
