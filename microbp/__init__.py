@@ -27,6 +27,7 @@ _LAZY = {
     "parse": "expressions", "to_text": "notation",
     "to_sympy": "symbolic", "symbols": "symbolic", "verify": "symbolic", "check_derivation": "symbolic",
     "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
+    "codegen": "program", "compile": "compiled",
 }
 
 
@@ -43,13 +44,14 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-# The table's functions join ``__all__``, except those named like a builtin (``sum``,
-# ``abs``), so that ``from microbp import *`` does not shadow the builtins.
+# The table's functions and the lazy names join ``__all__``, except those named like a
+# builtin (``sum``, ``abs``, ``compile``), so that ``from microbp import *`` does not
+# shadow the builtins.
 __all__ = [
     "Value", "Graph", "scope", "topological_order", "apply", "OPS", "TABLE", "Op",
     "gradients", "grad", "value_and_grad", "hessian", "hvp", "zero_grad",
     *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
-    *_LAZY,
+    *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "GradientAccumulationWarning",
 ]
