@@ -23,7 +23,7 @@ from .engine import Value, _number, apply, derivative_formulas
 from .errors import GraphTooLargeError
 from .graph import Graph
 from .ops import OPS
-from .program import Names, Program, chained
+from .program import Names, Program, chained, wrapped
 from . import emit
 
 MAX_NODES = 200_000
@@ -105,11 +105,14 @@ def _check_size(graphs, max_nodes: int, max_edges: int) -> None:
 
 
 def _unpack(names: list, source: str) -> list:
-    """``a, b, c = source``, a thousand names a line."""
-    if len(names) <= 1000:
-        return [f"{''.join(n + ', ' for n in names)}= {source}"] if names else []
-    return [f"{''.join(n + ', ' for n in names[i:i + 1000])}= {source}[{i}:{i + 1000}]"
-            for i in range(0, len(names), 1000)]
+    """``a, b, c, = source``, in lines of readable length, a thousand names a statement."""
+    lines = []
+    for i in range(0, len(names), 1000):
+        chunk = names[i:i + 1000]
+        values = source if len(names) <= 1000 else f"{source}[{i}:{i + 1000}]"
+        one = f"{''.join(name + ', ' for name in chunk)}= {values}"
+        lines += [one] if len(one) <= 100 else wrapped("(", chunk, ", ", f") = {values}")
+    return lines
 
 
 def _single(program: Program) -> emit.Code:
@@ -120,7 +123,7 @@ def _single(program: Program) -> emit.Code:
     sections = [("lines", _unpack([program.name(x) for x in program.wrt], "wrt")
                  + _unpack([program.name(x) for x in program.inputs], "inputs")),
                 ("blocks", emit.constant_blocks(program) + emit.forward_blocks(program) + backward),
-                ("lines", [f"return {program.name(program.root)}, [{', '.join(grads)}]"])]
+                ("lines", wrapped(f"return {program.name(program.root)}, [", grads, ", ", "]"))]
     return emit.assemble("f(wrt, inputs)", sections, program.names.variables)
 
 
@@ -141,8 +144,8 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     example = emit.forward_blocks(program) + emit.push_blocks(program, "seed", set(program.wrt))
     sections += [("lines", ["losses = []"]),
                  ("loop", loop, example, [f"losses.append({program.name(program.root)})"]),
-                 ("lines", [f"return {value}, [{', '.join(accumulators)}]"])]
-    return emit.assemble("f(wrt, rows, seed)", sections, names.variables)
+                 ("lines", wrapped(f"return {value}, [", accumulators, ", ", "]"))]
+    return emit.assemble("f(wrt, rows, seed)", sections, names.variables | {"seed"})
 
 
 class Compiled:

@@ -108,7 +108,13 @@ def _cut(text: Written, fresh) -> tuple:
 
 
 def _term(local, upstream: str) -> str:
-    return upstream if local == 1 else str(write(MUL, (local, Written(upstream))))
+    """``local * upstream`` (``upstream`` alone for a local derivative of 1), with the parentheses
+    ``write`` would give: the upstream gradient is a name, so only the local may need them."""
+    if local == 1:
+        return upstream
+    parts = local.parts
+    text = parts[0] if len(parts) == 1 and type(parts[0]) is str else str(local)
+    return f"{text} * {upstream}" if local.precedence >= MUL.notation.precedence else f"({text}) * {upstream}"
 
 
 # --- backward, pulled: each gradient once, as a sum -------------------------------------------
@@ -205,14 +211,15 @@ def assemble(signature: str, sections: list, variables: set) -> Code:
     stretches = [section[-2] if section[0] == "loop" else section[1] for section in sections
                  if section[0] != "lines"]
     split = [_size(blocks) > PART_SIZE for blocks in stretches]
-    outside = _outside_reads(sections, stretches, variables) if any(split) else None
+    reads = {id(block): block.reads(variables) for blocks in stretches for block in blocks} if any(split) else {}
+    outside = _outside_reads(sections, stretches, reads, variables) if any(split) else None
     body, k = [], 0
     for section in sections:
         if section[0] == "lines":
             body += section[1]
             continue
         blocks = section[-2] if section[0] == "loop" else section[1]
-        lines = (_calls(blocks, outside[k], variables, scope, sources) if split[k]
+        lines = (_calls(blocks, outside[k], reads, scope, sources) if split[k]
                  else [line for block in blocks for line in block.lines])
         k += 1
         if section[0] == "loop":
@@ -229,19 +236,19 @@ def _size(blocks) -> int:
     return sum(len(line) for block in blocks for line in block.lines)
 
 
-def _outside_reads(sections, stretches, variables) -> list:
+def _outside_reads(sections, stretches, reads: dict, variables) -> list:
     """For each stretch of blocks, the variables read anywhere else (so its parts must return them)."""
     lines = [line for section in sections if section[0] != "blocks"
              for line in (section[1] if section[0] == "lines" else [section[1]] + section[3])]
     direct = set(NAME.findall("\n".join(lines))) & variables
-    reads = [set().union(*(block.reads(variables) for block in blocks)) for blocks in stretches]
-    return [direct.union(*(r for j, r in enumerate(reads) if j != k)) for k in range(len(stretches))]
+    stretch_reads = [set().union(*(reads[id(block)] for block in blocks)) for blocks in stretches]
+    return [direct.union(*(r for j, r in enumerate(stretch_reads) if j != k)) for k in range(len(stretches))]
 
 
-def _calls(blocks, outside: set, variables: set, scope: dict, sources: list) -> list:
+def _calls(blocks, outside: set, block_reads: dict, scope: dict, sources: list) -> list:
     """Compile ``blocks`` as part functions; the lines calling them, passing and taking back names."""
     parts = _parts(blocks)
-    reads = [[block.reads(variables) for block in part] for part in parts]
+    reads = [[block_reads[id(block)] for block in part] for part in parts]
     everything = [set().union(*r) for r in reads]
     calls = []
     for i, part in enumerate(parts):

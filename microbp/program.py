@@ -27,9 +27,11 @@ def f(w, x):
     grad_w += x * grad_v1
     return y, [grad_w]
 
-Labels become names only where they are safe: ASCII identifiers that are not
-keywords or names the code uses; any other node gets a generated name (``v1``,
-``x1``). No label text ever reaches the source, not even a comment.
+Labels become names only as safe identifiers: ASCII letters, digits and ``_``,
+not a keyword or a name the code uses. A label that is not one as it is gives
+its ASCII letters and digits joined by ``_`` (``L1.N1.w1`` gives ``L1_N1_w1``);
+a node left without a name gets a generated one (``v1``, ``x1``). Nothing else
+of a label reaches the source, not even in a comment.
 ``Program`` holds what the text is made of, per node, for other printers.
 """
 
@@ -63,12 +65,28 @@ def is_safe(label) -> bool:
     return isinstance(label, str) and SAFE_NAME.fullmatch(label) is not None and label not in RESERVED
 
 
+def name_from(label) -> str | None:
+    """The name a label gives: itself when it is safe; else its ASCII letters and digits joined
+    by ``_``, when that is safe; else none (the node gets a generated name).
+
+    >>> name_from("w1"), name_from("L1.N1.w1"), name_from("x1·w1 + x2·w2"), name_from("ｘ"), name_from("len")
+    ('w1', 'L1_N1_w1', 'x1_w1_x2_w2', None, None)
+    """
+    if not isinstance(label, str):
+        return None
+    if is_safe(label):
+        return label
+    base = "_".join(re.findall(r"[A-Za-z0-9]+", label))
+    return base if is_safe(base) else None
+
+
 class Names:
     """A distinct, safe variable name for every node, and one for its gradient.
 
-    Safe labels are taken first come, first served; every other node gets
-    ``x1, x2, ...`` (leaves) or ``v1, v2, ...`` (computed nodes), skipping names
-    already taken. Gradients are ``grad_`` and the node's name.
+    Names from labels (``name_from``) are taken first come, first served, a
+    label used again with a suffix (``w_2``); every other node gets ``x1, x2, ...``
+    (leaves) or ``v1, v2, ...`` (computed nodes), skipping names already taken.
+    Gradients are ``grad_`` and the node's name.
     """
 
     def __init__(self, reserved=()):
@@ -78,12 +96,19 @@ class Names:
         self.counters = {"x": 0, "v": 0, "t": 0}
 
     def add(self, order) -> None:
-        new = [node for node in order if node not in self.value]
+        """Name the nodes of ``order`` not named yet: from their labels, then generated names."""
+        new = [node for node in dict.fromkeys(order) if node not in self.value]
         for node in new:
-            if is_safe(node.label) and node.label not in self.taken:
-                self.value[node] = node.label
-                self.taken.add(node.label)
-                self.variables.add(node.label)
+            base = name_from(node.label)
+            if base is None:
+                continue
+            name, suffix = base, 2
+            while name in self.taken:                  # a label used twice: w, w_2
+                name, suffix = f"{base}_{suffix}", suffix + 1
+            if is_safe(name):
+                self.value[node] = name
+                self.taken.add(name)
+                self.variables.add(name)
         for node in new:
             if node not in self.value:
                 self.value[node] = self.fresh("x" if node.op is None else "v")
@@ -171,25 +196,26 @@ class Program:
 
     def _steps(self) -> list:
         """A Step per computed node in topological order; edges where a gradient flows."""
+        texts = {node: Written(name) for node, name in self.names.value.items()}
+        args = {node: [constant(p) if type(p) is float else texts[p] for p in node.parents]
+                for node in self.graph.computed}
         reached = {self.root} if self.root in self.relevant else set()
         edges = {}
         for node in reversed(self.graph.computed):
             if node in reached:
-                edges[node] = self._edges(node)
+                edges[node] = self._edges(node, texts[node], args[node])
                 reached.update(parent for parent, _ in edges[node])
         self.reached = reached
-        return [Step(node, self.name(node), self._operands(node), _checked(node), edges.get(node, []))
+        return [Step(node, self.name(node), args[node], _checked(node), edges.get(node, []))
                 for node in self.graph.computed]
 
-    def _operands(self, node) -> list:
-        return [constant(p) if type(p) is float else Written(self.name(p)) for p in node.parents]
-
-    def _edges(self, node) -> list:
+    def _edges(self, node, text: Written, args: list) -> list:
         """(parent, local derivative) for the parents that need a gradient, from the row's formula."""
-        locals_ = node.op.grads(PYTHON_TEXT, Written(self.name(node)), *self._operands(node))
+        locals_ = node.op.grads(PYTHON_TEXT, text, *args)
         edges = []
+        relevant = self.relevant
         for parent, local in zip(node.parents, locals_):
-            if type(parent) is float or parent not in self.relevant:
+            if type(parent) is float or parent not in relevant:
                 continue
             if not isinstance(local, Written):
                 if local == 0:               # zero times anything is zero: nothing flows
@@ -294,10 +320,10 @@ def codegen(root, wrt, inputs=(), name: str = "f") -> str:
     >>> source = codegen(o, wrt=[])
     >>> print(source.split("# forward")[1].split("# backward")[0])
     : one line per node
-        v1 = x1 * w1
-        v2 = x2 * w2
-        v3 = v1 + v2
-        n = v3 + b
+        x1_w1 = x1 * w1
+        x2_w2 = x2 * w2
+        x1_w1_x2_w2 = x1_w1 + x2_w2
+        n = x1_w1_x2_w2 + b
         o = tanh(n)
     <BLANKLINE>
     >>> scope = {}; exec(source, scope); scope["f"]() == (o.data, [])

@@ -9,10 +9,8 @@ generated code alone, which must either agree exactly or flag the case (raise,
 or give something not finite).
 """
 
+import contextlib
 import math
-import os
-import random
-import re
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
@@ -105,6 +103,16 @@ def engine(root, wrt, replaced=None):
     return made[root].data, [grads[made.get(x, x)] for x in wrt]
 
 
+@contextlib.contextmanager
+def cut(tiny: bool):
+    """With ``tiny``, parts and sums so small that every random graph's code is cut into pieces."""
+    with pytest.MonkeyPatch.context() as patch:
+        if tiny:
+            patch.setattr(emit, "PART_SIZE", 40)
+            patch.setattr(emit, "TERMS", 2)
+        yield
+
+
 def split(leaves, choice):
     """wrt, inputs and baked leaves from a list of 0/1/2 choices."""
     wrt = [leaf for leaf, c in zip(leaves, choice) if c == 0]
@@ -133,14 +141,16 @@ def check_compiled(f, wrt_values, input_values, expected):
     assert_generated_code_exact_or_flagged(f, lambda fn: fn(list(wrt_values), list(input_values)), expected)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@pytest.mark.parametrize("tiny", [False, True], ids=["whole", "cut"])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.filter_too_much])
 @given(recipes(), st.lists(st.integers(0, 2), min_size=4, max_size=4), st.lists(values, min_size=4, max_size=4))
-def test_compiled_graphs_agree_with_the_engine_bit_for_bit(recipe, choice, new_values):
+def test_compiled_graphs_agree_with_the_engine_bit_for_bit(tiny, recipe, choice, new_values):
     leaf_values, steps = recipe
     root, leaves = build(leaf_values, steps)
     assume(root is not None)
     wrt, inputs = split(leaves, choice)
-    f = microbp.compile(root, wrt, inputs)
+    with cut(tiny):
+        f = microbp.compile(root, wrt, inputs)
     here = ([x.data for x in wrt], [x.data for x in inputs])
     expected = engine(root, wrt)
     check_compiled(f, *here, expected)
@@ -150,27 +160,6 @@ def test_compiled_graphs_agree_with_the_engine_bit_for_bit(recipe, choice, new_v
     there = dict(zip(wrt + inputs, new_values))
     moved = {leaf: Value(v) for leaf, v in there.items()}
     check_compiled(f, [there[x] for x in wrt], [there[x] for x in inputs], engine(root, wrt, moved))
-
-
-@settings(max_examples=100, deadline=None)
-@given(recipes(max_steps=12), st.lists(st.integers(0, 2), min_size=4, max_size=4))
-def test_code_cut_into_parts_and_chunked_sums_computes_the_same(monkeypatch_module, recipe, choice):
-    leaf_values, steps = recipe
-    root, leaves = build(leaf_values, steps)
-    assume(root is not None)
-    wrt, inputs = split(leaves, choice)
-    f = microbp.compile(root, wrt, inputs)
-    assert same_results(f([x.data for x in wrt], [x.data for x in inputs]), engine(root, wrt))
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    """Tiny parts and sums, so that every random graph is cut."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr(emit, "PART_SIZE", 40)
-    patch.setattr(emit, "TERMS", 2)
-    yield patch
-    patch.undo()
 
 
 # --- batches: one example's graph, compiled into a loop -----------------------------------------
@@ -202,11 +191,12 @@ def engine_batch(root, wrt, inputs, rows, mean, plus):
     return total.data, [grads[shared[x]] for x in wrt]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@pytest.mark.parametrize("tiny", [False, True], ids=["whole", "cut"])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
 @given(recipes(), st.lists(st.integers(0, 2), min_size=4, max_size=4), st.booleans(),
        st.one_of(st.none(), recipes(max_steps=3)), st.lists(st.lists(values, min_size=4, max_size=4), min_size=1,
                                                             max_size=4))
-def test_batches_agree_with_the_engine_s_sum_over_examples(recipe, choice, mean, plus_recipe, rows):
+def test_batches_agree_with_the_engine_s_sum_over_examples(tiny, recipe, choice, mean, plus_recipe, rows):
     leaf_values, steps = recipe
     root, leaves = build(leaf_values, steps)
     assume(root is not None)
@@ -221,7 +211,8 @@ def test_batches_agree_with_the_engine_s_sum_over_examples(recipe, choice, mean,
         except DomainError:
             pool = []
         plus = pool[-1] if pool and isinstance(pool[-1], Value) else None
-    f = microbp.compile(root, wrt, inputs, batch="mean" if mean else "sum", plus=plus)
+    with cut(tiny):
+        f = microbp.compile(root, wrt, inputs, batch="mean" if mean else "sum", plus=plus)
     rows = [[x.data for x in inputs]] + [row[:len(inputs)] for row in rows]    # the traced values first
     wrt_values = [x.data for x in wrt]
     expected = engine_batch(root, wrt, inputs, rows, mean, plus)
@@ -237,7 +228,7 @@ def test_batches_agree_with_the_engine_s_sum_over_examples(recipe, choice, mean,
 
 # --- second derivatives: compiling a gradient's graph ---------------------------------------------
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
 @given(recipes(max_steps=6), st.lists(st.integers(0, 2), min_size=4, max_size=4), st.integers(0, 3),
        st.lists(values, min_size=4, max_size=4))
 def test_compiled_gradient_graphs_give_the_engine_s_second_derivatives(recipe, choice, which, new_values):
