@@ -28,10 +28,10 @@ def f(w, x):
     return y, [grad_w]
 
 Labels become names only as safe identifiers: ASCII letters, digits and ``_``,
-not a keyword or a name the code uses. A label that is not one as it is gives
-its ASCII letters and digits joined by ``_`` (``L1.N1.w1`` gives ``L1_N1_w1``);
-a node left without a name gets a generated one (``v1``, ``x1``). Nothing else
-of a label reaches the source, not even in a comment.
+not a keyword or a name the code uses. A label of such words joined by dots,
+spaces or arithmetic gives its words joined by ``_`` (``L1.N1.w1`` gives
+``L1_N1_w1``); a node left without a name gets a generated one (``v1``, ``x1``).
+Nothing else of a label reaches the source, not even in a comment.
 ``Program`` holds what the text is made of, per node, for other printers.
 """
 
@@ -49,6 +49,8 @@ from .runtime import NAMES, checks_values
 
 SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 """What a label must look like to become a name: ASCII only, so no look-alike letters."""
+WORDS = re.compile(r"[A-Za-z0-9_]+(?:[ .·+×*/-]+[A-Za-z0-9_]+)*")
+"""A label of words that ``name_from`` joins into a name: ``L1.N1.w1``, ``x1·w1 + x2·w2``."""
 INTERNAL = {"wrt", "inputs", "rows", "seed", "losses", "part"}
 RESERVED = (set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | set(NAMES) | INTERNAL)
 MADE_BY_GRADIENTS = "backward"
@@ -66,16 +68,22 @@ def is_safe(label) -> bool:
 
 
 def name_from(label) -> str | None:
-    """The name a label gives: itself when it is safe; else its ASCII letters and digits joined
-    by ``_``, when that is safe; else none (the node gets a generated name).
+    """The name a label gives: itself when it is safe; else, for a label of ASCII words joined
+    by dots, spaces and arithmetic (``L1.N1.w1``, ``x1·w1 + x2·w2``), its words joined by
+    ``_`` when that is safe; else none (the node gets a generated name). A label with
+    anything else in it (quotes, brackets, a newline, a letter outside ASCII) gives none.
 
     >>> name_from("w1"), name_from("L1.N1.w1"), name_from("x1·w1 + x2·w2"), name_from("ｘ"), name_from("len")
     ('w1', 'L1_N1_w1', 'x1_w1_x2_w2', None, None)
+    >>> name_from("print(w)"), name_from("import os")
+    (None, 'import_os')
     """
     if not isinstance(label, str):
         return None
     if is_safe(label):
         return label
+    if not WORDS.fullmatch(label):
+        return None
     base = "_".join(re.findall(r"[A-Za-z0-9]+", label))
     return base if is_safe(base) else None
 
