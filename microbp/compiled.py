@@ -136,7 +136,7 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     if plus is not None:
         constants += [block for block in emit.constant_blocks(plus) if block not in constants]
     sections = [("lines", _unpack(wrt, "wrt")), ("blocks", constants), ("lines", chained(accumulators, "0.0"))]
-    value = "sum(losses[::-1])" + (" * seed" if batch == "mean" else "")
+    value = "sum(losses)" + (" * seed" if batch == "mean" else "")
     if plus is not None:
         sections.append(("blocks", emit.forward_blocks(plus) + emit.push_blocks(plus, "1.0", set(plus.wrt))))
         value += f" + {plus.name(plus.root)}"
@@ -144,7 +144,7 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     example = emit.forward_blocks(program) + emit.push_blocks(program, "seed", set(program.wrt))
     sections += [("lines", ["losses = []"]),
                  ("loop", loop, example, [f"losses.append({program.name(program.root)})"]),
-                 ("lines", wrapped(f"return {value}, [", accumulators, ", ", "]"))]
+                 ("lines", ["losses.reverse()"] + wrapped(f"return {value}, [", accumulators, ", ", "], losses"))]
     return emit.assemble("f(wrt, rows, seed)", sections, names.variables | {"seed"})
 
 
@@ -167,25 +167,29 @@ class Compiled:
         """The program as ``microbp.codegen`` prints it (for a batch: one example's)."""
         return self.program.source()
 
-    def __call__(self, wrt_values, input_values=()):
+    def __call__(self, wrt_values, input_values=(), *, each: bool = False):
+        """``(value, grads)`` for these values; for a batch with ``each=True``, ``(value, grads, losses)``,
+        with each row's loss, in order."""
         wrt = _numbers(wrt_values, len(self.wrt), "wrt_values")
+        if each and not self.batch:
+            raise ValueError("compile: each=True gives each example's loss, so it needs a batch (batch='mean')")
         if self.batch:
             rows = _rows(input_values, len(self.inputs))
             seed = 1.0 / len(rows) if self.batch == "mean" else 1.0
             run = lambda: self._function(wrt, rows[::-1], seed)         # noqa: E731
         else:
             inputs = _numbers(input_values, len(self.inputs), "input_values")
-            run = lambda: self._function(wrt, inputs)                   # noqa: E731
+            run = lambda: self._function(wrt, inputs) + (None,)        # noqa: E731
         try:
-            value, grads = run()
+            value, grads, losses = run()
         except (ArithmeticError, ValueError, TypeError):   # a DomainError too: the engine raises it again
-            return self.dynamic(wrt, input_values)
+            return self.dynamic(wrt, input_values, each=each)
         total = value + sum(grads)                         # inf or nan anywhere: the engine decides
         if type(total) is not float or total - total != 0.0:
-            return self.dynamic(wrt, input_values)
-        return value, grads
+            return self.dynamic(wrt, input_values, each=each)
+        return (value, grads, losses) if each else (value, grads)
 
-    def dynamic(self, wrt_values, input_values=()) -> tuple:
+    def dynamic(self, wrt_values, input_values=(), *, each: bool = False) -> tuple:
         """What the engine computes for these values: the graph rebuilt and differentiated.
 
         The compiled code gives the same numbers; it hands over to this where
@@ -193,6 +197,7 @@ class Compiled:
         """
         wrt = [Value(v) for v in _numbers(wrt_values, len(self.wrt), "wrt_values")]
         given = dict(zip(self.wrt, wrt))
+        losses = None
         if not self.batch:
             inputs = _numbers(input_values, len(self.inputs), "input_values")
             root = replay(self.program, {**given, **dict(zip(self.inputs, map(Value, inputs)))})
@@ -205,7 +210,8 @@ class Compiled:
             if self.plus is not None:
                 root = apply(OPS["add"], (root, replay(self.plus, given)))
         grads = gradients(root, wrt)
-        return root.data, [grads[x] for x in wrt]
+        result = root.data, [grads[x] for x in wrt]
+        return result + ([loss.data for loss in losses],) if each else result
 
 
 def replay(program: Program, leaves: dict) -> Value:

@@ -124,7 +124,7 @@ def split(leaves, choice):
 def assert_generated_code_exact_or_flagged(f, call, expected):
     """The generated function alone: the engine's numbers, or an exception, or something not finite."""
     try:
-        value, grads = call(f._function)
+        value, grads = call(f._function)[:2]
     except (ArithmeticError, ValueError, TypeError):
         return
     total = value + sum(grads)
@@ -181,6 +181,7 @@ def engine_batch(root, wrt, inputs, rows, mean, plus):
     shared = {x: Value(x.data) for x in wrt}
     try:
         losses = [replayed(root, {**shared, **{x: Value(v) for x, v in zip(inputs, row)}}) for row in rows]
+        each = [loss.data for loss in losses]
         total = microbp.sum(losses)
         if mean:
             total = total * (1.0 / len(rows))
@@ -189,7 +190,7 @@ def engine_batch(root, wrt, inputs, rows, mean, plus):
     except DomainError as error:
         return error
     grads = gradients(total, [shared[x] for x in wrt])
-    return total.data, [grads[shared[x]] for x in wrt]
+    return total.data, [grads[shared[x]] for x in wrt], each
 
 
 @pytest.mark.parametrize("tiny", [False, True], ids=["whole", "cut"])
@@ -222,9 +223,11 @@ def test_batches_agree_with_the_engine_s_sum_over_examples(tiny, recipe, choice,
             f(wrt_values, rows)
         assert str(raised.value) == str(expected)
         return
-    assert same_results(f(wrt_values, rows), expected), (f(wrt_values, rows), expected, f.source)
+    assert same_results(f(wrt_values, rows), expected[:2]), (f(wrt_values, rows), expected, f.source)
+    value, grads, each = f(wrt_values, rows, each=True)
+    assert all(map(same, each, expected[2])) and len(each) == len(rows)
     seed = 1.0 / len(rows) if mean else 1.0
-    assert_generated_code_exact_or_flagged(f, lambda fn: fn(wrt_values, rows[::-1], seed), expected)
+    assert_generated_code_exact_or_flagged(f, lambda fn: fn(wrt_values, rows[::-1], seed), expected[:2])
 
 
 # --- second derivatives: compiling a gradient's graph ---------------------------------------------
