@@ -17,6 +17,7 @@ values, to compute it (``gradients``).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import NamedTuple
 
 from .autodiff import gradients
 from .engine import Value, _number, apply, derivative_formulas
@@ -148,24 +149,45 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     return emit.assemble("f(wrt, rows, seed)", sections, names.variables | {"seed"})
 
 
+class Trace(NamedTuple):
+    """What a compiled function keeps of its graph: enough to make it again with the engine, or print it.
+
+    The Program (texts of every formula) is dropped once compiled, so that a
+    compiled function holding a big graph costs Python's cycle collector little.
+    """
+
+    graph: Graph
+    wrt: list
+    inputs: list
+    constants: dict
+    checked: frozenset            # the nodes whose domain is checked (not made inside derivative formulas)
+
+    @classmethod
+    def of(cls, program: Program) -> "Trace":
+        return cls(program.graph, program.wrt, program.inputs, program.constants,
+                   frozenset(step.node for step in program.steps if step.checked))
+
+
 class Compiled:
     """A compiled value and gradient: call it with the wrt values (and input values, or rows)."""
 
     def __init__(self, code: emit.Code, program: Program, plus: Program | None = None, batch=None):
         self._function, self.source = code.function, code.source
-        self.program, self.plus, self.batch = program, plus, batch
+        self.trace, self.plus = Trace.of(program), plus and Trace.of(plus)
+        self.batch = batch
         self.wrt, self.inputs = program.wrt, program.inputs
 
     def __repr__(self):
         shape = f"a loop over rows of {len(self.inputs)} inputs ({self.batch})" if self.batch else \
             f"{len(self.inputs)} inputs"
-        return (f"<compiled value and gradient of a graph of {len(self.program.graph.order)} nodes: "
+        return (f"<compiled value and gradient of a graph of {len(self.trace.graph.order)} nodes: "
                 f"{len(self.wrt)} wrt, {shape}; {self.source.count(chr(10))} lines>")
 
     @cached_property
     def codegen(self) -> str:
         """The program as ``microbp.codegen`` prints it (for a batch: one example's)."""
-        return self.program.source()
+        trace = self.trace
+        return Program(trace.graph, trace.wrt, trace.inputs, constants=trace.constants).source()
 
     def __call__(self, wrt_values, input_values=(), *, each: bool = False):
         """``(value, grads)`` for these values; for a batch with ``each=True``, ``(value, grads, losses)``,
@@ -200,10 +222,10 @@ class Compiled:
         losses = None
         if not self.batch:
             inputs = _numbers(input_values, len(self.inputs), "input_values")
-            root = replay(self.program, {**given, **dict(zip(self.inputs, map(Value, inputs)))})
+            root = replay(self.trace, {**given, **dict(zip(self.inputs, map(Value, inputs)))})
         else:
             rows = _rows(input_values, len(self.inputs))
-            losses = [replay(self.program, {**given, **dict(zip(self.inputs, map(Value, row)))}) for row in rows]
+            losses = [replay(self.trace, {**given, **dict(zip(self.inputs, map(Value, row)))}) for row in rows]
             root = apply(OPS["sum"], losses)
             if self.batch == "mean":
                 root = apply(OPS["mul"], (root, 1.0 / len(rows)))
@@ -214,18 +236,17 @@ class Compiled:
         return result + ([loss.data for loss in losses],) if each else result
 
 
-def replay(program: Program, leaves: dict) -> Value:
-    """The program's graph made again by the engine, from the given leaves (constants as compiled)."""
-    made = {leaf: leaves[leaf] if leaf in leaves else Value(program.constants[leaf])
-            for leaf in program.graph.leaves}
-    for step in program.steps:
-        operands = [p if type(p) is float else made[p] for p in step.node.parents]
-        if step.checked or step.node.op.domain is None:
-            made[step.node] = apply(step.node.op, operands)
+def replay(trace: Trace, leaves: dict) -> Value:
+    """The traced graph made again by the engine, from the given leaves (constants as compiled)."""
+    made = {leaf: leaves[leaf] if leaf in leaves else Value(trace.constants[leaf]) for leaf in trace.graph.leaves}
+    for node in trace.graph.computed:
+        operands = [p if type(p) is float else made[p] for p in node.parents]
+        if node in trace.checked or node.op.domain is None:
+            made[node] = apply(node.op, operands)
         else:                                   # made inside derivative formulas: no domain check
             with derivative_formulas():
-                made[step.node] = apply(step.node.op, operands)
-    return made[program.root]
+                made[node] = apply(node.op, operands)
+    return made[trace.graph.root]
 
 
 def _numbers(values, count: int, what: str) -> list:

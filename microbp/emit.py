@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .notation import Written, write
-from .ops import OPS
+from .notation import Written
+from .ops import ATOM
 from .program import MUL, Program, chained, constant
 from .runtime import namespace
 
@@ -38,15 +38,15 @@ written out as ``0 + w1 * x1 + w2 * x2``; otherwise they call the row's forward.
 
 
 class Block(NamedTuple):
-    """Lines of code that define some names (first assignments) and update others (``+=``)."""
+    """Lines of code that define some names (first assignments) and update others (``+=``).
+
+    Every name is defined before it is read, so a stretch of blocks reads, from
+    before it, exactly the names it uses and does not define.
+    """
 
     lines: list
     defines: tuple = ()
     updates: tuple = ()
-
-    def reads(self, variables: set) -> set:
-        """The variables the block reads that it has not defined itself."""
-        return (set(NAME.findall("\n".join(self.lines))) & variables) - set(self.defines)
 
 
 # --- forward ------------------------------------------------------------------------------
@@ -74,14 +74,34 @@ def _written_out(program: Program, step) -> tuple:
     The rows' forwards for sums are plain arithmetic, so evaluating one on
     texts writes out its additions in its own order; long chains are cut.
     """
-    if step.node.op.arity is not None or not SUM_ADDS_IN_ORDER:
+    row, args = step.node.op, step.args
+    if row.arity is not None or not SUM_ADDS_IN_ORDER:
         return [], program.forward_text(step)
-    text = step.node.op.forward(*step.args)
+    if len(args) <= TERMS and all(a.precedence == ATOM for a in args):
+        template = _template(row, len(args))
+        if template is not None:
+            return [], template.format(*[a.parts[0] if len(a.parts) == 1 else str(a) for a in args])
+    text = row.forward(*args)
     if not isinstance(text, Written):
         return [], program.forward_text(step)
-    if len(step.args) <= TERMS:
+    if len(args) <= TERMS:
         return [], text
     return _cut(text, lambda: program.names.fresh("t"))
+
+
+_TEMPLATES = {}
+
+
+def _template(row, count: int):
+    """The row's forward written on ``{0}``, ``{1}``, ...: ``0 + {0} * {2} + {1} * {3}``, made once a shape.
+
+    Operands that are names or numbers (nothing that needs parentheses) fill it in.
+    """
+    key = (row.name, count)
+    if key not in _TEMPLATES:
+        text = row.forward(*[Written("{%d}" % i) for i in range(count)])
+        _TEMPLATES[key] = str(text) if isinstance(text, Written) else None
+    return _TEMPLATES[key]
 
 
 def _cut(text: Written, fresh) -> tuple:
@@ -122,7 +142,7 @@ def _term(local, upstream: str) -> str:
 def pull_blocks(program: Program) -> list:
     """``grad_x = t1 + t2 + ...`` per node, last node first; the wrt leaves' last, starting from 0.0."""
     names, root = program.names, program.root
-    terms = {}                                           # node -> [(sign, text)] in backward's order
+    terms = {}                                 # node -> [" + term" or " - term"], in backward's order
     blocks = []
     if root in program.relevant:
         blocks.append(Block([f"{names.of_grad(root)} = 1.0"], (names.of_grad(root),)))
@@ -132,7 +152,11 @@ def pull_blocks(program: Program) -> list:
             blocks.append(_sum_block(names.of_grad(node), terms.pop(node), start=None))
         upstream = names.of_grad(node) if step.edges else None
         for parent, local in step.edges:
-            terms.setdefault(parent, []).append(("-", upstream) if local == -1 else ("+", _term(local, upstream)))
+            term = f" - {upstream}" if local == -1 else f" + {_term(local, upstream)}"
+            if parent in terms:
+                terms[parent].append(term)
+            else:
+                terms[parent] = [term]
     for leaf in program.wrt:
         if leaf in terms:
             blocks.append(_sum_block(names.of_grad(leaf), terms.pop(leaf), start="0.0"))
@@ -146,15 +170,15 @@ def _sum_block(target: str, terms: list, start) -> Block:
     """
     lines = []
     for i in range(0, len(terms), TERMS):
-        pieces = [f"{sign} {text}" for sign, text in terms[i:i + TERMS]]
+        chunk = terms[i:i + TERMS]
         if i:
             head = target
         elif start is not None:
             head = start
-        else:
-            sign, first = terms[0]
-            head, pieces = (f"-{first}" if sign == "-" else first), pieces[1:]
-        lines.append(f"{target} = {' '.join([head] + pieces)}")
+        else:                                   # the first term alone: "-g" or "t"
+            first, chunk = chunk[0], chunk[1:]
+            head = "-" + first[3:] if first.startswith(" - ") else first[3:]
+        lines.append(f"{target} = {head}{''.join(chunk)}")
     return Block(lines, (target,))
 
 
@@ -211,16 +235,17 @@ def assemble(signature: str, sections: list, variables: set) -> Code:
     stretches = [section[-2] if section[0] == "loop" else section[1] for section in sections
                  if section[0] != "lines"]
     split = [_size(blocks) > PART_SIZE for blocks in stretches]
-    reads = {id(block): block.reads(variables) for blocks in stretches for block in blocks} if any(split) else {}
-    outside = _outside_reads(sections, stretches, reads, variables) if any(split) else None
+    pieces = [_parts(blocks) if cut else [blocks] for blocks, cut in zip(stretches, split)]
+    used = [[_used(piece, variables) for piece in stretch] for stretch in pieces] if any(split) else None
     body, k = [], 0
     for section in sections:
         if section[0] == "lines":
             body += section[1]
             continue
-        blocks = section[-2] if section[0] == "loop" else section[1]
-        lines = (_calls(blocks, outside[k], reads, scope, sources) if split[k]
-                 else [line for block in blocks for line in block.lines])
+        if split[k]:
+            lines = _calls(pieces[k], used[k], _used_elsewhere(sections, used, k, variables), scope, sources)
+        else:
+            lines = [line for block in pieces[k][0] for line in block.lines]
         k += 1
         if section[0] == "loop":
             body += [section[1]] + ["    " + line for line in lines + section[3]]
@@ -236,28 +261,31 @@ def _size(blocks) -> int:
     return sum(len(line) for block in blocks for line in block.lines)
 
 
-def _outside_reads(sections, stretches, reads: dict, variables) -> list:
-    """For each stretch of blocks, the variables read anywhere else (so its parts must return them)."""
+def _used(blocks, variables: set) -> set:
+    """The variables a run of blocks names, as one set (each name once, the set's own strings)."""
+    return set(NAME.findall("\n".join(line for block in blocks for line in block.lines))) & variables
+
+
+def _used_elsewhere(sections, used, k: int, variables: set) -> set:
+    """The variables named outside the ``k``-th stretch of blocks: what its parts must give back."""
     lines = [line for section in sections if section[0] != "blocks"
              for line in (section[1] if section[0] == "lines" else [section[1]] + section[3])]
-    direct = set(NAME.findall("\n".join(lines))) & variables
-    stretch_reads = [set().union(*(reads[id(block)] for block in blocks)) for blocks in stretches]
-    return [direct.union(*(r for j, r in enumerate(stretch_reads) if j != k)) for k in range(len(stretches))]
+    elsewhere = set(NAME.findall("\n".join(lines))) & variables
+    for j, stretch in enumerate(used):
+        if j != k:
+            elsewhere.update(*stretch)
+    return elsewhere
 
 
-def _calls(blocks, outside: set, block_reads: dict, scope: dict, sources: list) -> list:
-    """Compile ``blocks`` as part functions; the lines calling them, passing and taking back names."""
-    parts = _parts(blocks)
-    reads = [[block_reads[id(block)] for block in part] for part in parts]
-    everything = [set().union(*r) for r in reads]
+def _calls(parts, used: list, elsewhere: set, scope: dict, sources: list) -> list:
+    """Compile each run of blocks as a part function; the lines calling them, passing and taking back names."""
     calls = []
     for i, part in enumerate(parts):
-        defined, params = set(), {}
-        for block, read in zip(part, reads[i]):
-            params.update(dict.fromkeys(sorted(read - defined)))
-            defined.update(block.defines, block.updates)
-        later = outside.union(*(r for j, r in enumerate(everything) if j != i))
-        returns = [name for name in sorted(defined) if name in later]
+        defined = {name for block in part for name in block.defines}
+        params = sorted(used[i] - defined)
+        written = defined.union(*(block.updates for block in part))
+        later = elsewhere.union(*(u for j, u in enumerate(used) if j != i))
+        returns = sorted(written & later)
         name = f"part_{len(sources) + 1}"
         text = "\n".join([f"def {name}({', '.join(params)}):"]
                          + ["    " + line for block in part for line in block.lines]

@@ -186,13 +186,15 @@ class Program:
     [('v1', [('a', 'a'), ('a', 'a')])]
     """
 
-    def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen"):
+    def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
+                 constants: dict | None = None):
         self.graph = graph = _graph(root, caller)
         self.root = graph.root
         self.wrt, self.inputs = leaves(wrt, "wrt", caller), leaves(inputs, "inputs", caller)
         _distinct(self.wrt, self.inputs, caller)
         arguments = set(self.wrt) | set(self.inputs)
-        self.constants = {leaf: leaf.data for leaf in graph.leaves if leaf not in arguments}
+        self.constants = {leaf: (leaf.data if constants is None else constants[leaf])
+                          for leaf in graph.leaves if leaf not in arguments}
         self.names = names or Names()
         self.names.add(self.wrt + self.inputs + graph.order)
         self.relevant = _needing_gradients(graph, self.wrt)
