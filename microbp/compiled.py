@@ -38,8 +38,12 @@ def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES,
 
     ``wrt`` and ``inputs`` are leaves, whose values ``f`` takes as lists, in their
     order; ``grads`` are ∂root/∂x for each x of ``wrt``. Every other leaf is a
-    constant at the value it has now. ``f.source`` is the code that runs,
-    ``f.codegen`` the same program as ``microbp.codegen`` prints it.
+    constant at the value it has now. The graph is traced: Python that built it
+    ran once, so ``f`` keeps the branches it took then. ``f`` gives the engine's
+    numbers bit for bit, its ``DomainError``s included; where something is not
+    finite or an operation raises, it hands over to the engine itself
+    (``f.dynamic``). ``f.source`` is the code that runs, ``f.codegen`` the same
+    program as ``microbp.codegen`` prints it.
 
     >>> import microbp
     >>> x, w, b = microbp.Value(2.0, label="x"), microbp.Value(-3.0, label="w"), microbp.Value(1.0, label="b")
@@ -47,20 +51,22 @@ def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES,
     >>> f = microbp.compile(y, wrt=[w, b], inputs=[x])
     >>> f([-3.0, 1.0], [2.0]) == (y.data, list(microbp.gradients(y, [w, b]).values()))
     True
+    >>> f([0.5, 0.0], [1.0])[0] == microbp.tanh(1.0 * 0.5 + 0.0)
+    True
 
     With ``batch="mean"`` (or ``"sum"``), ``root`` is one example's loss and ``f``
     takes rows of input values, one per example: it computes the mean (or sum)
     of the loss over the rows, plus ``plus``, a term of the wrt leaves alone
     (an L2 penalty), in one loop, compiled once whatever the number of rows.
     It gives what the engine gives for ``microbp.sum(losses) * (1.0 / len(rows)) + plus``
-    (``microbp.losses.hinge(...) + plus``), built example by example:
+    (``microbp.losses.hinge(...) + plus``), each example's graph made anew;
+    ``f(values, rows, each=True)`` gives each row's loss too:
 
-    >>> y_ = microbp.Value(1.0, label="y")
-    >>> margin = (1 - y_ * (w * x + b)).relu()
-    >>> step = microbp.compile(margin, wrt=[w, b], inputs=[x, y_], batch="mean", plus=1e-4 * (w * w))
-    >>> loss, grads = step([-3.0, 1.0], [(2.0, 1.0), (-1.0, -1.0)])
-    >>> round(loss, 6), [round(g, 6) for g in grads]
-    (5.5009, [-1.5006, 0.0])
+    >>> target = microbp.Value(1.0, label="t")
+    >>> margin = (1 - target * (w * x + b)).relu()
+    >>> step = microbp.compile(margin, wrt=[w, b], inputs=[x, target], batch="mean", plus=1e-4 * (w * w))
+    >>> step([-3.0, 1.0], [(2.0, 1.0), (-1.0, -1.0)], each=True)
+    (5.5009, [-1.5006, 0.0], [6.0, 5.0])
 
     A graph of more than ``max_nodes`` nodes or ``max_edges`` edges is refused
     with a ``GraphTooLargeError`` (compiling takes about 10 µs a line, a line per

@@ -30,7 +30,7 @@ from .program import MUL, Program, chained, constant
 from .runtime import namespace
 
 TERMS = 500              # terms of a sum in one expression (CPython's compiler recurses once per term)
-PART_SIZE = 2_000_000    # characters of code per compile() call: about 130 MB while compiling
+PART_SIZE = 1_000_000    # characters of code per compile() call: about 80 MB while compiling
 NAME = re.compile(r"[A-Za-z_]\w*")
 SUM_ADDS_IN_ORDER = sum([1e100, 1.0, -1e100]) == 0.0
 """Python's ``sum`` adds floats left to right (up to 3.11; 3.12 compensates), so n-ary nodes may be

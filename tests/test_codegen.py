@@ -289,6 +289,14 @@ def test_the_lecture_neuron_is_a_short_program_a_line_per_node_and_per_edge():
     assert value == o.data and grads == [leaf.grad for leaf in leaves]
 
 
+def test_the_docs_show_the_lecture_neuron_s_program_as_codegen_prints_it():
+    from pathlib import Path
+    page = (Path(__file__).resolve().parent.parent / "docs" / "compile.md").read_text(encoding="utf-8")
+    shown = page.split("<!-- the lecture neuron's program")[1].split("```text\n")[1].split("```")[0]
+    o = microbp.lecture_neuron()
+    assert shown == codegen(o, wrt=[node for node in topological_order(o) if node.op is None])
+
+
 def test_every_node_s_lines_are_given_for_printers_that_show_one_node_at_a_time():
     o = microbp.lecture_neuron()
     program = Program(o, wrt=[node for node in topological_order(o) if node.op is None])
