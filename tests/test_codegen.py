@@ -17,12 +17,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import microbp
+import microbp.nn
 from microbp import DomainError, GraphTooLargeError, Value, gradients
 from microbp import emit
 from microbp.engine import apply, derivative_formulas
 from microbp.graph import topological_order
 from microbp.ops import OPS, TABLE
-from microbp.program import Program, codegen, is_safe
+from microbp.program import Program, codegen
 from microbp.runtime import namespace
 from oracles import call_public, operand_counts
 
@@ -560,3 +561,27 @@ def test_one_example_s_graph_in_a_loop_gives_the_engine_s_hinge_loss_and_l2_bit_
     rows = [(a, b, float(label)) for (a, b), label in data]
     assert step([p.data for p in params], rows) == (total.data, [grads[p] for p in params])
     assert "for x1, x2, y, in rows:" in step.source and "if grad_" in step.source
+
+
+def test_the_compiled_benchmark_takes_the_step_the_engine_takes():
+    """benchmarks/compile.py times what the engine's W1' step does: the same loss and the same update."""
+    import importlib.util
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "benchmarks"
+    loaded = {}
+    for name in ("run", "compile"):
+        spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", folder / f"{name}.py")
+        loaded[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded[name])
+    bench, run = loaded["compile"], loaded["run"]
+    points, labels = run.two_moons(20)
+    engine_model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
+    engine_loss = run.microbp_demo_step(engine_model, points, labels).data
+    after = [p.data for p in engine_model.parameters()]
+    for shape in ("batch", "whole"):
+        model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
+        if shape == "batch":
+            step = bench.CompiledTraining(bench.compile_batch(model), model.parameters(), bench.rows_of(points, labels))
+        else:
+            step = bench.CompiledTraining(bench.compile_whole(model, points, labels), model.parameters())
+        assert step.step() == engine_loss and step.values == after, shape
