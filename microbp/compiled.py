@@ -28,7 +28,7 @@ from .program import Names, Program, chained, wrapped
 from . import emit
 
 MAX_NODES = 200_000
-MAX_EDGES = 1_000_000
+MAX_EDGES = 500_000          # about 300 MB and 5 s to compile (see benchmarks/compile.py)
 BATCHES = (None, "sum", "mean")
 _FLOATS = {float}
 
