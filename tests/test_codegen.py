@@ -585,3 +585,13 @@ def test_the_compiled_benchmark_takes_the_step_the_engine_takes():
         else:
             step = bench.CompiledTraining(bench.compile_whole(model, points, labels), model.parameters())
         assert step.step() == engine_loss and step.values == after, shape
+
+
+def test_where_python_s_sum_compensates_n_ary_nodes_call_the_table_s_forward(monkeypatch):
+    """Python 3.12's sum adds floats with compensation: the code then calls the rows' forwards, as the engine does."""
+    monkeypatch.setattr(emit, "SUM_ADDS_IN_ORDER", False)
+    model, params, data, total = demo()
+    f = microbp.compile(total, params)
+    assert "affine([" in f.source and "= 0 + " not in f.source
+    grads = gradients(total, params)
+    assert f([p.data for p in params]) == (total.data, [grads[p] for p in params])
