@@ -128,8 +128,10 @@ def _single(program: Program) -> emit.Code:
     known = {name for block in backward for name in block.defines}
     grads = [program.names.of_grad(x) if program.names.grad.get(x) in known else "0.0" for x in program.wrt]
     sections = [("lines", _unpack([program.name(x) for x in program.wrt], "wrt")
-                 + _unpack([program.name(x) for x in program.inputs], "inputs")),
-                ("blocks", emit.constant_blocks(program) + emit.forward_blocks(program) + backward),
+                 + _unpack([program.name(x) for x in program.inputs], "inputs") + ["# forward: one line per node"]),
+                ("blocks", emit.constant_blocks(program) + emit.forward_blocks(program)),
+                ("lines", ["# backward: each gradient once, its terms added in the order backward adds them"]),
+                ("blocks", backward),
                 ("lines", wrapped(f"return {program.name(program.root)}, [", grads, ", ", "]"))]
     return emit.assemble("f(wrt, inputs)", sections, program.names.variables)
 
@@ -145,11 +147,14 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     sections = [("lines", _unpack(wrt, "wrt")), ("blocks", constants), ("lines", chained(accumulators, "0.0"))]
     value = "sum(losses)" + (" * seed" if batch == "mean" else "")
     if plus is not None:
-        sections.append(("blocks", emit.forward_blocks(plus) + emit.push_blocks(plus, "1.0", set(plus.wrt))))
+        sections += [("lines", ["# the global term, and its gradient (backward reaches it first)"]),
+                     ("blocks", emit.forward_blocks(plus) + emit.push_blocks(plus, "1.0", set(plus.wrt)))]
         value += f" + {plus.name(plus.root)}"
     loop = f"for {''.join(names.value[x] + ', ' for x in program.inputs)}in rows:"
     example = emit.forward_blocks(program) + emit.push_blocks(program, "seed", set(program.wrt))
-    sections += [("lines", ["losses = []"]),
+    sections += [("lines", ["# one example at a time, the last row first, as backward goes; a node's block",
+                            "# runs only where its gradient is not 0, as in backward",
+                            "losses = []"]),
                  ("loop", loop, example, [f"losses.append({program.name(program.root)})"]),
                  ("lines", ["losses.reverse()"] + wrapped(f"return {value}, [", accumulators, ", ", "], losses"))]
     return emit.assemble("f(wrt, rows, seed)", sections, names.variables | {"seed"})
