@@ -190,7 +190,7 @@ def main(argv=None) -> None:
 
     print("\nSizes: compile time and peak memory while compiling (tracemalloc)")
     for name, make in size_cases(args.quick):
-        print(f"    {name:32s} {size_row(make)}")
+        print(f"    {name:42s} {size_row(make)}")
 
 
 if __name__ == "__main__":
