@@ -12,6 +12,8 @@ w1      W1: micrograd's demo step, same model code (binary ops; see run.py)
 w1nn    W1': the demo step with microbp.nn
 floats  the W1' loss evaluated with plain floats, the ≤ 5× yardstick
 bare    W1' on the bare engine of floor.py
+w1c     W1' compiled: one example's graph in a loop over the points (batch="mean"; see compile.py)
+w1cw    W1' compiled: the step's whole graph
 
 Each workload runs under ``valgrind --tool=cachegrind --cache-sim=no`` twice,
 with 0 and with 2 steps after a warm-up step; the difference, halved, is one
@@ -21,6 +23,7 @@ step. Needs valgrind (``apt-get install -y valgrind``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import re
 import shutil
@@ -32,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402  (the workloads of benchmarks/run.py)
 
-WORKLOADS = ("w1", "w1nn", "floats", "bare")
+WORKLOADS = ("w1", "w1nn", "floats", "bare", "w1c", "w1cw")
 
 
 def make_step(workload: str):
@@ -48,6 +51,14 @@ def make_step(workload: str):
         layers = floor.bare_mlp([2, 16, 16, 1], random.Random(1337))
         return lambda: floor.bare_demo_step(layers, points, labels)
     model = microbp.nn.MLP(2, [16, 16, 1], rng=random.Random(1337))
+    if workload in ("w1c", "w1cw"):
+        compiled = importlib.import_module("compile")      # benchmarks/compile.py
+        if workload == "w1c":
+            step = compiled.CompiledTraining(compiled.compile_batch(model), model.parameters(),
+                                             compiled.rows_of(points, labels))
+        else:
+            step = compiled.CompiledTraining(compiled.compile_whole(model, points, labels), model.parameters())
+        return step.step
     if workload == "floats":
         weights = run.floats_of(model)
         return lambda: run.float_demo_loss(weights, points, labels)
@@ -91,7 +102,7 @@ def main(argv=None) -> None:
         per_step[workload] = (count(workload, 2) - count(workload, 0)) / 2
         print(f"{workload:6s} {per_step[workload] / 1e6:8.1f} M instructions per step")
     if "floats" in per_step:
-        for workload in [name for name in ("w1nn", "bare") if name in per_step]:
+        for workload in [name for name in ("w1nn", "bare", "w1c", "w1cw") if name in per_step]:
             print(f"{workload} / floats: {per_step[workload] / per_step['floats']:.1f}x")
 
 

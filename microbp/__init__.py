@@ -12,7 +12,8 @@ import builtins as _builtins
 from .autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
 from .engine import Value, apply
 from .errors import (DomainError, DotFailedError, ExpressionError, GradientAccumulationWarning, GraphTooLargeError,
-                     GraphvizNotFoundError, MicrobpError, NotANetworkError, OutputError, TimeLimitError)
+                     GraphvizNotFoundError, MicrobpError, NotANetworkError, OutputError, TimeLimitError,
+                     UnknownVariableError)
 from .functions import FUNCTIONS
 from .graph import Graph, scope, topological_order
 from .ops import OPS, TABLE, Op
@@ -27,7 +28,7 @@ _LAZY = {
     "parse": "expressions", "to_text": "notation",
     "to_sympy": "symbolic", "symbols": "symbolic", "verify": "verification", "check_derivation": "derivations",
     "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
-    "UnknownVariableError": "errors",
+    "codegen": "program", "compile": "compiled",
 }
 
 
@@ -44,13 +45,15 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-# The table's functions join ``__all__``, except those named like a builtin (``sum``,
-# ``abs``), so that ``from microbp import *`` does not shadow the builtins.
+# The table's functions and the lazy names join ``__all__``, except those named like a
+# builtin (``sum``, ``abs``, ``compile``), so that ``from microbp import *`` does not
+# shadow the builtins.
 __all__ = [
     "Value", "Graph", "scope", "topological_order", "apply", "OPS", "TABLE", "Op",
     "gradients", "grad", "value_and_grad", "hessian", "hvp", "zero_grad",
     *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
-    *_LAZY,
+    *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
-    "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "GradientAccumulationWarning",
+    "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
+    "GradientAccumulationWarning",
 ]

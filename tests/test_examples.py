@@ -70,6 +70,14 @@ def test_moons_reaches_full_training_accuracy(tmp_path):
     assert_fresh(tmp_path, "moons-decision-boundary.png", "moons-loss.png")
 
 
+def test_moons_compiled_trains_as_the_engine_does_bit_for_bit(tmp_path):
+    model, losses, accuracies = moons.main(["--out", str(tmp_path), "--quiet", "--compile"])
+    assert accuracies[-1] == 1.0
+    assert_fresh(tmp_path, "moons-decision-boundary.png", "moons-loss.png")     # the engine's training drew these
+    _, _, _, engine_losses, engine_accuracies, _ = moons.train(steps=5, progress=False)
+    assert losses[:5] == engine_losses and accuracies[:5] == engine_accuracies
+
+
 @pytest.mark.parametrize("steps", ["0", "-3", "two"])
 def test_moons_refuses_a_step_count_below_one(steps, capsys):
     with pytest.raises(SystemExit) as exit:
