@@ -1,4 +1,4 @@
-"""The ``microbp`` command line: demo, render, grad, check, steps.
+"""The ``microbp`` command line: demo, render, grad, check, steps, codegen.
 
 Exit status: 0 when done (``check``: the claim is proved); 1 when ``grad`` or
 ``check`` answers "no" (and when Graphviz is missing or fails, or on an
@@ -42,7 +42,8 @@ EXAMPLES = """examples:
   microbp grad "sigmoid(w*x)" w=0.5 x=2          gradients: engine | sympy | finite difference
   microbp grad "-log(x)" x=2 --wrt x             an expression may start with a minus
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
-  microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html
+  microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html --code
+  microbp codegen "tanh(x*w + b)" --wrt x,w,b     the backward pass as Python
 """
 CHECK_STATUS = {"proved": 0, "refuted": 1, "agrees": 3}     # check's exit status by verdict
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
@@ -52,7 +53,7 @@ def build_parser() -> Parser:
     """The argument parser; ``parser.commands`` maps each command's name to its own parser.
 
     >>> sorted(build_parser().commands)
-    ['check', 'demo', 'grad', 'render', 'steps']
+    ['check', 'codegen', 'demo', 'grad', 'render', 'steps']
     """
     parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
@@ -94,9 +95,16 @@ def build_parser() -> Parser:
     steps.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
                        help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
+    steps.add_argument("--code", action="store_true", help="show under each step the generated Python line that "
+                       "computes it (microbp codegen)")
     _max_nodes(steps, 60)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
+    code = command("codegen", run_codegen, "print the value and gradient of an expression as Python: a line per "
+                   "node forward, the chain rule a line per edge backward",
+                   'microbp codegen "tanh(x*w + b)" --wrt x,w,b')
+    code.add_argument("--wrt", metavar="NAME[,NAME]", help="the arguments to differentiate by (default: every name "
+                      "without a value); other names need a value, and are written in as constants")
     check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
                     "counterexample; 3: right at every point tried, not proved",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
@@ -202,16 +210,46 @@ def run_steps(args) -> int:
     from .slides import slideshow
 
     options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements}
+    if args.code and not args.out.lower().endswith((".html", ".htm")):
+        raise UsageError("--code shows code in a slideshow: give -o FILE.html")
     if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
         output_folder(args.out, "steps")
         paths = render_steps(_graph(args), args.out, **options)
         say(f"{len(paths)} frames in {args.out}")
     elif args.out.lower().endswith((".html", ".htm")):
         output_file(args.out, "steps", example="lecture.html")
-        say(slideshow(_graph(args), args.out, title=args.expression, **options))
+        say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, **options))
     else:
         raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
     return 0
+
+
+def run_codegen(args) -> int:
+    from .engine import derivative_formulas
+    from .expressions import parse, variables
+    from .program import codegen
+
+    given = values(args.values)
+    names = variables(args.expression)
+    wrt = _names(args.wrt, names) if args.wrt else [name for name in names if name not in given]
+    missing = [name for name in names if name not in given and name not in wrt]
+    if missing:
+        raise UsageError(f"{missing[0]!r} needs a value, to be written in as a constant (or list it in --wrt)")
+    with derivative_formulas():                  # the arguments' values do not matter: nan keeps every domain
+        root = parse(args.expression, **{**given, **{name: math.nan for name in wrt}})
+    if not isinstance(root, Value):
+        raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2")
+    leaves = {node.label: node for node in topological_order(root) if node.op is None}
+    say(codegen(root, wrt=[leaves[name] for name in wrt]))
+    return 0
+
+
+def _names(text: str, names: list) -> list:
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    for name in wanted:
+        if name not in names:
+            raise UsageError(f"--wrt {name!r}: no such variable; the variables are {', '.join(names)}")
+    return wanted
 
 
 def run_check(args) -> int:

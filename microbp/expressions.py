@@ -88,6 +88,22 @@ def parse(text: str, **values) -> Value:
     return build(text, leaf, lambda op, args: apply(op, args), assigned)
 
 
+def variables(text: str) -> list:
+    """The names ``text`` needs values for, in the order they first appear (nothing is computed).
+
+    >>> variables("n = x*w + b; tanh(n) + x")
+    ['x', 'w', 'b']
+    """
+    names = []
+
+    def leaf(name, node):
+        if name not in names:
+            names.append(name)
+        return 0.0
+    build(text, leaf, lambda op, args: 0.0)
+    return names
+
+
 def build(text: str, leaf, combine, assigned=lambda name, result, created: None):
     """Walk ``text`` with ``leaf(name, node)`` for names and ``combine(row, args)`` for operations.
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .engine import Value
+from .graph import Graph
 
 KEYS = ("→, space or Page Down: next step; ← or Page Up: previous step; "
         "Home / End: first / last step; f: full screen")
@@ -24,6 +25,7 @@ body { margin: 0; height: 100vh; height: 100dvh; display: grid; grid-template-ro
 main { display: grid; min-height: 0; }
 .frame { display: grid; grid-template-rows: auto minmax(0, 1fr) auto; min-height: 0; padding: 0 1rem; }
 .frame[hidden] { display: none; }
+.frame.with-code { grid-template-rows: auto minmax(0, 1fr) auto auto; }
 .phase { margin: 0.4rem 0 0; font-size: clamp(0.8rem, 2vmin, 1.3rem); color: var(--muted);
          text-transform: uppercase; letter-spacing: 0.08em; }
 /* The SVG has only its viewBox: it scales, up or down, to fit the box in width or in height. */
@@ -33,6 +35,9 @@ main { display: grid; min-height: 0; }
 .caption { margin: 0.3em 0 0.4em; font-family: serif; line-height: 1.25; text-align: center;
            font-size: calc(var(--fit, 1) * clamp(1.25rem, 4vmin, 3rem));
            max-height: 35vh; overflow: auto; overflow-wrap: anywhere; white-space: pre-line; }
+/* The generated line that computes the step (code=True): the caption's story, as Python. */
+.code { margin: 0 auto 0.5em; padding: 0.2em 0.6em; max-height: 20vh; overflow: auto; white-space: pre;
+        font-size: calc(var(--fit, 1) * clamp(0.9rem, 2.8vmin, 2.1rem)); border-left: 4px solid var(--muted); }
 footer { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 1rem;
          padding: 0.3rem 1rem; border-top: 1px solid var(--muted); font-size: 0.9rem; color: var(--muted); }
 h1 { margin: 0; font-size: inherit; font-weight: normal; white-space: nowrap; overflow: hidden;
@@ -112,7 +117,9 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     address opens step 12, and printing gives one landscape page per step.
     ``options`` go to ``microbp.lecture.frames`` (``view="network"``, ``order``,
     ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
-    suits projectors; ``fontsize``, ``size``). A lecture too large to draw is
+    suits projectors; ``fontsize``, ``size``). With ``code=True`` each step of
+    the graph view shows, under its caption, the lines of ``microbp.codegen``'s
+    program that compute it: the figure, the chain rule and the code tell one story. A lecture too large to draw is
     refused before any work, with ``GraphTooLargeError``.
 
     >>> import os, tempfile
@@ -130,24 +137,49 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
     path = output_file(path, "slideshow", example="lecture.html")
-    slides = frames(root, collapse=collapse, captions=False, **options)   # the captions are HTML text
-    sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides)) for step, frame in slides]
+    graph = Graph.of(root) if isinstance(root, (Value, Graph)) else root
+    code = _code_lines(graph, options) if options.pop("code", False) else None
+    slides = frames(graph, collapse=collapse, captions=False, **options)   # the captions are HTML text
+    sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides),
+                         None if code is None else _step_code(step, code)) for step, frame in slides]
     heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     page = _page(heading, sections, THEMES[options.get("theme", "light")])
     write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)
 
 
-def _section(step, svg: str, count: int) -> str:
-    """One frame: its phase, its graph, its caption (hidden unless it is the first)."""
+def _section(step, svg: str, count: int, code: list | None = None) -> str:
+    """One frame: its phase, its graph, its caption, and with ``code`` its generated lines (hidden unless first)."""
     number = step.index + 1
     fit = _caption_fit(step.caption)
     style = "" if fit == 1 else f' style="--fit: {fit:.2f}"'
-    return (f'<section class="frame" id="step-{number}" aria-label="step {number} of {count}"'
-            f'{"" if number == 1 else " hidden"}>\n'
+    block = "" if code is None else f'<pre class="code"{style}>{html.escape(chr(10).join(code))}</pre>\n'
+    return (f'<section class="frame{"" if code is None else " with-code"}" id="step-{number}" '
+            f'aria-label="step {number} of {count}"{"" if number == 1 else " hidden"}>\n'
             f'<p class="phase">{step.phase}</p>\n'
             f'<div class="graph" aria-hidden="true">{_inline_svg(svg, prefix=f"s{step.index}-")}</div>\n'
-            f'<p class="caption"{style}>{html.escape(step.caption)}</p>\n</section>')
+            f'<p class="caption"{style}>{html.escape(step.caption)}</p>\n{block}</section>')
+
+
+def _code_lines(graph, options: dict) -> tuple:
+    """(each node's lines of ``microbp.codegen``'s program, the program), for ``code=True``."""
+    from .program import Program
+
+    if options.get("view", "graph") != "graph":
+        raise ValueError("slideshow: code=True shows the generated program beside the graph view's steps; "
+                         "leave out view='network', or code")
+    program = Program(graph, wrt=graph.leaves)
+    return {lines.node: lines for lines in program.lines()}, program
+
+
+def _step_code(step, code: tuple) -> list:
+    """The lines that compute what ``step`` computes: its nodes' values forward, their gradients backward."""
+    lines, program = code
+    if step.phase == "forward":
+        return [line for node in step.nodes for line in lines[node].forward]
+    if step.node is program.root:
+        return [f"{program.names.of_grad(step.node)} = 1.0"]
+    return [line for node in step.nodes for line in lines[node].into] or ["(no gradient flows here)"]
 
 
 def _caption_fit(caption: str) -> float:

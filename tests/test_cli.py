@@ -313,3 +313,39 @@ def test_a_lecture_too_large_in_all_names_the_command_lines_own_option(tmp_path)
     needed = int(err.split("pass --max-elements ")[1].split()[0])
     assert err.startswith("microbp steps: the lecture would draw ") and "max_elements=" not in err
     assert needed > 50_000 and list(tmp_path.iterdir()) == []
+
+
+def test_codegen_prints_a_program_that_computes_the_engines_gradients():
+    status, out, err = run("codegen", "n = x*w + b; tanh(n) * x", "--wrt", "x,w", "b=0.5")
+    assert status == 0 and err == "" and "def f(x, w):" in out and "b = 0.5" in out
+    namespace = {}
+    exec(out, namespace)
+    value, grads = namespace["f"](0.3, -1.2)
+    root = parse("n = x*w + b; tanh(n) * x", x=0.3, w=-1.2, b=0.5)
+    expected = microbp_gradients(root)
+    assert value == root.data and grads == [expected["x"], expected["w"]]
+
+
+def microbp_gradients(root) -> dict:
+    from microbp import gradients
+    return {leaf.label: grad for leaf, grad in gradients(root).items()}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["codegen", "x*y", "--wrt", "x"], "microbp codegen: 'y' needs a value, to be written in as a constant"),
+    (["codegen", "x*y", "--wrt", "z"], "microbp codegen: --wrt 'z': no such variable; the variables are x, y"),
+    (["codegen", "2*3"], "microbp codegen: '2*3' has no variables"),
+    (["steps", "x*2", "x=1", "--code", "-o", "frames/"], "microbp steps: --code shows code in a slideshow"),
+])
+def test_codegen_and_steps_code_refuse_bad_input_in_one_line(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert one_line_error(*run(*args)).startswith(message)
+
+
+@pytest.mark.needs_dot
+def test_steps_code_puts_the_generated_lines_in_the_slideshow(tmp_path):
+    out = tmp_path / "lecture.html"
+    assert run("steps", "tanh(x*w)", "x=2", "w=-1", "--code", "-o", str(out))[0] == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<pre class="code"') == page.count('<section class="frame') > 0
+    assert "grad_x += w * grad_v1" in page

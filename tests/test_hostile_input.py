@@ -33,7 +33,7 @@ OPTIONS = ([["-o", path] for path in PATHS] + [["--out=" + path] for path in PAT
             ["--claimed", "-1/x**2"], ["--claimed", "\x00"], ["--claimed", "1"], ["--max-nodes", "3"],
             ["--max-nodes", "0"], ["--max-nodes", "1e999"], ["--timeout", "nan"], ["--theme", "neon"],
             ["--theme", "dark"], ["--rankdir", "XY"], ["--bogus"], ["--"], ["-x"], ["-h"], ["--ma", "3"]])
-COMMANDS = ["grad", "grad", "render", "render", "steps", "check", "check", "demo", "frobnicate", "", "-h"]
+COMMANDS = ["grad", "grad", "render", "render", "steps", "check", "check", "codegen", "demo", "frobnicate", "", "-h"]
 
 
 @st.composite

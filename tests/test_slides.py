@@ -58,7 +58,8 @@ def collapsed_mlp():
 SHOWS = {"neuron": (neuron, {}), "tall": (neuron, {"rankdir": "TB"}), "long caption": (many_uses, {}),
          "network": (lambda: backprop_demo.build()[0], {"view": "network"}),
          "collapsed": (collapsed_mlp, {"collapse": 2}),
-         "20 units": (twenty_units, {"view": "network", "max_elements": 10 ** 6})}
+         "20 units": (twenty_units, {"view": "network", "max_elements": 10 ** 6}),
+         "code": (neuron, {"code": True})}
 STEP_OPTIONS = ("view", "collapse")
 
 
@@ -197,7 +198,7 @@ def inside(inner, outer_left, outer_top, outer_right, outer_bottom, slack=1):
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
 @pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
-@pytest.mark.parametrize("name", ["neuron", "tall", "long caption", "network", "collapsed"])
+@pytest.mark.parametrize("name", ["neuron", "tall", "long caption", "network", "collapsed", "code"])
 def test_every_frame_fits_the_screen_and_the_graph_fills_it(browser, pages, name, size):
     path, captions, _ = pages[name]
     longest = max(range(len(captions)), key=lambda i: len(captions[i]))
@@ -363,3 +364,47 @@ def test_printing_gives_one_landscape_page_per_frame(browser, pages, name):
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert hidden == [0, 0]                                 # no navigation or heading on paper
+
+
+@pytest.mark.needs_dot
+def test_with_code_each_step_shows_the_generated_line_that_computes_it(pages):
+    """The figure, the chain-rule caption and microbp.codegen's line tell one story."""
+    path, _, lecture = pages["code"]
+    page = html_unescape(open(path, encoding="utf-8").read())
+    blocks = [re.findall(r'<pre class="code"[^>]*>(.*?)</pre>', frame, flags=re.DOTALL)
+              for frame in re.findall(r'<section class="frame.*?</section>', page, flags=re.DOTALL)]
+    assert len(blocks) == len(lecture) and all(len(block) == 1 for block in blocks)
+    root = neuron()
+    source = microbp.codegen(root, wrt=microbp.Graph(root).leaves)
+    for step, (code,) in zip(lecture, blocks):
+        for line in code.splitlines():
+            assert line in source or line.endswith(" = 1.0"), (step.caption, line)
+        if step.phase == "backward" and step.node.op is not None and step.node is not lecture[-1].node:
+            assert code.startswith("grad_"), (step.caption, code)
+
+
+@pytest.mark.needs_dot
+def test_code_is_for_the_graph_view(tmp_path):
+    with pytest.raises(ValueError, match="code=True shows the generated program beside the graph view"):
+        slideshow(backprop_demo.build()[0], tmp_path / "n.html", view="network", code=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+@pytest.mark.parametrize("size", [(1920, 1080), (1024, 768)], ids=["1920x1080", "1024x768"])
+def test_the_code_line_is_readable_and_fits_with_the_caption(browser, pages, size):
+    path, captions, _ = pages["code"]
+    for step in (1, 12, len(captions)):
+        open_page(browser, path, step, size)
+        at = browser.execute_script("""
+            var frame = document.querySelector('.frame:not([hidden])');
+            var code = frame.querySelector('.code').getBoundingClientRect();
+            var caption = frame.querySelector('.caption').getBoundingClientRect();
+            var nav = document.querySelector('nav').getBoundingClientRect();
+            var font = parseFloat(getComputedStyle(frame.querySelector('.code')).fontSize);
+            return [code.top, code.bottom, caption.bottom, nav.top, font,
+                    document.documentElement.scrollHeight, innerHeight];""")
+        top, bottom, caption_bottom, nav_top, font, scroll_height, height = at
+        assert caption_bottom <= top + 1 and bottom <= nav_top + 1 and scroll_height <= height, (size, step, at)
+        assert font >= (18 if size == (1920, 1080) else 14), (size, step, font)
