@@ -17,10 +17,36 @@ dy/dx = dy/dy · ∂y/∂x = 1 × 0.235 = 0.235
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .naming import node_names
 from .notation import Style, Written, local_formulas, number, write
 from .ops import ATOM
+
+
+@dataclass
+class Step:
+    """One step of a lecture: which node, which phase, and the caption that explains it.
+
+    ``nodes`` are the graph nodes the step covers (one, or a whole collapsed
+    scope); ``value`` is what the step computes (data forward, gradient
+    backward); ``terms`` lists the backward contributions as (child, upstream,
+    local) with upstream × local summing to ``value``. In the network view,
+    ``keys`` name what the step computes and ``uses`` what it reads.
+    """
+
+    index: int
+    phase: str
+    nodes: list
+    caption: str
+    value: float
+    terms: list = field(default_factory=list)
+    keys: tuple = ()
+    uses: tuple = ()
+
+    @property
+    def node(self):
+        return self.nodes[-1]
 
 
 class Captions:

@@ -25,17 +25,11 @@ from .captions import count
 from .collapse import check_size, collapsed_boxes, span
 from .graph import NOT_COMPUTED, Graph
 from .naming import node_names
+from .labels import TITLE_LIMIT, label_text
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
 MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
-LABEL_LIMIT = 200       # characters of a label or scope name drawn; longer ones end in "…"
-TITLE_LIMIT = 1000      # characters of a title drawn
-# Characters dot cannot take in a label: C0 and C1 controls (but new line and tab), DEL, lone
-# surrogates and Unicode noncharacters. They are drawn as visible symbols instead.
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                       + "".join(chr(plane + 0xfffe) + chr(plane + 0xffff) for plane in range(0, 0x110000, 0x10000))
-                       + "]")
 
 
 def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
@@ -182,8 +176,8 @@ class _Context:
         parts = [count(len(inner), "unit") if len(inner) > 1 else count(computed, "operation"),
                  count(len(members) - computed, "parameter")]
         outputs = self.boxes[members[-1]].outputs
-        lines = [f"<B>{_text(path[-1])}</B>: " + ", ".join(part for part in parts if part),
-                 ("output " if len(outputs) == 1 else "outputs ") + _text(span([self.names[o] for o in outputs]))]
+        lines = [f"<B>{label_text(path[-1])}</B>: " + ", ".join(part for part in parts if part),
+                 ("output " if len(outputs) == 1 else "outputs ") + label_text(span([self.names[o] for o in outputs]))]
         return lines + (self.numbers(outputs[0]) if len(outputs) == 1 else [])
 
     def numbers(self, node) -> list:
@@ -205,7 +199,7 @@ class _Context:
         style, marked = self.style, node in self.marked
         fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
         border = style["highlight"] if marked else style["value_border"]
-        cells = [f"<B>{_text(self.names[node])}</B>"] + self.numbers(node)
+        cells = [f"<B>{label_text(self.names[node])}</B>"] + self.numbers(node)
         row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
         return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
                 f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
@@ -271,7 +265,7 @@ class _Context:
         for inner in self.children[path]:
             self.cluster_count += 1
             with graph.subgraph(name=f"cluster_{self.cluster_count}") as cluster:
-                cluster.attr(label=f"<{_text(inner[-1])}>", color=self.style["cluster"],
+                cluster.attr(label=f"<{label_text(inner[-1])}>", color=self.style["cluster"],
                              fontcolor=self.style["muted"], style="rounded", labelloc="t")
                 self.emit(cluster, inner)
 
@@ -279,25 +273,6 @@ class _Context:
 def _scope_path(node) -> tuple:
     """The names of the scopes a node was made in, outermost first; () outside any scope."""
     return node.scope or ()
-
-
-def _text(text: str, limit: int = LABEL_LIMIT) -> str:
-    """User text for an HTML-like label: shown literally (escaped), new lines kept, tabs as spaces.
-
-    >>> _text("a<b\\x00\\nc" + "d" * 300)[:24], len(_text("d" * 300))
-    ('a&lt;b␀<BR/>cddddddddddd', 200)
-    """
-    text = str(text)
-    if len(text) > limit:
-        text = text[:limit - 1] + "…"
-    lines = html.escape(INVISIBLE.sub(_visible, text)).split("\n")
-    return "<BR/>".join(" ".join(line.split("\t")) for line in lines)
-
-
-def _visible(match) -> str:
-    """A symbol for a character dot cannot take: ␀ to ␟ for C0 controls, ␡ for DEL, � for the rest."""
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7f else "\ufffd"
 
 
 def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
@@ -379,7 +354,7 @@ def _graph_attributes(style, rankdir, title, size=None) -> dict:
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)
     if title:
-        attributes.update(label=f"<{_text(title, TITLE_LIMIT)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
+        attributes.update(label=f"<{label_text(title, TITLE_LIMIT)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
     return attributes
 
 

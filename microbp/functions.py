@@ -20,27 +20,41 @@ from .ops import TABLE, Op
 
 def _function(row: Op):
     """The module-level form of a row: takes Values or numbers (numbers alone give a float)."""
-    if row.arity is None:
-        lists, singles = row.shape
-
-        def function(*groups):
-            if len(groups) != lists + singles:
-                raise TypeError(f"{row.name}: takes {lists} list(s)" + (f" and {singles} more" if singles else "")
-                                + f", got {len(groups)} arguments")
-            for group in groups[:lists]:
-                if isinstance(group, (Value, str, bytes)) or not hasattr(group, "__iter__"):
-                    raise TypeError(f"{row.name}: takes lists of Values or numbers, got {group!r}; "
-                                    f"write {row.name}({', '.join(['[...]'] * lists + ['b'] * singles)})")
-            if row is DOT or row is AFFINE:
-                return weighted_sum(row, *groups)
-            operands = [x for group in groups[:lists] for x in group] + list(groups[lists:])
-            return apply(row, operands) if operands else 0.0
-    else:
+    if row.arity is not None:
         def function(*operands):
             return apply(row, operands)
+    elif row is DOT or row is AFFINE:           # a neuron's weighted sum: the engine's fast path
+        count = sum(row.shape)
+
+        def function(*groups):
+            if len(groups) == count:
+                try:
+                    return weighted_sum(row, *groups)
+                except TypeError:
+                    _check_lists(row, groups)   # says what is wrong, if it is the lists
+                    raise
+            _check_lists(row, groups)
+    else:
+        def function(*groups):
+            _check_lists(row, groups)
+            lists = row.shape[0]
+            operands = [x for group in groups[:lists] for x in group] + list(groups[lists:])
+            return apply(row, operands) if operands else 0.0
     function.__name__ = function.__qualname__ = row.name
     function.__doc__ = f"{row.doc}\n\n{_example(row)}"
     return function
+
+
+def _check_lists(row: Op, groups: tuple) -> None:
+    """A TypeError naming the row unless ``groups`` are its lists (then its single operands)."""
+    lists, singles = row.shape
+    written = f"write {row.name}({', '.join(['[...]'] * lists + ['b'] * singles)})"
+    if len(groups) != lists + singles:
+        raise TypeError(f"{row.name}: takes {lists} list(s)" + (f" and {singles} more" if singles else "")
+                        + f", got {len(groups)} arguments; {written}")
+    for group in groups[:lists]:
+        if isinstance(group, (Value, str, bytes)) or not hasattr(group, "__iter__"):
+            raise TypeError(f"{row.name}: takes lists of Values or numbers, got {group!r}; {written}")
 
 
 def _example(row: Op) -> str:

@@ -31,40 +31,14 @@ do/dx = do/dv1 · ∂v1/∂x = 0.5 × (−3) = −1.5
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .captions import Captions
+from .captions import Captions, Step
 from .collapse import collapsed_boxes
 from .engine import Value
 from .graph import Graph
 from .network_lecture import ORDERS
 from .workload import check_workload
-
-
-@dataclass
-class Step:
-    """One step of a lecture: which node, which phase, and the caption that explains it.
-
-    ``nodes`` are the graph nodes the step covers (one, or a whole collapsed
-    scope); ``value`` is what the step computes (data forward, gradient
-    backward); ``terms`` lists the backward contributions as (child, upstream,
-    local) with upstream × local summing to ``value``. In the network view,
-    ``keys`` name what the step computes and ``uses`` what it reads.
-    """
-
-    index: int
-    phase: str
-    nodes: list
-    caption: str
-    value: float
-    terms: list = field(default_factory=list)
-    keys: tuple = ()
-    uses: tuple = ()
-
-    @property
-    def node(self) -> Value:
-        return self.nodes[-1]
 
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,

@@ -203,7 +203,9 @@ def _units(graph: Graph) -> tuple:
     by_output, inputs, known = dict(zip(outputs, units)), [], set()
     for unit in units:                          # in topological order: a unit's sources come first
         unit.nodes.sort(key=position.__getitem__)
-        unit.weights, unit.bias = connections(unit, made, shared)
+        pairs, bias = connections(unit, made, shared)
+        unit.weights = [Weight(source, unit, weight) for source, weight in pairs]
+        unit.bias = None if bias is None else Weight(None, unit, bias)
         sources = [w.source for w in unit.weights]
         unit.layer = 1 + max((by_output[s].layer for s in sources if type(s) is not float and s in made),
                              default=0)

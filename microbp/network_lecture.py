@@ -25,6 +25,7 @@ update w₀₁ ← w₀₁ − η·dE/dw₀₁ = 0.5 − 0.1 × 0.09928 = 0.4901
 
 from __future__ import annotations
 
+from .captions import Step
 from .network import Network
 from .network_parts import region_formula
 from .notation import Style, number
@@ -35,8 +36,6 @@ ORDERS = ("layers", "reverse-topological")
 def network_steps(network: Network, number_format: str = ".4g", order: str = "layers",
                   learning_rate: float | None = 0.1) -> list:
     """The steps of ``network``'s lecture (``microbp.steps(root, view="network")``)."""
-    from .lecture import Step
-
     text = _Writer(network, number_format)
     result = []
 

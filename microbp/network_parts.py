@@ -35,9 +35,7 @@ def row_kind(row) -> str | None:
 
 
 def connections(unit, outputs: set, shared: set) -> tuple:
-    """(weights, bias) of ``unit``'s net input: each a ``Weight`` whose ``source`` is still a node."""
-    from .network import Weight
-
+    """([(source, weight)], bias or None) of ``unit``'s net input: the nodes, not yet named."""
     members = set(unit.nodes) - ({unit.y} if not unit.linear else set())
     pairs, biases, queue = [], [], [unit.x]
     for node in queue:                          # grows while it is read: the sums' operands
@@ -63,8 +61,7 @@ def connections(unit, outputs: set, shared: set) -> tuple:
     if len(biases) > 1:
         raise NotANetworkError(f"view='network': the unit in scope {'/'.join(unit.path)!r} adds "
                                f"{len(biases)} values that are not weighted inputs; a unit has one bias")
-    weights = [Weight(source, unit, weight) for weight, source in pairs]
-    return weights, (Weight(None, unit, biases[0]) if biases else None)
+    return [(source, weight) for weight, source in pairs], (biases[0] if biases else None)
 
 
 def _source_score(p, outputs: set, shared: set) -> int:

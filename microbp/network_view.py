@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 
-from .drawing import _text
+from .labels import label_text
 from .graph import NOT_COMPUTED
 from .network import Network
 from .notation import Style, number
@@ -63,7 +63,7 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
     picture.draw(dot)
     if any(picture.dense.values()) and not (state and state.known is not None):
         note = f"the weights of layers with over {LABELLED_EDGES} edges are in the captions, not on the edges"
-        dot.attr(label=f"<{_text(title + ' · ' if title else '')}{html.escape(note)}>", labelloc="b")
+        dot.attr(label=f"<{label_text(title + ' · ' if title else '')}{html.escape(note)}>", labelloc="b")
     return dot
 
 
@@ -236,6 +236,6 @@ def _graph_attributes(style, rankdir, title, size) -> dict:
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)
     if title:
-        attributes.update(label=f"<{_text(title)}>", labelloc="b",
+        attributes.update(label=f"<{label_text(title)}>", labelloc="b",
                           fontsize=f"{style['fontsize'] + 2:g}")
     return attributes

@@ -53,3 +53,10 @@ def test_readme_links_and_images_exist():
     for target in re.findall(r"\]\(([^)#]+)\)", readme):
         if not target.startswith("http"):
             assert (ROOT / target).exists(), target
+
+
+def test_the_architecture_page_maps_every_module():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = {path.stem for path in (ROOT / "microbp").glob("*.py")} - {"__init__", "__main__"}
+    missing = sorted(module for module in modules if f"`{module}`" not in page)
+    assert not missing, f"docs/architecture.md does not place: {', '.join(missing)}"
