@@ -196,6 +196,21 @@ def _cosh(x: float) -> float:
         return math.inf
 
 
+def _sech(x: float) -> float:
+    """1 / cosh x, 0 where cosh overflows."""
+    return 1.0 / _cosh(x)
+
+
+def _maximum(a: float, b: float) -> float:
+    """The larger of a and b; nan if either is nan (as PyTorch's maximum)."""
+    return math.nan if a != a or b != b else (a if a >= b else b)
+
+
+def _minimum(a: float, b: float) -> float:
+    """The smaller of a and b; nan if either is nan (as PyTorch's minimum)."""
+    return math.nan if a != a or b != b else (a if a <= b else b)
+
+
 def _softplus(x: float) -> float:
     """log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): no overflow, no loss for large |x|."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x))) if x == x else x
@@ -346,6 +361,14 @@ TABLE = (
        lambda m, out, x: (m.cosh(x),), lambda s, x: s.sinh(x), doc="Hyperbolic sine."),
     Op("cosh", 1, "cosh", CALL, _cosh,
        lambda m, out, x: (m.sinh(x),), lambda s, x: s.cosh(x), doc="Hyperbolic cosine."),
+    Op("sech", 1, "sech", CALL, _sech,
+       lambda m, out, x: (-out * m.tanh(x),), lambda s, x: s.sech(x), doc="Hyperbolic secant, 1 / cosh x."),
+    Op("max", 2, "max", CALL, _maximum,
+       lambda m, out, a, b: (0.5 * (1 + m.sign(a - b)), 0.5 * (1 - m.sign(a - b))), lambda s, a, b: s.Max(a, b),
+       doc="The larger of a and b; at a tie each gets half the gradient (as PyTorch's maximum)."),
+    Op("min", 2, "min", CALL, _minimum,
+       lambda m, out, a, b: (0.5 * (1 - m.sign(a - b)), 0.5 * (1 + m.sign(a - b))), lambda s, a, b: s.Min(a, b),
+       doc="The smaller of a and b; at a tie each gets half the gradient (as PyTorch's minimum)."),
     # activations
     Op("tanh", 1, "tanh", CALL, math.tanh,
        lambda m, out, x: (1 - out * out,), lambda s, x: s.tanh(x), doc="Hyperbolic tangent."),

@@ -45,6 +45,8 @@ def torch_functions(torch) -> dict:
         "log1p": torch.log1p, "sin": torch.sin, "cos": torch.cos, "sinh": torch.sinh, "cosh": torch.cosh,
         "tanh": torch.tanh, "sigmoid": torch.sigmoid, "softplus": F.softplus, "relu": torch.relu,
         "abs": torch.abs, "sign": torch.sign, "xlogy": torch.xlogy,
+        "sech": lambda x: torch_sech(torch, x),
+        "max": torch.maximum, "min": torch.minimum,
         "step": lambda x: torch.heaviside(x.detach(), torch.zeros((), dtype=torch.float64)),
         "sum": lambda *xs: stacked(xs).sum(),
         "dot": lambda w, x: torch.dot(stacked([w]), stacked([x])),
@@ -96,6 +98,15 @@ def same(a: float, b: float) -> bool:
                                              and abs(a - b) <= 1e-12 * max(abs(a), abs(b)))
 
 
+def torch_sech(torch, x):
+    """PyTorch has no sech: 1/cosh near 0 (exact for tiny x), 2e^-|x|/(1 + e^-2|x|) away from it (no
+    inf/inf), each branch fed only its own inputs so that no nan leaks through torch.where."""
+    near = x.abs() < 1
+    small = torch.where(near, x, torch.zeros_like(x))
+    large = torch.where(near, torch.ones_like(x), x).abs()
+    return torch.where(near, 1 / torch.cosh(small), 2 * torch.exp(-large) / (1 + torch.exp(-2 * large)))
+
+
 # --- the rules: each difference from PyTorch that is microbp's convention, by name -------------
 
 def domain(case, mine, theirs) -> bool:
@@ -135,7 +146,14 @@ def subnormal_log1p(case, mine, theirs) -> bool:
     return case.row.name == "log1p" and 0 < abs(case.args[0]) < 1e-307 and mine[0] == case.args[0] and theirs[0] == 0
 
 
-RULES = [domain, nan_in_nan_out, zero_to_the_zero, zero_times_anything, subnormal_log1p]
+def equal_infinities(case, mine, theirs) -> bool:
+    """max and min of two equal infinities: a tie's gradient is half each, written 0.5·(1 ± sign(a − b)),
+    and ∞ − ∞ has no sign, so it is nan; PyTorch compares a == b and splits."""
+    return (case.row.name in ("max", "min") and math.isinf(case.args[0]) and case.args[0] == case.args[1]
+            and same(mine[0], theirs[0]) and all(g != g for g in mine[1]))
+
+
+RULES = [domain, nan_in_nan_out, zero_to_the_zero, zero_times_anything, subnormal_log1p, equal_infinities]
 
 
 def agrees(mine, theirs) -> bool:
