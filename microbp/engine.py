@@ -224,14 +224,18 @@ def _cycle_collector_paused():
 
 # --- applying a row of the table ------------------------------------------------
 
-def _is_real(x) -> bool:
-    """int, float and other real numbers; not bool (``Value(True)`` is a mistake)."""
+def is_real(x) -> bool:
+    """int, float and other real numbers; not bool (``Value(True)`` is a mistake): microbp's one test.
+
+    >>> is_real(2), is_real(0.5), is_real(True), is_real("1"), is_real(Value(1.0))
+    (True, True, False, False, False)
+    """
     return type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool))
 
 
 def _number(x, what: str) -> float:
     """``x`` as a float, or a TypeError naming ``what`` and the value."""
-    if _is_real(x):
+    if is_real(x):
         try:
             return float(x)
         except OverflowError:
@@ -241,7 +245,7 @@ def _number(x, what: str) -> float:
 
 def _constant(op: Op, x) -> float:
     """A number operand as a float constant, or a TypeError naming the op."""
-    if _is_real(x):
+    if is_real(x):
         return _number(x, f"{op.name}: operand")
     raise TypeError(f"{op.name}: cannot use {x!r} ({type(x).__name__}) as an operand; "
                     "use a Value or a real number")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .engine import Value
+from .engine import Value, is_real
 from .errors import DomainError
 from .functions import dot, exp, log, relu, sum as total
 
@@ -220,7 +220,7 @@ def _check_nonempty(function: str, name: str, items) -> None:
 
 def _check_operands(function: str, name: str, items) -> None:
     for i, x in enumerate(items):
-        if not (isinstance(x, Value) or _is_real(x)):
+        if not (isinstance(x, Value) or is_real(x)):
             raise TypeError(f"{function}: {name}[{i}] must be a Value or a real number, "
                             f"got {x!r} ({type(x).__name__})")
 
@@ -234,14 +234,9 @@ def _check_finite(function: str, name: str, items) -> None:
 
 def _check_labels_in_0_1(function: str, targets) -> None:
     for i, y in enumerate(targets):
-        if not (_is_real(y) and 0 <= y <= 1):
+        if not (is_real(y) and 0 <= y <= 1):
             raise ValueError(f"{function}: targets[{i}] must be a finite number in [0, 1] "
                              f"(a class, 0 or 1, or a soft label), got {y!r}")
-
-
-def _is_real(x) -> bool:
-    """int, float and other real numbers; not bool (``True`` as a number is a mistake)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _data(x) -> float:

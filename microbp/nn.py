@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import random
 
-from .engine import Value
+from .engine import Value, is_real
 from .functions import affine
 from .graph import scope
 
@@ -100,7 +99,7 @@ class Module:
             raise KeyError(f"load_state_dict: state does not fit this model (missing: {missing or 'none'}; "
                            f"unexpected: {unexpected or 'none'})")
         for name, value in state.items():
-            if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
+            if not is_real(value) or not math.isfinite(value):
                 raise ValueError(f"load_state_dict: {name} must be a finite number, got {value!r}")
         for name, value in state.items():
             named[name].data = float(value)

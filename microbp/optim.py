@@ -19,7 +19,7 @@ import math
 import numbers
 import operator
 
-from .engine import Value
+from .engine import Value, is_real
 
 
 def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None) -> float:
@@ -39,7 +39,7 @@ def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None
               ((">", operator.gt, above), (">=", operator.ge, at_least), ("<", operator.lt, below))
               if limit is not None]
     allowed = " and ".join(f"{sign} {limit}" for sign, _, limit in limits)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{owner}: {name} must be a real number {allowed}, got {value!r} ({type(value).__name__})")
     number = float(value)
     if not (math.isfinite(number) and all(holds(number, limit) for _, holds, limit in limits)):
