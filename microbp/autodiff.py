@@ -44,9 +44,24 @@ def gradients(root: Value, wrt=None, create_graph: bool = False) -> dict:
     if not create_graph:
         grads = graph.gradients
         return {x: grads.get(x, 0.0) for x in targets}
-    with derivative_formulas(), scope("backward"):
+    with derivative_formulas(), scope(BACKWARD):
         grads = chain_rule(graph.order, graph.root, 1.0, _local_grads_as_values, zero=None, product=_times)
         return {x: _named(grads.get(x, 0.0), graph, x) for x in targets}
+
+
+class _GradientScope(str):
+    """The name of the scope gradient graphs are made in: ``"backward"`` when shown, and told apart from
+    a user's own scope of that name (``microbp.compile`` checks no domain inside it, as the engine did not)."""
+
+    __slots__ = ()
+
+
+BACKWARD = _GradientScope("backward")
+
+
+def made_by_gradients(node) -> bool:
+    """Whether ``gradients(create_graph=True)`` made ``node`` (where the engine checks no domain)."""
+    return bool(node.scope) and type(node.scope[-1]) is _GradientScope
 
 
 def _targets(wrt, graph: Graph) -> list:

@@ -40,14 +40,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .autodiff import made_by_gradients
 from .graph import Graph
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME, Names
 from .notation import MATH, PYTHON_TEXT, Written, formula, write
 from .ops import ATOM, OPS
 from .runtime import NAMES, checks_values
 
-MADE_BY_GRADIENTS = "backward"
-"""The scope ``gradients(create_graph=True)`` makes its nodes in, where the engine checks no domain."""
 MUL = OPS["mul"]
 
 
@@ -309,7 +308,7 @@ def _checked(node) -> bool:
     nodes are in its ``backward`` scope), where a node may be outside its domain.
     """
     row = node.op
-    if not checks_values(row) or (node.scope and node.scope[-1] == MADE_BY_GRADIENTS):
+    if not checks_values(row) or made_by_gradients(node):
         return False
     return not row.domain(*[p if type(p) is float else p.data for p in node.parents])
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import microbp
 import microbp.nn
-from microbp import DomainError, GraphTooLargeError, Value, gradients
-from microbp import emit
+from microbp import DomainError, GraphTooLargeError, Value, emit, gradients
+from microbp.autodiff import made_by_gradients
 from microbp.engine import apply, derivative_formulas
 from microbp.graph import topological_order
 from microbp.ops import OPS, TABLE
@@ -94,7 +94,7 @@ def engine(root, wrt, replaced=None):
                 made[node] = (replaced or {}).get(node, node)
                 continue
             operands = [p if type(p) is float else made[p] for p in node.parents]
-            if node.scope and node.scope[-1] == "backward":
+            if made_by_gradients(node):
                 with derivative_formulas():
                     made[node] = apply(node.op, operands)
             else:
@@ -433,7 +433,7 @@ def test_gradients_makes_its_nodes_in_the_scope_compile_reads_as_derivative_form
     slope = gradients((x * x).log(), [x], create_graph=True)[x]
     made = [node for node in topological_order(slope) if node.op is not None and node.op.name != "mul"
             or node is slope]
-    assert made and all(node.scope[-1] == "backward" for node in made)
+    assert made and all(made_by_gradients(node) for node in made)
 
 
 # --- what compile refuses, and how it says so ------------------------------------------------------
@@ -595,3 +595,21 @@ def test_where_python_s_sum_compensates_n_ary_nodes_call_the_table_s_forward(mon
     assert "affine([" in f.source and "= 0 + " not in f.source
     grads = gradients(total, params)
     assert f([p.data for p in params]) == (total.data, [grads[p] for p in params])
+
+
+def test_a_users_own_scope_named_backward_keeps_its_domain_checks():
+    """Gradient graphs are told apart by their scope's kind, not its name: a user's scope("backward")
+    is checked like any other, and the engine's gradient graphs are not (the engine made them unchecked)."""
+    from microbp.autodiff import made_by_gradients
+
+    x = microbp.Value(2.0, label="x")
+    with microbp.scope("backward"):
+        y = x.log()
+    assert not made_by_gradients(y)
+    compiled = microbp.compile(y, wrt=[x])
+    with pytest.raises(microbp.DomainError, match="log: needs x > 0, got x = -1.0"):
+        compiled([-1.0])
+    dy = microbp.gradients(x ** 3, x, create_graph=True)[x]
+    assert dy.scope == ("backward",) and made_by_gradients(dy)
+    import pickle
+    assert made_by_gradients(pickle.loads(pickle.dumps(dy)))
