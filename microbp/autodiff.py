@@ -39,7 +39,7 @@ def gradients(root: Value, wrt=None, create_graph: bool = False) -> dict:
     >>> dy.label, dy.data, gradients(dy, x)[x]           # d²y/dx² = 6x
     ('∂y/∂x', 27.0, 18.0)
     """
-    graph = Graph.of(root)
+    graph = Graph.of(root, "gradients")
     targets = graph.leaves if wrt is None else _targets(wrt, graph)
     if not create_graph:
         grads = graph.gradients

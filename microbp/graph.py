@@ -191,7 +191,7 @@ class Graph:
         if isinstance(root, Graph):
             root = root.root
         if not hasattr(root, "_many"):
-            raise TypeError(f"needs a Value, got {root!r} ({type(root).__name__})")
+            raise TypeError(f"Graph needs a Value, got {root!r} ({type(root).__name__})")
         self.root = root
         self.order = topological_order(root)
 
@@ -203,9 +203,14 @@ class Graph:
         return set(self.order)
 
     @classmethod
-    def of(cls, root_or_graph) -> "Graph":
-        """``root_or_graph`` itself when it is a Graph, else the Graph of that root."""
-        return root_or_graph if isinstance(root_or_graph, Graph) else cls(root_or_graph)
+    def of(cls, root_or_graph, caller: str = "Graph") -> "Graph":
+        """``root_or_graph`` itself when it is a Graph, else the Graph of that root; ``caller`` names
+        the function in the error for anything else."""
+        if isinstance(root_or_graph, Graph):
+            return root_or_graph
+        if not hasattr(root_or_graph, "_many"):
+            raise TypeError(f"{caller} needs a Value, got {root_or_graph!r} ({type(root_or_graph).__name__})")
+        return cls(root_or_graph)
 
     @cached_property
     def leaves(self) -> list:

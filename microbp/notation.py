@@ -195,7 +195,7 @@ def to_text(root) -> str:
     >>> to_text(h * h + Value(1.0, label="a.b"))
     "v1 = x * x; v1 * v1 + 'a.b'"
     """
-    graph = Graph.of(root)
+    graph = Graph.of(root, "to_text")
     named, statements, depth = _statement_names(graph), [], {}
     texts = {}
     for node in graph.order:

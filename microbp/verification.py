@@ -103,7 +103,7 @@ def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_NODES) -> Repor
     >>> verify((zero.relu() - (-zero).relu()) * 1e-9).ok       # it is 1e-9 z: the slope is 1e-9, not 0
     False
     """
-    graph = Graph.of(root)
+    graph = Graph.of(root, "verify")
     check_graph_size(graph, "verify", max_nodes)
     evidence = gather(graph, rtol)
     report = Report(rtol=rtol)

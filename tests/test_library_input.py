@@ -53,6 +53,22 @@ HOSTILE = [   # (what is called, the call, words the message must contain)
     ("parse('x;;')", lambda: microbp.parse("x;;", x=1.0), "syntax"),
     ("to_text(3)", lambda: microbp.to_text(3), "Value"),
     ("topological_order(None)", lambda: microbp.topological_order(None), "topological_order"),
+    ("draw(3)", lambda: microbp.draw(3), "draw"),
+    ("draw(theme='neon')", lambda: microbp.draw(x * 2, theme="neon"), "theme"),
+    ("draw(number_format='<>12')", lambda: microbp.draw(x * 2, number_format="<>12"), "number_format"),
+    ("draw(max_nodes=0)", lambda: microbp.draw(x * 2, max_nodes=0), "max_nodes"),
+    ("draw(view='3d')", lambda: microbp.draw(x * 2, view="3d"), "view"),
+    ("draw(view='network') of a non-network", lambda: microbp.draw(x * 2, view="network"), "view='network'"),
+    ("render(x, 'a.xyz')", lambda: microbp.render(x * 2, "a.xyz"), "render"),
+    ("slideshow(x, 'a.svg')", lambda: microbp.slideshow(x * 2, "a.svg"), "slideshow"),
+    ("steps(x, order='sideways')", lambda: microbp.steps(x * 2, order="sideways"), "order"),
+    ("to_sympy('x')", lambda: microbp.to_sympy("x"), "to_sympy"),
+    ("verify(3)", lambda: microbp.verify(3), "verify"),
+    ("check_derivation(wrt='z')", lambda: microbp.check_derivation("x*x", "z", "2*x"), "z"),
+    ("check_derivation('x +* 1')", lambda: microbp.check_derivation("x +* 1", "x", "1"), "syntax"),
+    ("codegen(x, wrt=['x'])", lambda: microbp.codegen(x * 2, wrt=["x"]), "wrt"),
+    ("compile(x, wrt=[3])", lambda: microbp.compile(x * 2, wrt=[3.0]), "wrt"),
+    ("compile(...)(['a'])", lambda: microbp.compile(x * 2, wrt=[x])(["a"]), "compile"),
 ]
 
 
