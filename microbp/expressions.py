@@ -25,7 +25,7 @@ import unicodedata
 
 from .engine import Value, apply
 from .errors import DomainError, ExpressionError
-from .ops import OPS, TABLE
+from .ops import TABLE
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100

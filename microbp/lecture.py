@@ -31,7 +31,6 @@ do/dx = do/dv1 · ∂v1/∂x = 0.5 × (−3) = −1.5
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from .captions import Captions, Step
 from .collapse import collapsed_boxes

@@ -22,7 +22,7 @@ from microbp import DomainError, GraphTooLargeError, Value, emit, gradients
 from microbp.autodiff import made_by_gradients
 from microbp.engine import apply, derivative_formulas
 from microbp.graph import topological_order
-from microbp.ops import OPS, TABLE
+from microbp.ops import TABLE
 from microbp.program import Program, codegen
 from microbp.runtime import namespace
 from oracles import call_public, operand_counts

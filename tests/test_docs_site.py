@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import microbp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))

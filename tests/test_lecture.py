@@ -3,7 +3,6 @@
 import math
 import re
 import os
-import re
 import subprocess
 import sys
 

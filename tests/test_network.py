@@ -1,7 +1,6 @@
 """The network view: the walkthrough network's every number against a sympy model, its step order,
 and how networks are found in graphs (microbp.nn's, hand-built ones) or refused."""
 
-import math
 import os
 import re
 import subprocess
@@ -15,7 +14,6 @@ import microbp
 from microbp import GraphTooLargeError, Value, draw, scope, steps
 from microbp.errors import NotANetworkError
 from microbp.losses import mse
-from microbp.naming import indexed
 from microbp.network import Network
 from microbp.nn import MLP
 
@@ -95,7 +93,7 @@ def test_backward_steps_go_layer_by_layer_from_the_output_as_the_walkthrough_doe
     # the output unit first, with the weights into it; then layer 2 unit by unit; then layer 1; the input
     assert order == ["y₅", "x₅", "w₃₅", "w₄₅", "y₃", "x₃", "w₁₃", "w₂₃", "y₄", "x₄", "w₁₄", "w₂₄",
                      "y₁", "x₁", "w₀₁", "y₂", "x₂", "w₀₂", "y₀"]
-    network = Network.of(error)
+    Network.of(error)                            # the walkthrough graph reads as a network
     done = set()
     for step in steps(error, view="network"):
         if step.phase == "backward":

@@ -5,7 +5,6 @@ import math
 import pytest
 import sympy
 
-import microbp
 from microbp import DomainError, GraphTooLargeError, Value, lecture_neuron, symbols, to_sympy
 from microbp.symbolic import exact, parse_sympy
 
