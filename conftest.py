@@ -8,6 +8,8 @@ instead, because CI must prove that rendering and the slideshow work.
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -22,6 +24,9 @@ settings.register_profile("ci", parent=settings.get_profile("default"), derandom
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 
+# The suites in tests/ and its package folders share the oracles in tests/oracles.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
+
 REQUIREMENTS = {   # marker: (programs it needs, how to get them)
     "needs_dot": (["dot"], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
     "needs_browser": (["chromium", "chromedriver"],
@@ -29,7 +34,7 @@ REQUIREMENTS = {   # marker: (programs it needs, how to get them)
 }
 
 
-DOCTESTS_NEEDING_DOT = {"microbp.slides.slideshow"}
+DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow"}
 
 
 def pytest_collection_modifyitems(items):

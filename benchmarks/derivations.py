@@ -4,7 +4,7 @@
     python benchmarks/derivations.py --jobs 2     # cases in 2 processes
     python benchmarks/derivations.py --growth     # time of verify and to_sympy on growing chains, as ratios
 
-The bar (tests/test_derivations.py runs this on every case and asserts it):
+The bar (tests/check/test_derivations.py runs this on every case and asserts it):
 no wrong claim is ever proved; every verdict is proved, refuted with a
 counterexample, or "agrees at N points, not proved"; the table prints the
 share of wrong claims refuted and of right claims proved. Many wrong claims

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import microbp
 import microbp.demo
-import microbp.lecture
+import microbp.lecture.steps
 
 LAYERS, WEIGHTS = microbp.demo.LAYERS, microbp.demo.WEIGHTS   # unit names by layer (unit 0: the input); w_ij
 
@@ -70,7 +70,7 @@ FRAMES = {"forward": 2, "backward-dE-dy1": 18, "update": 29}    # a few frames o
 def figure_frames() -> dict:
     """name -> a frame (graphviz.Digraph) of the network's lecture, with its caption: for docs/figures."""
     error = build()[0]
-    frames = microbp.lecture.frames(error, view="network")
+    frames = microbp.lecture.steps.frames(error, view="network")
     return {name: frames[index][1] for name, index in FRAMES.items()}
 
 

@@ -9,14 +9,24 @@
 
 import builtins as _builtins
 
-from .autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
-from .engine import Value, apply
-from .errors import (DomainError, DotFailedError, ExpressionError, GradientAccumulationWarning, GraphTooLargeError,
-                     GraphvizNotFoundError, MicrobpError, NotANetworkError, OutputError, TimeLimitError,
-                     UnknownVariableError)
-from .functions import FUNCTIONS
-from .graph import Graph, scope, topological_order
-from .ops import OPS, TABLE, Op
+from .core.autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
+from .core.engine import Value, apply
+from .core.functions import FUNCTIONS
+from .core.graph import Graph, scope, topological_order
+from .core.ops import OPS, TABLE, Op
+from .errors import (
+    DomainError,
+    DotFailedError,
+    ExpressionError,
+    GradientAccumulationWarning,
+    GraphTooLargeError,
+    GraphvizNotFoundError,
+    MicrobpError,
+    NotANetworkError,
+    OutputError,
+    TimeLimitError,
+    UnknownVariableError,
+)
 
 globals().update(FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
 
@@ -24,11 +34,13 @@ __version__ = "0.1.0"
 
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
-    "draw": "drawing", "render": "output", "lecture_neuron": "demo", "walkthrough_network": "demo",
-    "parse": "expressions", "to_text": "notation",
-    "to_sympy": "symbolic", "symbols": "symbolic", "verify": "verification", "check_derivation": "derivations",
-    "steps": "lecture", "render_steps": "lecture", "slideshow": "slides",
-    "codegen": "program", "compile": "compiled",
+    "draw": "figures.graph_view", "render": "figures.render",
+    "lecture_neuron": "demo", "walkthrough_network": "demo",
+    "parse": "text.parser", "to_text": "text.notation",
+    "to_sympy": "check.sympy_bridge", "symbols": "check.sympy_bridge",
+    "verify": "check.verification", "check_derivation": "check.derivations",
+    "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
+    "codegen": "programs.program", "compile": "programs.compiled",
 }
 
 

@@ -9,9 +9,9 @@
 (0.05942, 'E')
 """
 
-from .engine import Value
-from .functions import sum as total
-from .graph import scope
+from .core.engine import Value
+from .core.functions import sum as total
+from .core.graph import scope
 
 LAYERS = (("1", "2"), ("3", "4"), ("5",))         # unit names, layer by layer; unit 0 is the input
 WEIGHTS = {("0", "1"): 0.5, ("0", "2"): -0.3,

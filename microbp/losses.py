@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 import numbers
 
-from .engine import Value, is_real
+from .core.engine import Value, is_real
+from .core.functions import dot, exp, log, relu, sum as total
 from .errors import DomainError
-from .functions import dot, exp, log, relu, sum as total
 
 
 def mse(predictions, targets) -> Value | float:

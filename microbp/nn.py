@@ -16,13 +16,13 @@ network clusters by layer and neuron. Parameters are labelled ``L1.N3.w2``,
 
 from __future__ import annotations
 
-import json
+import json  # noqa: F401 (the doctests of state_dict read it)
 import math
 import random
 
-from .engine import Value, is_real
-from .functions import affine
-from .graph import scope
+from .core.engine import Value, is_real
+from .core.functions import affine
+from .core.graph import scope
 
 ACTIVATIONS = {
     "relu": Value.relu,

@@ -19,7 +19,7 @@ import math
 import numbers
 import operator
 
-from .engine import Value, is_real
+from .core.engine import Value, is_real
 
 
 def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None) -> float:

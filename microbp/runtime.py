@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 
+from .core.ops import TABLE, Op
 from .errors import DomainError
-from .ops import TABLE, Op
 
 
 def _lists_form(row: Op):
@@ -59,7 +59,7 @@ def checks_values(row: Op) -> bool:
     The n-ary rows' checks look only at how many operands there are (their
     ``shape``), which a traced node has already passed.
 
-    >>> from microbp.ops import OPS
+    >>> from microbp.core.ops import OPS
     >>> checks_values(OPS["log"]), checks_values(OPS["tanh"]), checks_values(OPS["dot"])
     (True, False, False)
     """

@@ -11,7 +11,7 @@ import operator
 import sympy
 
 import microbp
-from microbp.ops import TABLE
+from microbp.core.ops import TABLE
 
 PUBLIC = {row.name: getattr(operator, row.name, None) or getattr(microbp, row.name) for row in TABLE}
 

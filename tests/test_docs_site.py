@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import api_docs  # noqa: E402
@@ -56,6 +55,8 @@ def test_readme_links_and_images_exist():
 
 def test_the_architecture_page_maps_every_module():
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    modules = {path.stem for path in (ROOT / "microbp").glob("*.py")} - {"__init__", "__main__"}
+    package = ROOT / "microbp"
+    modules = {path.relative_to(package).with_suffix("").as_posix().replace("/__init__", "/")
+               for path in package.rglob("*.py")} - {"__init__", "__main__"}
     missing = sorted(module for module in modules if f"`{module}`" not in page)
     assert not missing, f"docs/architecture.md does not place: {', '.join(missing)}"

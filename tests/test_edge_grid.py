@@ -17,7 +17,7 @@ import pytest
 
 import microbp
 from microbp import DomainError, Value
-from microbp.ops import TABLE
+from microbp.core.ops import TABLE
 
 GRID = [0.0, -0.0, 5e-324, -5e-324, 1e300, -1e300, math.inf, -math.inf, math.nan, 1.0, -2.5]
 

@@ -1,6 +1,6 @@
 """Hostile command lines: whatever is typed, microbp exits 0, 1 or 2, explains on stderr, shows no traceback.
 
-The bulk runs ``microbp.cli.main`` in this process (fast); a few cases run the
+The bulk runs ``microbp.cli.commands.main`` in this process (fast); a few cases run the
 real entry points in subprocesses. Every run happens in a scratch folder
 holding a file and a folder named like an image, which must come out as they
 went in, with no temporary file left behind.
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from microbp.cli import main
+from microbp.cli.commands import main
 
 EXPRESSIONS = ["x*x", "-log(x)", "tanh(x*w + b)", "sigmoid(w*x)", "x*1e400", "x*" + "9" * 400, "1e999", "x +",
                "", " ", "\x00", "x\x01", "\x1b[2J", "sum([x, y])", "log(x)", "sqrt(-x)", "x**x**x", "exp(exp(x))",

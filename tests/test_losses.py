@@ -6,8 +6,7 @@ import pytest
 
 import microbp
 from microbp import Value
-from microbp.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge,
-                            mse, softmax)
+from microbp.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, mse, softmax
 
 
 def leaves(*values):

@@ -113,7 +113,7 @@ def test_module_base_has_no_parameters():
 
 def test_micrographs_demo_loss_runs_unchanged():
     """The loss() of micrograd's demo.ipynb, as written there, with only the import changed."""
-    from microbp.engine import Value as MicrogradValue   # was: from micrograd.engine import Value
+    from microbp.core.engine import Value as MicrogradValue  # was: from micrograd.engine import Value
 
     random.seed(1337)
     model = MLP(2, [16, 16, 1])

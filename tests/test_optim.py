@@ -7,8 +7,8 @@ import pytest
 
 import microbp
 from microbp import Value
-from microbp.nn import MLP
 from microbp.losses import mse
+from microbp.nn import MLP
 from microbp.optim import SGD, Adagrad, Adam, AdamW, ExponentialLR, LinearLR, StepLR
 
 

@@ -10,12 +10,11 @@ import math
 
 import sympy
 from hypothesis import assume, given, settings, strategies as st
+from oracles import call_public, central_difference, close, finite_real, operand_counts, real_throughout, sympy_value
 
 from microbp import DomainError, Value, gradients
-from microbp.engine import topological_order
-from microbp.ops import TABLE
-from oracles import (call_public, central_difference, close, finite_real, operand_counts, real_throughout,
-                     sympy_value)
+from microbp.core.engine import topological_order
+from microbp.core.ops import TABLE
 
 ROWS = [row for row in TABLE]
 

@@ -1,0 +1,369 @@
+"""Draw a computational graph as Graphviz DOT, annotated for teaching.
+
+Every value is a box with its name (its label, or a short generated one the
+lecture captions use too), ``data`` and ``grad``; every operation a small node
+with the op table's symbol; every edge into an operation carries its local
+derivative ∂out/∂in, underlined with a line to its edge, so "local × upstream"
+can be read off the picture.
+Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
+``graphviz`` Python package, but never the ``dot`` executable.
+
+>>> from microbp import Value
+>>> x = Value(0.2, label="x")
+>>> y = (3 * x).tanh(); y.label = "y"
+>>> edges = [line.strip() for line in draw(y).source.splitlines() if "->" in line]
+>>> edges    # op -> its value; constant 3 -> ×; x -> × with ∂(3x)/∂x = 3; ...
+['n1op -> n1', 'n1c0 -> n1op [style=dashed]', 'n0 -> n1op [label=<3> decorate=true]', 'n2op -> n2', 'n1 -> n2op [label=<0.7116> decorate=true]']
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..core.graph import NOT_COMPUTED, Graph
+from ..lecture.captions import count
+from ..text.naming import node_names
+from .collapse import check_size, collapsed_boxes, span
+from .labels import TITLE_LIMIT, label_text
+from .themes import THEMES
+
+CELLS = ("data", "grad", "local")
+MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
+
+
+def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
+         theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
+         collapse: int | None = None, max_nodes: int = MAX_NODES, title: str | None = None,
+         grads: dict | None = None, unknown_data=(), unknown_grads=(), fontsize: float | None = None,
+         size=None):
+    """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
+
+    Args:
+        root: the output value (or its ``microbp.Graph``).
+        view: ``"graph"``, every value and operation; or ``"network"``, one circle per unit
+            of a network (``microbp.network.model``): its parameters on the edges.
+        rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
+            the network view picks the one that suits a 16:9 screen.
+        show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
+        number_format: a format spec for floats (default 4 significant digits); it must give
+            numbers, so ``".2f"`` or ``".3e"``, not ``"<>12"``; widths and precisions at most 100.
+        theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
+        color_by_grad: fill values by the sign and size of their gradient.
+        highlight: values to outline.
+        highlight_path: a leaf; outline every node and edge on its paths to ``root``.
+        collapse: draw each scope at this depth (1 = outermost) as a single box.
+        max_nodes: refuse graphs with more value nodes than this (after collapsing).
+        title: a caption drawn under the graph.
+        fontsize: the type size in points (default: the theme's).
+        size: the largest size of the drawing in inches, ``(width, height)``; Graphviz scales it down
+            to fit (``None``: its natural size).
+        grads: gradients to show instead of each node's ``.grad`` (``microbp.Graph(root).gradients``).
+        unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
+        unknown_grads: values whose ``grad`` is drawn as ``?``.
+
+    Labels, scope names and the title are drawn as written, escaped; control
+    characters show as symbols (``\\x01`` as ``␁``, DEL as ``␡``, others as
+    ``�``), and text longer than ``LABEL_LIMIT`` (200) characters, or
+    ``TITLE_LIMIT`` (1000) for the title, is cut short with ``…``.
+
+    Raises:
+        GraphTooLargeError: over ``max_nodes``; says how to raise the limit, collapse, or draw the
+            network view; its ``nodes`` and ``limit`` attributes hold the numbers.
+        ValueError: an option is not one of its allowed values.
+
+    >>> from microbp import Value
+    >>> a = Value(1.0, label="a")
+    >>> draw(a * a).source.count("->")     # a feeds × twice, × feeds its output
+    3
+    """
+    import graphviz
+
+    _check_options(rankdir or "LR", show, theme, collapse, max_nodes)
+    _check_view(view, fontsize, size)
+    _check_number_format(number_format)
+    try:
+        graph = Graph.of(root)
+    except TypeError:
+        raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})") from None
+    if view == "network":
+        from .network_view import draw_network
+        given = {"show": tuple(show) != CELLS, "color_by_grad": color_by_grad, "highlight": bool(highlight),
+                 "highlight_path": highlight_path is not None, "unknown_data": bool(unknown_data),
+                 "unknown_grads": bool(unknown_grads)}
+        if any(given.values()):
+            raise ValueError(f"draw: {', '.join(k for k, v in given.items() if v)} apply to view='graph' only; "
+                             "the network view shows every value of a unit and of a weight")
+        return draw_network(graph, rankdir=rankdir, number_format=number_format, theme=theme, title=title,
+                            grads=grads, fontsize=fontsize, size=size, collapse=collapse)
+    order, root, rankdir = graph.order, graph.root, rankdir or "LR"
+    boxes = collapsed_boxes(graph, collapse)
+    check_size(graph, boxes, collapse, max_nodes)
+    style = THEMES[theme] if fontsize is None else {**THEMES[theme], "fontsize": fontsize}
+    marked = set(highlight) | _path_nodes(order, highlight_path)
+    if grads is None and root.grad is not NOT_COMPUTED:   # backward has run: show the graph's own gradients
+        grads = {node: node.grad for node in order}
+    fills = _grad_colors(order, grads, style) if color_by_grad and grads else {}
+    context = _Context(order, boxes, style, tuple(show), number_format, marked, fills,
+                       grads, set(unknown_data), set(unknown_grads), node_names(graph))
+
+    graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
+                             node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
+    context.add_nodes()
+    context.emit(graph, ())
+    for tail, head, attributes in context.edges:
+        graph.edge(tail, head, **attributes)
+    return graph
+
+
+class _Context:
+    """What one drawing needs: ids, styles and the statements grouped by scope."""
+
+    def __init__(self, order, boxes, style, show, number_format, marked, fills, grads, unknown_data,
+                 unknown_grads, names):
+        self.order, self.boxes, self.style, self.show, self.names = order, boxes, style, show, names
+        self.number_format, self.marked, self.fills = number_format, marked, fills
+        self.grads = grads                      # None: no gradient computed yet, every grad shows "?"
+        self.unknown_data, self.unknown_grads = unknown_data, unknown_grads
+        self.ids = {node: f"n{i}" for i, node in enumerate(order)}    # counter in topological order
+        self.members: dict[tuple, list] = {(): []}                      # scope path -> node statements
+        self.children: dict[tuple, list] = {(): []}                     # scope path -> inner paths
+        self.edges: list = []
+        self.drawn_box_edges: set = set()
+        self.placed_boxes: set = set()
+        self.shared_constants: dict = {}        # id of an input list's float -> its DOT id: drawn once
+        self.cluster_count = 0
+
+    def number(self, x: float) -> str:
+        return html.escape(format(x, self.number_format))
+
+    def endpoint(self, node) -> str:
+        """The DOT id a node is drawn as: its own, or its collapsed scope's box."""
+        return self.boxes[node][0] if node in self.boxes else self.ids[node]
+
+    def place(self, path: tuple, name: str, label: str, attributes: dict) -> None:
+        for depth in range(1, len(path) + 1):
+            inner, outer = path[:depth], path[:depth - 1]
+            if inner not in self.members:
+                self.members[inner], self.children[inner] = [], []
+                self.children[outer].append(inner)
+        self.members[path].append((name, label, attributes))
+
+    def add_nodes(self) -> None:
+        for node in self.order:
+            if node in self.boxes:
+                self.add_box(node)
+            else:
+                self.add_value(node)
+            if node.op is not None:
+                self.add_operation(node)
+
+    def add_box(self, node) -> None:
+        name, path, members, _ = self.boxes[node]
+        if name not in self.placed_boxes:
+            self.placed_boxes.add(name)
+            marked = any(member in self.marked for member in members)
+            label = "<" + "<BR/>".join(self.box_lines(path, members)) + ">"
+            self.place(path[:-1], name, label, {"shape": "box3d", "style": "filled",
+                                                 "fillcolor": self.style["op_fill"],
+                                                 **({"color": self.style["highlight"], "penwidth": "3"}
+                                                    if marked else {})})
+
+    def box_lines(self, path, members) -> list:
+        """What a collapsed box holds: its units (or operations) and parameters, and its outputs."""
+        inner = {member.scope[len(path)] for member in members if member.scope and len(member.scope) > len(path)}
+        computed = sum(1 for member in members if member.op is not None)
+        parts = [count(len(inner), "unit") if len(inner) > 1 else count(computed, "operation"),
+                 count(len(members) - computed, "parameter")]
+        outputs = self.boxes[members[-1]].outputs
+        lines = [f"<B>{label_text(path[-1])}</B>: " + ", ".join(part for part in parts if part),
+                 ("output " if len(outputs) == 1 else "outputs ") + label_text(span([self.names[o] for o in outputs]))]
+        return lines + (self.numbers(outputs[0]) if len(outputs) == 1 else [])
+
+    def numbers(self, node) -> list:
+        """``data`` and ``grad`` as the options ask (``?`` where not known yet)."""
+        cells, unknown = [], '<FONT COLOR="{}">{} ?</FONT>'.format
+        if "data" in self.show:
+            cells.append(unknown(self.style["muted"], "data") if node in self.unknown_data
+                         else f"data {self.number(node.data)}")
+        if "grad" in self.show:
+            known = self.grads is not None and node not in self.unknown_grads
+            cells.append(f"grad {self.number(self.grads[node])}" if known
+                         else unknown(self.style["muted"], "grad"))
+        return cells
+
+    def add_value(self, node) -> None:
+        self.place(_scope_path(node), self.ids[node], self.value_label(node), {})
+
+    def value_label(self, node) -> str:
+        style, marked = self.style, node in self.marked
+        fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
+        border = style["highlight"] if marked else style["value_border"]
+        cells = [f"<B>{label_text(self.names[node])}</B>"] + self.numbers(node)
+        row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
+        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
+                f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
+
+    def add_operation(self, node) -> None:
+        """The op's own node, its constants, and the edges through it (unless inside a box)."""
+        op_id, style = self.ids[node] + "op", self.style
+        inside_box = node in self.boxes
+        if not inside_box:
+            color = style["highlight"] if node in self.marked else style["op_border"]
+            self.place(_scope_path(node), op_id, f"<{html.escape(node.op.symbol)}>",
+                       {"shape": "ellipse", "style": "filled", "fillcolor": style["op_fill"], "color": color,
+                        "margin": "0.04,0.02", "width": "0.4", "height": "0.3"})
+            self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
+        for position, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if type(parent) is float:
+                if node.op.arity is None:        # one of a list of inputs, as a neuron's: drawn once
+                    self.add_shared_constant(node, position, parent)
+                elif not inside_box:
+                    self.add_constant(node, position, parent, op_id)
+            elif inside_box or parent in self.boxes:
+                self.add_box_edge(parent, node)
+            else:
+                attributes = self.edge_style(parent, node)
+                if "local" in self.show and node not in self.unknown_data:     # on its edge, a line to it
+                    attributes.update(label=f"<{self.number(local)}>", decorate="true")
+                self.edges.append((self.ids[parent], op_id, attributes))
+
+    def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
+        name = f"{self.ids[node]}c{position}"
+        self.place(_scope_path(node), name, f"<{self.number(constant)}>",
+                   {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
+        self.edges.append((name, op_id, {"style": "dashed"}))
+
+    def add_shared_constant(self, node, position: int, constant: float) -> None:
+        """A constant of an n-ary node, drawn once for all the nodes that share it (the same float)."""
+        name = self.shared_constants.get(id(constant))
+        if name is None:
+            name = self.shared_constants[id(constant)] = f"{self.ids[node]}c{position}"
+            self.place((), name, f"<{html.escape(self.number(constant))}>",
+                       {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
+        head = self.endpoint(node) if node in self.boxes else self.ids[node] + "op"
+        if (name, head) not in self.drawn_box_edges:
+            self.drawn_box_edges.add((name, head))
+            self.edges.append((name, head, {"style": "dashed"}))
+
+    def add_box_edge(self, parent, node) -> None:
+        tail = self.endpoint(parent)
+        head = self.endpoint(node) if node in self.boxes else self.ids[node] + "op"
+        if tail != head and (tail, head) not in self.drawn_box_edges:
+            self.drawn_box_edges.add((tail, head))
+            self.edges.append((tail, head, {}))
+
+    def edge_style(self, parent, node) -> dict:
+        if parent in self.marked and node in self.marked:
+            return {"color": self.style["highlight"], "penwidth": "3"}
+        return {}
+
+    def emit(self, graph, path: tuple) -> None:
+        """Write the nodes of ``path``, then each inner scope as a labelled cluster."""
+        for name, label, attributes in self.members[path]:
+            graph.node(name, label, **attributes)
+        for inner in self.children[path]:
+            self.cluster_count += 1
+            with graph.subgraph(name=f"cluster_{self.cluster_count}") as cluster:
+                cluster.attr(label=f"<{label_text(inner[-1])}>", color=self.style["cluster"],
+                             fontcolor=self.style["muted"], style="rounded", labelloc="t")
+                self.emit(cluster, inner)
+
+
+def _scope_path(node) -> tuple:
+    """The names of the scopes a node was made in, outermost first; () outside any scope."""
+    return node.scope or ()
+
+
+def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
+    unknown = set(show) - set(CELLS)
+    if isinstance(show, str) or unknown:
+        raise ValueError(f"draw: show takes a collection of {CELLS}, got {show!r}")
+    if theme not in THEMES:
+        raise ValueError(f"draw: theme must be one of {sorted(THEMES)}, got {theme!r}")
+    if collapse is not None and not (isinstance(collapse, int) and collapse >= 1):
+        raise ValueError(f"draw: collapse is a scope depth (1 = outermost) or None, got {collapse!r}")
+    if not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _check_view(view, fontsize, size) -> None:
+    if view not in ("graph", "network"):
+        raise ValueError(f"draw: view must be 'graph' or 'network', got {view!r}")
+    if fontsize is not None and (isinstance(fontsize, bool) or not isinstance(fontsize, (int, float))
+                                 or not 4 <= fontsize <= 200):
+        raise ValueError(f"draw: fontsize is in points, from 4 to 200, got {fontsize!r}")
+    if size is not None and not (isinstance(size, (tuple, list)) and len(size) == 2
+                                 and all(isinstance(x, (int, float)) and x > 0 for x in size)):
+        raise ValueError(f"draw: size is (width, height) in inches, both positive, got {size!r}")
+
+
+NUMBER = re.compile(r"\s*[-+]?\s*(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?%?\s*")
+
+
+def _check_number_format(number_format) -> None:
+    """A format spec must turn a float into a number, of reasonable length: dot reads it as label text."""
+    try:
+        fits = isinstance(number_format, str) and all(int(n) <= 100 for n in re.findall(r"[0-9]+", number_format))
+        shown = [format(x, number_format) for x in (-1234.5678, 0.0)] if fits else [""]
+    except ValueError:
+        shown = [""]
+    if not all(NUMBER.fullmatch(text) for text in shown):
+        raise ValueError(f"draw: number_format must be a format spec that gives numbers, such as '.4g' or '.2f' "
+                         f"(widths and precisions up to 100), got {number_format!r}")
+
+
+def _path_nodes(order, leaf) -> set:
+    """Every node on a path from ``leaf`` to the root (order's last node)."""
+    if leaf is None:
+        return set()
+    if leaf not in order:
+        raise ValueError("draw: highlight_path must be a value the root depends on")
+    on_path = {leaf}
+    for node in order:
+        if any(parent in on_path for parent in node.parents if type(parent) is not float):
+            on_path.add(node)
+    return on_path
+
+
+def _grad_colors(order, grads, style) -> dict:
+    """A fill per node: the theme's positive or negative colour, stronger for larger |grad|."""
+    largest = max((abs(grads[node]) for node in order), default=0.0)
+    if largest == 0 or largest != largest:
+        return {}
+    base = _rgb(style["value_fill"]) if style["value_fill"].startswith("#") else (255, 255, 255)
+    colors = {}
+    for node in order:
+        grad = grads[node]
+        share = min(abs(grad) / largest, 1.0) if grad == grad else 0.0
+        target = style["positive"] if grad >= 0 else style["negative"]
+        mixed = (round(b + (t - b) * 0.75 * share) for b, t in zip(base, target))
+        colors[node] = "#{:02x}{:02x}{:02x}".format(*mixed)
+    return colors
+
+
+def _rgb(color: str) -> tuple:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _graph_attributes(style, rankdir, title, size=None) -> dict:
+    attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
+                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
+    if size is not None:
+        attributes["size"] = "{:g},{:g}".format(*size)
+    if title:
+        attributes.update(label=f"<{label_text(title, TITLE_LIMIT)}>", labelloc="b", fontsize=str(style["fontsize"] + 2))
+    return attributes
+
+
+def _node_attributes(style) -> dict:
+    return {"shape": "plain", "fontname": style["fontname"], "fontsize": str(style["fontsize"]),
+            "fontcolor": style["text"], "color": style["op_border"], "penwidth": str(style["penwidth"])}
+
+
+def _edge_attributes(style) -> dict:
+    return {"color": style["edge"], "fontname": style["fontname"], "fontcolor": style["edge_label"],
+            "fontsize": str(style["fontsize"]), "penwidth": str(style["penwidth"]),
+            "arrowsize": "0.7"}

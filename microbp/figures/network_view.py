@@ -1,0 +1,241 @@
+"""The network view: one circle per unit, the weights on the edges, the loss last.
+
+Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ
+and dE/dyⱼ; each edge its weight ``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once;
+a bias is the weight from a ``1`` beside the layer before. Where more than
+``LABELLED_EDGES`` edges enter a layer, their weights would be too many to
+read: those edges are drawn bare, except the one weight a lecture step is
+about, and a note under the picture says so. The direction
+(left to right, or top to bottom) is the one that suits a wide screen, unless
+``rankdir`` says.
+
+>>> from microbp import Value, scope
+>>> y0 = Value(1.0, label="y0"); w = Value(0.5, label="w01")
+>>> with scope("layer 1"):
+...     y1 = (w * y0).sigmoid()
+>>> source = draw_network(y1).source
+>>> "w₀₁ 0.5" in source and "x₁" in source and "shape=circle" in source
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..core.graph import NOT_COMPUTED
+from ..network.model import Network
+from ..text.notation import Style, number
+from .labels import label_text
+from .themes import THEMES
+
+LABELLED_EDGES = 9     # more edges into a layer than this: their weights are too many to read on them
+
+
+class State:
+    """What one picture shows: the quantities known and highlighted, as (kind, part) keys, and any
+    weights already updated. ``None`` for ``known`` means everything computed so far."""
+
+    def __init__(self, known=None, highlight=(), updated=None):
+        self.known, self.highlight, self.updated = known, set(highlight), updated or {}
+
+
+def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str = "light", title=None,
+                 grads=None, fontsize=None, size=None, collapse=None, state: State | None = None, network=None):
+    """``root``'s network as a ``graphviz.Digraph`` (``draw(root, view="network")`` calls this)."""
+    import graphviz
+
+    if collapse is not None:
+        raise ValueError("draw: collapse is for view='graph'; the network view already draws one circle per "
+                         "unit, its parameters on the edges")
+    network = network or Network.of(root, number_format)
+    style = dict(THEMES[theme])
+    style["fontsize"] = fontsize or style["network_fontsize"]
+    if grads is None and network.graph.root.grad is not NOT_COMPUTED:
+        grads = {node: node.grad for node in network.graph.order}
+    picture = _Picture(network, style, Style(False, number_format), grads, state or State())
+    rankdir = rankdir or ("LR" if len(network.layers) + 2 >= _widest(network) else "TB")
+    dot = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
+                           node_attr={"fontname": style["fontname"], "fontsize": f"{style['fontsize']:g}",
+                                      "fontcolor": style["text"], "penwidth": str(style["penwidth"])},
+                           edge_attr={"color": style["edge"], "fontname": style["fontname"],
+                                      "fontsize": f"{style['fontsize']:g}", "fontcolor": style["edge_label"],
+                                      "penwidth": str(style["penwidth"]), "arrowsize": "0.8"})
+    picture.draw(dot)
+    if any(picture.dense.values()) and not (state and state.known is not None):
+        note = f"the weights of layers with over {LABELLED_EDGES} edges are in the captions, not on the edges"
+        dot.attr(label=f"<{label_text(title + ' · ' if title else '')}{html.escape(note)}>", labelloc="b")
+    return dot
+
+
+def _widest(network) -> int:
+    return max([len(network.inputs)] + [len(layer) + 1 for layer in network.layers])
+
+
+class _Picture:
+    """The DOT statements of one network picture."""
+
+    def __init__(self, network, style, number_style, grads, state):
+        self.network, self.style, self.number_style = network, style, number_style
+        self.grads, self.state = grads, state
+        self.loss_name = network.loss.name if network.loss else network.name(network.units[-1].y)
+        self.parts = network.parts
+        counts = {}
+        for weight in network.weights:
+            counts[weight.unit.layer] = counts.get(weight.unit.layer, 0) + 1
+        self.dense = {layer: count > LABELLED_EDGES for layer, count in counts.items()}
+        current = [w.unit.layer for w in network.weights
+                   if ("w", w) in state.highlight or ("dw", w) in state.highlight]
+        self.lone = {layer: current.count(layer) == 1 for layer in counts}
+
+    def knows(self, key) -> bool:
+        if key in self.state.highlight:
+            return True
+        if self.state.known is not None:
+            return key in self.state.known
+        return key[0] not in ("dx", "dy", "dw", "dE") or self.grads is not None
+
+    def number(self, x) -> str:
+        return str(number(x, self.number_style))
+
+    def row(self, key, name: str, value) -> str:
+        """One line of a label: a name and its number, ``?`` if not known yet, shaded if this step's."""
+        known = self.knows(key)
+        cells = [html.escape(name), html.escape(self.number(value()) if known else "?")]
+        if not known:
+            cells = [f'<FONT COLOR="{self.style["muted"]}">{cell}</FONT>' for cell in cells]
+        fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if key in self.state.highlight else ""
+        return f'<TR><TD ALIGN="RIGHT"{fill}>{cells[0]}</TD><TD ALIGN="LEFT"{fill}> {cells[1]}</TD></TR>'
+
+    def table(self, rows) -> str:
+        return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+
+    def gradient(self, node):
+        """The gradient of ``node``, when asked (before backward, a typical width for sizing: never shown)."""
+        return lambda: self.grads[node] if self.grads is not None else -0.0001234
+
+    def marked(self, keys, color: str | None = None) -> dict:
+        """The outline: the highlight's, thick, when the step computes or uses one of ``keys``."""
+        if any(key in self.state.highlight for key in keys):
+            return {"color": self.style["highlight"], "penwidth": "3"}
+        return {"color": color} if color else {}
+
+    def draw(self, dot) -> None:
+        network = self.network
+        self.unit_size = _diameter([self.unit_rows(unit) for unit in network.units], self.style["fontsize"])
+        self.input_size = _diameter([self.input_rows(item) for item in network.inputs], self.style["fontsize"])
+        with dot.subgraph(name="inputs") as rank:
+            rank.attr(rank="same")
+            for item in network.inputs:
+                self.add_node(rank, f"i{item.index}", self.input_rows(item), self.input_size,
+                              {"style": "dashed"} if type(item.node) is float else {})
+            self.add_bias_source(rank, 1)
+            _keep_in_order(rank, [f"i{item.index}" for item in network.inputs])
+        for depth, layer in enumerate(network.layers, start=1):
+            with dot.subgraph(name=f"layer{depth}") as rank:
+                rank.attr(rank="same")
+                for unit in layer:
+                    self.add_node(rank, f"u{unit.index}", self.unit_rows(unit), self.unit_size,
+                                  {"style": "filled", "fillcolor": self.style["value_fill"]})
+                self.add_bias_source(rank, depth + 1)
+                _keep_in_order(rank, [f"u{unit.index}" for unit in layer])
+        if network.loss:
+            self.add_loss(dot)
+        for weight in network.weights:
+            self.add_weight(dot, weight)
+
+    def input_rows(self, item) -> list:
+        """(key, name, value) per line of an input's circle."""
+        rows = [(("y", item), item.name, lambda: item.value)]
+        if type(item.node) is not float:
+            rows.append((("dy", item), f"d{self.loss_name}/d{item.name}", self.gradient(item.node)))
+        return rows
+
+    def unit_rows(self, unit) -> list:
+        """(key, name, value) per line of a unit's circle: x, y, dE/dx, dE/dy (y and dE/dy when linear)."""
+        name, loss = self.network.name, self.loss_name
+        rows = [] if unit.linear else [(("x", unit), name(unit.x), lambda: unit.x.data)]
+        rows.append((("y", unit), name(unit.y), lambda: unit.y.data))
+        if not unit.linear:
+            rows.append((("dx", unit), f"d{loss}/d{name(unit.x)}", self.gradient(unit.x)))
+        rows.append((("dy", unit), f"d{loss}/d{name(unit.y)}", self.gradient(unit.y)))
+        return rows
+
+    def add_node(self, dot, name: str, rows: list, diameter: float, attributes: dict) -> None:
+        """A circle of the given diameter (points), the same for every unit and in every frame."""
+        keys = [key for key, _, _ in rows]
+        dot.node(name, self.table([self.row(*row) for row in rows]), shape="circle", fixedsize="true",
+                 width=f"{diameter / 72:.2f}", **attributes, **self.marked(keys, self.style["value_border"]))
+
+    def add_bias_source(self, dot, depth: int) -> None:
+        if depth <= len(self.network.layers) and any(unit.bias for unit in self.network.layers[depth - 1]):
+            dot.node(f"one{depth}", "1", shape="circle", style="dashed", color=self.style["op_border"],
+                     fontcolor=self.style["constant_text"], width="0.4", margin="0.02")
+
+    def add_loss(self, dot) -> None:
+        loss = self.network.loss
+        with dot.subgraph(name="loss") as rank:
+            rank.attr(rank="same")
+            rank.node("loss", self.table([self.row(("E", loss), loss.name, lambda: loss.node.data)]),
+                      shape="box", style="rounded,filled", fillcolor=self.style["leaf_fill"],
+                      **self.marked([("E", loss)], self.style["value_border"]))
+        for source in loss.sources:
+            tail = self.endpoint(source)
+            if tail:
+                both = ("E", loss) in self.state.highlight and ("dy", self.parts[source]) in self.state.highlight
+                dot.edge(tail, "loss", **self.marked([("E", loss)]) if both else {})
+
+    def endpoint(self, part) -> str | None:
+        """The DOT id of a unit or an input (or of the value a unit or an input draws)."""
+        part = self.parts.get(part, part)
+        if hasattr(part, "layer"):
+            return f"u{part.index}"
+        return f"i{part.index}" if hasattr(part, "index") else None
+
+    def add_weight(self, dot, weight) -> None:
+        unit = weight.unit
+        tail = f"one{unit.layer}" if weight.source is None else self.endpoint(weight.source)
+        value = self.state.updated.get(weight, weight.value)
+        lines = [f"{weight.name} {self.number(value)}"]
+        if type(weight.node) is not float:
+            known = self.knows(("dw", weight))
+            gradient = self.number(self.grads[weight.node]) if known else "?"
+            lines.append(f"d{self.loss_name}/d{weight.name} {gradient}")
+        keys = [("dw", weight), ("w", weight)]
+        current = any(key in self.state.highlight for key in keys)
+        fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if current else ""
+        label = (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"{fill}>'
+                 + "".join(f"<TR><TD>{html.escape(line)}</TD></TR>" for line in lines) + "</TABLE>>")
+        if self.dense[unit.layer] and not (current and self.lone[unit.layer]):
+            dot.edge(tail, f"u{unit.index}", **self.marked(keys))
+        elif self.dense[unit.layer]:         # the step's one weight, beside its edge where there is room
+            dot.edge(tail, f"u{unit.index}", xlabel=label, **self.marked(keys))
+        else:                                # on its edge, with a line to it
+            dot.edge(tail, f"u{unit.index}", label=label, decorate="true", **self.marked(keys))
+
+
+def _diameter(labels: list, fontsize: float) -> float:
+    """A circle that holds the widest of ``labels`` (lists of (key, name, value)), every number shown."""
+    def size(rows):
+        names = max(len(name) for _, name, _ in rows)
+        numbers = max(len(format(value(), ".4g")) + 1 for _, _, value in rows)
+        width, height = (names + numbers + 1) * 0.53 * fontsize, len(rows) * 1.15 * fontsize + 4
+        return (width * width + height * height) ** 0.5
+    return max(map(size, labels), default=fontsize)
+
+
+def _keep_in_order(dot, names: list) -> None:
+    """Invisible edges that keep the nodes of a rank in the network's order."""
+    for tail, head in zip(names, names[1:]):
+        dot.edge(tail, head, style="invis")
+
+
+def _graph_attributes(style, rankdir, title, size) -> dict:
+    attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
+                  "fontcolor": style["text"], "nodesep": "0.15", "ranksep": "0.5", "newrank": "true",
+                  "forcelabels": "true"}
+    if size is not None:
+        attributes["size"] = "{:g},{:g}".format(*size)
+    if title:
+        attributes.update(label=f"<{label_text(title)}>", labelloc="b",
+                          fontsize=f"{style['fontsize'] + 2:g}")
+    return attributes

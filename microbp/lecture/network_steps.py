@@ -1,0 +1,145 @@
+"""The lecture of a network, as the walkthrough teaches it: unit by unit forward, layer by layer back.
+
+Forward, each unit in turn computes its net input and its output, then the
+loss. Backward (``order="layers"``) starts at the output layer: for each unit,
+dE/dy (from the units it feeds, or from the loss), dE/dx, then dE/dw for each
+weight into it (and its bias); then the layer before, down to the inputs.
+Last come the weight updates, ``w ← w − η·dE/dw``, one step per unit. Each
+step names the quantities (``keys``) it computes and those it ``uses``, which
+its frame highlights.
+
+>>> from microbp import Value, scope
+>>> y0 = Value(1.0, label="y0"); w = Value(0.5, label="w01")
+>>> with scope("layer 1"):
+...     y1 = (w * y0).sigmoid()
+>>> error = (y1 - 0.2) ** 2 * 0.5
+>>> for step in network_steps(Network.of(error)): print(step.phase, step.caption.splitlines()[-1])
+forward y₁ = σ(x₁) = σ(0.5) = 0.6225
+forward E = (y₁ − 0.2) ^ 2 × 0.5 = (0.6225 − 0.2) ^ 2 × 0.5 = 0.08924
+backward dE/dy₁ = ∂E/∂y₁ = 0.4225
+backward dE/dx₁ = dE/dy₁ · ∂y₁/∂x₁ = 0.4225 × 0.235 = 0.09928
+backward dE/dw₀₁ = dE/dx₁ · ∂x₁/∂w₀₁ = 0.09928 × 1 = 0.09928
+backward dE/dy₀ = dE/dx₁ · ∂x₁/∂y₀ = 0.09928 × 0.5 = 0.04964
+update w₀₁ ← w₀₁ − η·dE/dw₀₁ = 0.5 − 0.1 × 0.09928 = 0.4901
+"""
+
+from __future__ import annotations
+
+from ..network.model import Network
+from ..network.parts import region_formula
+from ..text.notation import Style, number
+from .captions import Step
+
+ORDERS = ("layers", "reverse-topological")
+
+
+def network_steps(network: Network, number_format: str = ".4g", order: str = "layers",
+                  learning_rate: float | None = 0.1) -> list:
+    """The steps of ``network``'s lecture (``microbp.steps(root, view="network")``)."""
+    text = _Writer(network, number_format)
+    result = []
+
+    def add(phase, caption, value, nodes, keys, uses):
+        result.append(Step(len(result), phase, list(nodes), caption, value, keys=tuple(keys), uses=tuple(uses)))
+
+    for unit in network.units:
+        incoming = unit.weights + ([unit.bias] if unit.bias else [])
+        add("forward", text.forward(unit), unit.y.data, unit.nodes, [("x", unit), ("y", unit)],
+            [("y", w.source) for w in unit.weights] + [("w", w) for w in incoming])
+    if network.loss:
+        loss = network.loss
+        add("forward", text.loss(), loss.node.data, loss.nodes, [("E", loss)],
+            [("y", network.parts[s]) for s in loss.sources if s in network.parts])
+    backward = _backward(network, text)
+    if order == "reverse-topological":
+        position = {node: i for i, node in enumerate(network.graph.order)}
+        backward.sort(key=lambda item: -position[item[2][0]])
+    for item in backward:
+        add("backward", *item)
+    if learning_rate is not None:
+        for unit in network.units:
+            weights = [w for w in unit.weights + [unit.bias] if w and type(w.node) is not float]
+            if weights:
+                add("update", text.update(weights, learning_rate), weights[0].value, [w.node for w in weights],
+                    [("w", w) for w in weights], [("dw", w) for w in weights])
+    return result
+
+
+def _backward(network: Network, text) -> list:
+    """(caption, value, nodes, keys, uses) of every backward step, in the walkthrough's order."""
+    grads, steps = network.graph.gradients, []
+    for layer in reversed(network.layers):
+        for unit in layer:
+            steps.append(text.gradient(unit.y, ("dy", unit)))
+            if not unit.linear:
+                steps.append(text.gradient(unit.x, ("dx", unit)))
+            for weight in unit.weights + [unit.bias]:
+                if weight and type(weight.node) is not float:
+                    steps.append(text.gradient(weight.node, ("dw", weight)))
+    for item in network.inputs:
+        if type(item.node) is not float and grads.get(item.node) is not None:
+            steps.append(text.gradient(item.node, ("dy", item)))
+    return steps
+
+
+class _Writer:
+    """Captions in the network's names: totals ``dE/dx₃``, local derivatives ``∂y₃/∂x₃``."""
+
+    def __init__(self, network: Network, number_format: str):
+        self.network, self.style = network, Style(False, number_format)
+        self.root = network.loss.name if network.loss else network.name(network.units[-1].y)
+        self.children = {}
+        for (child, parent), partial in network.partials.items():
+            self.children.setdefault(parent, []).append((child, partial))
+
+    def number(self, x: float) -> str:
+        return str(number(x, self.style))
+
+    def factor(self, x: float) -> str:
+        text = self.number(x)
+        return f"({text})" if text.startswith("−") else text
+
+    def forward(self, unit) -> str:
+        lines = []
+        inside = [node for node in unit.nodes if node is not unit.y or unit.linear]
+        lines.append(self._equation(unit.x, inside))
+        if not unit.linear:
+            lines.append(self._equation(unit.y, [unit.y]))
+        return "\n".join(lines)
+
+    def loss(self) -> str:
+        return self._equation(self.network.loss.node, self.network.loss.nodes)
+
+    def _equation(self, node, region) -> str:
+        names = self.network.names
+        return (f"{self.network.name(node)} = {region_formula(region, names, self.style)} = "
+                f"{region_formula(region, names, self.style, numbers=True)} = {self.number(node.data)}")
+
+    def gradient(self, node, key) -> tuple:
+        """(caption, value, nodes, keys, uses) of the step that computes dE/d(node)."""
+        grads, name = self.network.graph.gradients, self.network.name
+        total = f"d{self.root}/d{name(node)}"
+        if node is self.network.graph.root:
+            return f"{total} = 1", 1.0, [node], [key], []
+        terms = self.children.get(node, [])
+        locals_line = "; ".join(f"∂{name(child)}/∂{name(node)} = {partial.text}"
+                                + ("" if partial.text == self.number(partial.value) else
+                                   f" = {self.number(partial.value)}") for child, partial in terms)
+        value = self.number(grads[node])
+        if len(terms) == 1 and terms[0][0] is self.network.graph.root:
+            chain = f"{total} = ∂{self.root}/∂{name(node)} = {value}"
+        else:
+            symbolic = " + ".join(f"d{self.root}/d{name(child)} · ∂{name(child)}/∂{name(node)}" for child, _ in terms)
+            numeric = " + ".join(f"{self.factor(grads[child])} × {self.factor(p.value)}" for child, p in terms)
+            chain = f"{total} = {symbolic} = {numeric} = {value}"
+        uses = [self.network.key_of(child, derivative=True) for child, _ in terms]
+        uses += [("w", w) for w in self.network.weights if w.node is node or self.network.parts.get(node) is w.source
+                 and any(w.unit is self.network.parts[child] for child, _ in terms)]
+        uses += [("y", w.source) for w in self.network.weights if w.node is node and w.source is not None]
+        return f"{locals_line}\n{chain}", grads[node], [node], [key], uses
+
+    def update(self, weights, learning_rate: float) -> str:
+        grads = self.network.graph.gradients
+        return "\n".join(f"{w.name} ← {w.name} − η·d{self.root}/d{w.name} = {self.number(w.value)} − "
+                         f"{self.factor(learning_rate)} × {self.factor(grads[w.node])} = "
+                         f"{self.number(w.value - learning_rate * grads[w.node])}" for w in weights)

@@ -1,0 +1,8 @@
+"""The backward pass as a program: ``codegen`` prints it, ``compile`` runs it bit for bit as the engine.
+
+``program`` lays out a graph as statements (a line per node forward, a line
+per edge backward, each formula from the table's text interpreter);
+``identifiers`` makes safe variable names from labels; ``emit`` writes the
+fast source that ``compiled`` executes with ``microbp.runtime`` as its only
+namespace.
+"""

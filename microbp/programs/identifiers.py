@@ -1,0 +1,120 @@
+"""Variable names for generated code: from labels where that is safe, generated otherwise.
+
+A label becomes a name only as a safe identifier: ASCII letters, digits and
+``_`` (so no look-alike letters), not a keyword, a builtin, a name of the
+table's functions or one the generated code uses itself. A label made of such
+words joined by dots, spaces or arithmetic gives its words joined by ``_``.
+Nothing else of a label reaches generated code.
+
+>>> from microbp import Value
+>>> names = Names()
+>>> a, b, c = Value(1.0, label="L1.N1.w1"), Value(2.0, label="print('hi')"), Value(3.0, label="L1.N1.w1")
+>>> names.add([a, b, c]); [names.value[v] for v in (a, b, c)], names.of_grad(a)
+(['L1_N1_w1', 'x1', 'L1_N1_w1_2'], 'grad_L1_N1_w1')
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+from ..runtime import NAMES
+
+SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+"""What a label must look like to become a name: ASCII only, so no look-alike letters."""
+WORDS = re.compile(r"[A-Za-z0-9_]+(?:[ .·+×*/-]+[A-Za-z0-9_]+)*")
+"""A label of words that ``name_from`` joins into a name: ``L1.N1.w1``, ``x1·w1 + x2·w2``."""
+INTERNAL = {"wrt", "inputs", "rows", "seed", "losses", "part"}
+RESERVED = (set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | set(NAMES) | INTERNAL)
+
+
+def is_safe(label) -> bool:
+    """Whether a label can be a variable name as it is.
+
+    >>> [is_safe(s) for s in ("w1", "x1·w1", "import", "__import__", "ｘ", "len", "a\\nb")]
+    [True, False, False, False, False, False, False]
+    """
+    return isinstance(label, str) and SAFE_NAME.fullmatch(label) is not None and label not in RESERVED
+
+
+def name_from(label) -> str | None:
+    """The name a label gives: itself when it is safe; else, for a label of ASCII words joined
+    by dots, spaces and arithmetic (``L1.N1.w1``, ``x1·w1 + x2·w2``), its words joined by
+    ``_`` when that is safe; else none (the node gets a generated name). A label with
+    anything else in it (quotes, brackets, a newline, a letter outside ASCII) gives none.
+
+    >>> name_from("w1"), name_from("L1.N1.w1"), name_from("x1·w1 + x2·w2"), name_from("ｘ"), name_from("len")
+    ('w1', 'L1_N1_w1', 'x1_w1_x2_w2', None, None)
+    >>> name_from("print(w)"), name_from("import os")
+    (None, 'import_os')
+    """
+    if not isinstance(label, str):
+        return None
+    if is_safe(label):
+        return label
+    if not WORDS.fullmatch(label):
+        return None
+    base = "_".join(re.findall(r"[A-Za-z0-9]+", label))
+    return base if is_safe(base) else None
+
+
+class Names:
+    """A distinct, safe variable name for every node, and one for its gradient.
+
+    Names from labels (``name_from``) are taken first come, first served, a
+    label used again with a suffix (``w_2``); every other node gets ``x1, x2, ...``
+    (leaves) or ``v1, v2, ...`` (computed nodes), skipping names already taken.
+    Gradients are ``grad_`` and the node's name.
+    """
+
+    def __init__(self):
+        self.taken = set(RESERVED)
+        self.value, self.grad = {}, {}
+        self.variables = set()             # every name given out: what generated code assigns
+        self.counters = {"x": 0, "v": 0, "t": 0}
+        self.suffixes = {}                 # base -> the next suffix to try (a label used 10,000 times)
+
+    def add(self, order) -> None:
+        """Name the nodes of ``order`` not named yet: from their labels, then generated names."""
+        new = [node for node in dict.fromkeys(order) if node not in self.value]
+        for node in new:
+            base = name_from(node.label)
+            if base is None:
+                continue
+            name = self._unused(base)                  # a label used twice: w, w_2
+            if is_safe(name):
+                self.value[node] = name
+                self.taken.add(name)
+                self.variables.add(name)
+        for node in new:
+            if node not in self.value:
+                self.value[node] = self.fresh("x" if node.op is None else "v")
+
+    def fresh(self, prefix: str) -> str:
+        """The next unused ``prefix1``, ``prefix2``, ... (``t`` for temporaries)."""
+        while True:
+            self.counters[prefix] += 1
+            name = f"{prefix}{self.counters[prefix]}"
+            if name not in self.taken:
+                self.taken.add(name)
+                self.variables.add(name)
+                return name
+
+    def _unused(self, base: str) -> str:
+        """``base``, or ``base_2``, ``base_3``, ... whichever is not taken yet."""
+        name = base
+        while name in self.taken:
+            suffix = self.suffixes.get(base, 2)
+            self.suffixes[base] = suffix + 1
+            name = f"{base}_{suffix}"
+        return name
+
+    def of_grad(self, node) -> str:
+        """``grad_`` and the node's name (with a suffix if that is taken)."""
+        if node not in self.grad:
+            name = self._unused(f"grad_{self.value[node]}")
+            self.taken.add(name)
+            self.variables.add(name)
+            self.grad[node] = name
+        return self.grad[node]
