@@ -9,6 +9,7 @@
 
 import builtins as _builtins
 
+from .core import engine as _engine
 from .core.autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
 from .core.engine import Value, apply
 from .core.functions import FUNCTIONS
@@ -42,6 +43,15 @@ _LAZY = {
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
     "codegen": "programs.program", "compile": "programs.compiled",
 }
+
+
+def _display(value) -> dict:
+    """What Jupyter shows for a Value: its graph, drawn by the figures package (loaded on first use)."""
+    from .figures.render import mimebundle
+    return mimebundle(value)
+
+
+_engine.display = _display
 
 
 def __getattr__(name):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ..core.engine import Value, apply
+from ..core.engine import Value, apply, as_value
 from ..core.graph import Graph
 from ..core.ops import OPS
 from .limits import MAX_DEPTH, MAX_NODES, check_graph_size, check_nesting, sympy_recursion_error
@@ -63,9 +63,7 @@ def symbols(root: Value) -> dict:
 
 
 def _graph_root(root):
-    if not isinstance(root, (Value, Graph)):
-        raise TypeError(f"to_sympy needs a Value, got {root!r} ({type(root).__name__})")
-    return root
+    return root if isinstance(root, Graph) else as_value(root, "to_sympy")
 
 
 def _translate(root, given=None, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):

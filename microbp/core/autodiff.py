@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 
-from .engine import VALUES, Value, _number, derivative_formulas
+from .engine import VALUES, Value, as_float, derivative_formulas
 from .graph import Graph, chain_rule, scope, topological_order
 
 
@@ -138,7 +138,7 @@ def value_and_grad(f, argnums=0):
         variables = [_variable(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
         out = f(*variables)
         if not isinstance(out, Value):
-            value = _number(out, f"{_describe(f)} must return a Value or a number; its result")
+            value = as_float(out, f"{_describe(f)} must return a Value or a number; its result")
             partials = [Value(0.0) if nested else 0.0 for _ in indices]
         else:
             wanted = [variables[i] for i in indices]
@@ -196,7 +196,7 @@ def hvp(f):
 
     @functools.wraps(f)
     def wrapped(point, vector):
-        point, vector = list(point), [_number(v, "hvp(vector)") for v in vector]
+        point, vector = list(point), [as_float(v, "hvp(vector)") for v in vector]
         if len(point) != len(vector):
             raise ValueError(f"hvp: the vector has {len(vector)} entries, the point {len(point)}")
         first = _first_derivatives(f, point)
@@ -211,7 +211,7 @@ def hvp(f):
 def _first_derivatives(f, args):
     """(the argument leaves, ∂f/∂argument as graphs), or None when f gives a number."""
     names = _parameter_names(f)
-    variables = [Value(_number(arg, "argument"), label=names[i] if i < len(names) else f"x{i}")
+    variables = [Value(as_float(arg, "argument"), label=names[i] if i < len(names) else f"x{i}")
                  for i, arg in enumerate(args)]
     out = f(*variables)
     if not isinstance(out, Value):
@@ -229,7 +229,7 @@ def _variable(arg, name: str) -> Value:
         variable = +arg
         variable.label = name
         return variable
-    return Value(_number(arg, f"argument {name}"), label=name)
+    return Value(as_float(arg, f"argument {name}"), label=name)
 
 
 def _argnums(argnums, count: int) -> list:

@@ -25,17 +25,30 @@ import gc
 import numbers
 import warnings
 import weakref
+from itertools import filterfalse
 from operator import mul as _mul
 
 from ..errors import DomainError, GradientAccumulationWarning
-from .graph import NOT_COMPUTED, current_scope as _scope, topological_order
 from .ops import FLOATS, OPS, TABLE, Op, float_grads, interpreter, special_methods
+from .scopes import current_scope as _scope
 
 DOT, AFFINE = OPS["dot"], OPS["affine"]
 _new_object = object.__new__
 _FLOATS = {float}
 _formulas_evaluating = contextvars.ContextVar("microbp_formulas", default=False)
 _backpropagated = weakref.WeakSet()          # roots backward has run from (to warn on a repeat)
+
+display = None
+"""How Jupyter shows a Value: set by ``microbp/__init__`` to the figures' drawing, so the core imports none of it."""
+
+
+class _NotComputed(float):
+    """The ``grad`` of a node no backward pass has reached: 0.0 in arithmetic, ``?`` when shown."""
+
+    __slots__ = ()
+
+
+NOT_COMPUTED = _NotComputed(0.0)
 
 
 class Value:
@@ -72,14 +85,10 @@ class Value:
                  "__weakref__")
 
     def __init__(self, data, label=None):
-        self.data = _number(data, "Value(data)")
-        self.grad = NOT_COMPUTED
-        self._a = self._b = self._da = self._db = self._many = self._dmany = None
-        self.op = None
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value(label) needs a str or None, got {label!r} ({type(label).__name__})")
+        _make(None, as_float(data, "Value(data)"), node=self)
         self.label = label
-        self.scope = _scope()
 
     def __repr__(self):
         label = "" if self.label is None else f", label={self.label!r}"
@@ -116,8 +125,7 @@ class Value:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Jupyter shows a Value as its graph (falling back to the repr without Graphviz)."""
-        from ..figures.render import mimebundle
-        return mimebundle(self)
+        return display(self) if display is not None else {"text/plain": repr(self)}
 
     def __reduce__(self):
         """Pickled flat, in topological order (no recursion, so deep graphs pickle too)."""
@@ -160,7 +168,7 @@ class Value:
         >>> zero_grad(loss); loss.backward(); w.grad
         4.0
         """
-        gradient = _number(gradient, "backward(gradient)")
+        gradient = as_float(gradient, "backward(gradient)")
         if self in _backpropagated:
             _warn_if_accumulating(self)
         _backpropagated.add(self)
@@ -188,6 +196,68 @@ class Value:
                     for parent, local in zip(node._many, node._dmany):
                         if type(parent) is not float:
                             parent.grad += local * upstream
+
+
+# --- the one walk of a graph, over the nodes' own storage -------------------------
+
+def topological_order(root, leaves: bool = True) -> list:
+    """Every node that ``root`` depends on, each after all its parents, root last.
+
+    With ``leaves=False``, only the computed nodes (what backward walks through).
+    Deterministic: parents are visited in order, so the same graph always gives
+    the same list. A depth-first search that keeps, for each node on its stack,
+    an iterator over the parents it has yet to visit; a node is placed once
+    they all are.
+
+    >>> from microbp import Value
+    >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
+    >>> [node.label or node.op.name for node in topological_order(a * b + a)]
+    ['a', 'b', 'mul', 'add']
+    >>> [node.op.name for node in topological_order(a * b + a, leaves=False)]
+    ['mul', 'add']
+    """
+    as_value(root, "topological_order")
+    order = []
+    seen = {None}                       # None: a unary node's missing second operand
+    is_seen = seen.__contains__
+    stack = [(None, iter((root,)))]     # start from a stand-in node whose one parent is root
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                if type(parent) is not float and (leaves or parent.op is not None):
+                    many = parent._many     # n-ary: its parents are mostly seen, skip those in C
+                    stack.append((parent, iter((parent._a, parent._b)) if many is None
+                                  else filterfalse(is_seen, many)))
+                    break               # place that parent (and its parents) first
+        else:                           # every parent placed: now the node
+            stack.pop()
+            order.append(node)
+    order.pop()                         # the stand-in
+    return order
+
+
+def is_value(x) -> bool:
+    """Whether ``x`` is a node of a graph (a ``Value``, or a subclass): microbp's one test.
+
+    >>> is_value(Value(1.0)), is_value(1.0), is_value("x")
+    (True, False, False)
+    """
+    return isinstance(x, Value)
+
+
+def as_value(x, what: str) -> Value:
+    """``x`` itself when it is a Value, else a TypeError saying that ``what`` needs one.
+
+    >>> as_value(2.0, "draw(root)")
+    Traceback (most recent call last):
+      ...
+    TypeError: draw(root) needs a Value, got 2.0 (float)
+    """
+    if isinstance(x, Value):
+        return x
+    raise TypeError(f"{what} needs a Value, got {x!r} ({type(x).__name__})")
 
 
 def _backward_not_finite(node: Value, upstream: float) -> None:
@@ -233,8 +303,16 @@ def is_real(x) -> bool:
     return type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool))
 
 
-def _number(x, what: str) -> float:
-    """``x`` as a float, or a TypeError naming ``what`` and the value."""
+def as_float(x, what: str) -> float:
+    """``x`` as a float, or a TypeError naming ``what`` and the value.
+
+    >>> as_float(3, "Value(data)")
+    3.0
+    >>> as_float("3", "Value(data)")
+    Traceback (most recent call last):
+      ...
+    TypeError: Value(data) needs a real number, got '3' (str)
+    """
     if is_real(x):
         try:
             return float(x)
@@ -246,7 +324,7 @@ def _number(x, what: str) -> float:
 def _constant(op: Op, x) -> float:
     """A number operand as a float constant, or a TypeError naming the op."""
     if is_real(x):
-        return _number(x, f"{op.name}: operand")
+        return as_float(x, f"{op.name}: operand")
     raise TypeError(f"{op.name}: cannot use {x!r} ({type(x).__name__}) as an operand; "
                     "use a Value or a real number")
 
@@ -286,6 +364,11 @@ def _node(op: Op, operands: tuple, inputs) -> "Value | float":
     local_grads = float_grads(op, out, inputs)
     if not operands:                    # constants only: the number
         return out
+    return _link(op, out, operands, local_grads)
+
+
+def _link(op: Op, out: float, operands: tuple, local_grads: tuple) -> "Value":
+    """The node of ``op`` over ``operands``: in slots for one or two operands, in tuples for n-ary rows."""
     if op.arity is None:
         return _nary(op, out, operands, local_grads, float in map(type, operands))
     if len(operands) == 1:
@@ -371,14 +454,16 @@ def _nary(op: Op, out: float, operands: tuple, local_grads: tuple, constants: bo
     return _make(op, out, operands, local_grads, many=operands, dmany=local_grads)
 
 
-def _make(op: Op, out: float, a=None, da=None, b=None, db=None, many=None, dmany=None) -> Value:
-    """The one place a computed node is built (``Value.__init__`` makes leaves).
+def _make(op, out: float, a=None, da=None, b=None, db=None, many=None, dmany=None, node=None) -> Value:
+    """The one place a node's slots are set up: a computed node, or a leaf (``op`` None, from ``__init__``).
 
     Operands ``a`` (and ``b``) with their local derivatives, or, for n-ary
     rows, the tuples ``many`` and ``dmany`` (given again as ``a`` and ``da``
-    when every operand is a Value).
+    when every operand is a Value). ``node``: the leaf ``__init__`` is making;
+    a computed node is made here, without ``__init__``'s checks.
     """
-    node = _new_object(Value)
+    if node is None:
+        node = _new_object(Value)
     node.data = out
     node.grad = NOT_COMPUTED
     node.op = op
@@ -448,13 +533,7 @@ def _rebuild(records: list) -> Value:
             nodes.append(record)
             continue
         op, data, grad, label, scope, parents, local_grads = record
-        operands = tuple(p if type(p) is float else nodes[p] for p in parents)
-        if op.arity is None:
-            node = _nary(op, data, operands, local_grads, float in map(type, operands))
-        elif len(operands) == 1:
-            node = _make(op, data, operands[0], local_grads[0])
-        else:
-            node = _make(op, data, operands[0], local_grads[0], operands[1], local_grads[1])
+        node = _link(op, data, tuple(p if type(p) is float else nodes[p] for p in parents), local_grads)
         node.grad = NOT_COMPUTED if grad is None else grad
         node.label, node.scope = label, scope
         nodes.append(node)

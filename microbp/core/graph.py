@@ -18,98 +18,14 @@ groups the nodes made inside a ``with`` block.
 
 from __future__ import annotations
 
-import contextvars
 from functools import cached_property
-from itertools import filterfalse
 from operator import mul
 
+from .engine import NOT_COMPUTED, as_value, is_value, topological_order
+from .scopes import scope
 
-class _NotComputed(float):
-    """The ``grad`` of a node no backward pass has reached: 0.0 in arithmetic, ``?`` when shown."""
+__all__ = ["Graph", "chain_rule", "leaf_names", "scope", "topological_order", "NOT_COMPUTED", "is_value"]
 
-    __slots__ = ()
-
-
-NOT_COMPUTED = _NotComputed(0.0)
-
-_current_scope: contextvars.ContextVar = contextvars.ContextVar("microbp_scope", default=None)
-current_scope = _current_scope.get
-
-
-class scope:
-    """Group the nodes made inside the block; the renderer draws a group as a cluster.
-
-    Scopes nest; a node remembers the names of the scopes it was made in,
-    outermost first (``node.scope``, a tuple, or ``None`` outside any). The
-    current scope belongs to the thread (a ``contextvars`` variable), so threads
-    and async tasks building graphs do not cross scopes. A ``scope`` object can be
-    kept and entered again, as each neuron does.
-
-    >>> from microbp import Value
-    >>> with scope("neuron 1"):
-    ...     with scope("pre-activation") as path:
-    ...         z = Value(1.0) * 2
-    >>> z.scope, path
-    (('neuron 1', 'pre-activation'), ('neuron 1', 'pre-activation'))
-    """
-
-    __slots__ = ("name", "tokens", "last")
-
-    def __init__(self, name: str):
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"scope(name) needs a non-empty str, got {name!r}")
-        self.name = name
-        self.tokens = []
-        self.last = (None, None)            # (outer path, this path): reused when entered again
-
-    def __enter__(self) -> tuple:
-        outer = _current_scope.get()
-        if self.last[0] != outer or self.last[1] is None:
-            self.last = (outer, (outer or ()) + (self.name,))
-        self.tokens.append(_current_scope.set(self.last[1]))
-        return self.last[1]
-
-    def __exit__(self, *exception) -> None:
-        _current_scope.reset(self.tokens.pop())
-
-
-def topological_order(root, leaves: bool = True) -> list:
-    """Every node that ``root`` depends on, each after all its parents, root last.
-
-    With ``leaves=False``, only the computed nodes (what backward walks through).
-    Deterministic: parents are visited in order, so the same graph always gives
-    the same list. A depth-first search that keeps, for each node on its stack,
-    an iterator over the parents it has yet to visit; a node is placed once
-    they all are.
-
-    >>> from microbp import Value
-    >>> a = Value(1.0, label="a"); b = Value(2.0, label="b")
-    >>> [node.label or node.op.name for node in topological_order(a * b + a)]
-    ['a', 'b', 'mul', 'add']
-    >>> [node.op.name for node in topological_order(a * b + a, leaves=False)]
-    ['mul', 'add']
-    """
-    if not hasattr(root, "_many"):
-        raise TypeError(f"topological_order needs a Value, got {root!r} ({type(root).__name__})")
-    order = []
-    seen = {None}                       # None: a unary node's missing second operand
-    is_seen = seen.__contains__
-    stack = [(None, iter((root,)))]     # start from a stand-in node whose one parent is root
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                if type(parent) is not float and (leaves or parent.op is not None):
-                    many = parent._many     # n-ary: its parents are mostly seen, skip those in C
-                    stack.append((parent, iter((parent._a, parent._b)) if many is None
-                                  else filterfalse(is_seen, many)))
-                    break               # place that parent (and its parents) first
-        else:                           # every parent placed: now the node
-            stack.pop()
-            order.append(node)
-    order.pop()                         # the stand-in
-    return order
 
 
 def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
@@ -191,9 +107,7 @@ class Graph:
     def __init__(self, root):
         if isinstance(root, Graph):
             root = root.root
-        if not hasattr(root, "_many"):
-            raise TypeError(f"Graph needs a Value, got {root!r} ({type(root).__name__})")
-        self.root = root
+        self.root = as_value(root, "Graph")
         self.order = topological_order(root)
 
     def __contains__(self, node) -> bool:
@@ -209,9 +123,7 @@ class Graph:
         the function in the error for anything else."""
         if isinstance(root_or_graph, Graph):
             return root_or_graph
-        if not hasattr(root_or_graph, "_many"):
-            raise TypeError(f"{caller} needs a Value, got {root_or_graph!r} ({type(root_or_graph).__name__})")
-        return cls(root_or_graph)
+        return cls(as_value(root_or_graph, caller))
 
     @cached_property
     def leaves(self) -> list:

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from ..core.autodiff import gradients
-from ..core.engine import Value, _number, apply, derivative_formulas
+from ..core.engine import Value, apply, as_float, as_value, derivative_formulas
 from ..core.graph import Graph
 from ..core.ops import OPS
 from ..errors import GraphTooLargeError
@@ -95,9 +95,7 @@ def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES,
 
 
 def _value(root, what: str):
-    if not isinstance(root, Value):
-        raise TypeError(f"compile: {what} needs a Value, got {root!r} ({type(root).__name__})")
-    return root
+    return as_value(root, f"compile: {what}")
 
 
 def _check_size(graphs, max_nodes: int, max_edges: int) -> None:
@@ -271,7 +269,7 @@ def _numbers(values, count: int, what: str) -> list:
         raise ValueError(f"compile: {what} needs {count} numbers, one per leaf it was compiled with, "
                          f"got {len(values)}")
     if not _FLOATS.issuperset(map(type, values)):
-        values = [_number(v, f"compile: {what}[{i}]") for i, v in enumerate(values)]
+        values = [as_float(v, f"compile: {what}[{i}]") for i, v in enumerate(values)]
     return values
 
 

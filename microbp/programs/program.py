@@ -41,6 +41,7 @@ import re
 from typing import NamedTuple
 
 from ..core.autodiff import made_by_gradients
+from ..core.engine import as_value, is_value
 from ..core.graph import Graph
 from ..core.ops import ATOM, OPS
 from ..runtime import NAMES, checks_values
@@ -253,11 +254,7 @@ def codegen(root, wrt, inputs=(), name: str = "f") -> str:
 # --- shared checks ------------------------------------------------------------------------
 
 def _graph(root, caller: str) -> Graph:
-    if isinstance(root, Graph):
-        return root
-    if not hasattr(root, "_many"):
-        raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
-    return Graph(root)
+    return Graph.of(root, f"{caller}(root)")
 
 
 def _imports(used: list) -> list:
@@ -267,15 +264,14 @@ def _imports(used: list) -> list:
 
 def leaves(values, what: str, caller: str) -> list:
     """``values`` as a list of leaf Values, or a TypeError naming the argument and the position."""
-    if hasattr(values, "_many"):
+    if is_value(values):
         values = [values]
     try:
         values = list(values)
     except TypeError:
         raise TypeError(f"{caller}: {what} needs a list of Values, got {values!r}") from None
     for i, value in enumerate(values):
-        if not hasattr(value, "_many"):
-            raise TypeError(f"{caller}: {what}[{i}] needs a Value, got {value!r} ({type(value).__name__})")
+        as_value(value, f"{caller}: {what}[{i}]")
         if value.op is not None:
             raise TypeError(f"{caller}: {what}[{i}] is a computed node ({value.op.name}), not a leaf; "
                             "arguments must be leaves (Values made with Value(...))")
