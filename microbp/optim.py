@@ -103,6 +103,9 @@ class Optimizer:
 
     def _update(self) -> None:
         rule = self.rule
+        if rule is None:
+            raise NotImplementedError(f"{type(self).__name__}: give the class a rule from microbp.update_rules "
+                                      "or write its own _update()")
         s = SimpleNamespace(**{name: getattr(self, name) for name, _ in rule.hyperparameters})
         if rule.counter:
             setattr(s, rule.counter, getattr(self, rule.counter))
@@ -171,7 +174,10 @@ class Adam(Optimizer):
     """
 
     decoupled_weight_decay = False
-    rule = RULES["adam"]
+
+    @property
+    def rule(self):
+        return RULES["adamw"] if self.decoupled_weight_decay else RULES["adam"]
 
     def __init__(self, params, lr: float = 0.001, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
@@ -200,7 +206,6 @@ class AdamW(Adam):
     """
 
     decoupled_weight_decay = True
-    rule = RULES["adamw"]
 
     def __init__(self, params, lr: float = 0.001, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.01):
