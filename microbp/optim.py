@@ -25,6 +25,7 @@ import operator
 from types import SimpleNamespace
 
 from .core.engine import Value, is_real
+from .update_rules.python import compiled
 from .update_rules.rules import FLOATS, RULES, run
 
 
@@ -66,8 +67,8 @@ class Optimizer:
     """Holds the parameters and the learning rate ``lr`` (which schedules change).
 
     ``step()`` checks every gradient, then carries out the subclass's ``rule`` (from
-    ``microbp.update_rules``) on floats: its hyperparameters, state lists and step
-    counter are attributes of the optimizer, under the rule's names.
+    ``microbp.update_rules``, compiled to Python once): its hyperparameters, state
+    lists and step counter are attributes of the optimizer, under the rule's names.
     """
 
     rule = None
@@ -102,24 +103,10 @@ class Optimizer:
         self._update()
 
     def _update(self) -> None:
-        rule = self.rule
-        if rule is None:
+        if self.rule is None:
             raise NotImplementedError(f"{type(self).__name__}: give the class a rule from microbp.update_rules "
                                       "or write its own _update()")
-        s = SimpleNamespace(**{name: getattr(self, name) for name, _ in rule.hyperparameters})
-        if rule.counter:
-            setattr(s, rule.counter, getattr(self, rule.counter))
-            run(FLOATS, rule.once, s)
-            setattr(self, rule.counter, getattr(s, rule.counter))
-        states = [getattr(self, name) for name in rule.state]
-        for i, p in enumerate(self.params):
-            s.p, s.g = p.data, p.grad
-            for name, values in zip(rule.state, states):
-                setattr(s, name, values[i])
-            run(FLOATS, rule.update, s)
-            p.data = s.p
-            for name, values in zip(rule.state, states):
-                values[i] = getattr(s, name)
+        compiled(self.rule)(self)
 
 
 class SGD(Optimizer):

@@ -18,24 +18,13 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ..core.ops import ATOM
-from ..text.notation import PYTHON, Written, number
+from ..text.notation import PYTHON, Written
 from .rules import SYMBOLS
-from .writing import rule_for
+from .writing import call_writer, rule_for
 
 
-def _call(function: str):
-    def write(*args):
-        args = [a if isinstance(a, Written) else number(a, PYTHON) for a in args]
-        parts = [f"{function}("]
-        for i, arg in enumerate(args):
-            parts.extend((", ", arg) if i else (arg,))
-        return Written((*parts, ")"), ATOM, PYTHON)
-    return write
-
-
-JAVASCRIPT = SimpleNamespace(sqrt=_call("Math.sqrt"), pow=_call("Math.pow"), min=_call("Math.min"),
-                             floor_divide=lambda a, b: _call("Math.floor")(a / b))
+JAVASCRIPT = SimpleNamespace(**{name: call_writer(f"Math.{name}", PYTHON) for name in ("sqrt", "pow", "min")},
+                             floor_divide=lambda a, b: call_writer("Math.floor", PYTHON)(a / b))
 """The JavaScript interpreter of the rules' functions; ``+ - * /`` are written as in Python, which JS shares."""
 
 

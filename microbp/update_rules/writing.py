@@ -21,6 +21,17 @@ from ..text.notation import MATH, MATH_TEXT, Written, number
 from .rules import FLOATS, REQUIRED, RULES, SYMBOLS, Rule
 
 
+def call_writer(function: str, style=MATH):
+    """A function that writes ``function(a, b)`` in ``style``: the rules' functions in generated code."""
+    def write(*args):
+        args = [a if isinstance(a, Written) else number(a, style) for a in args]
+        parts = [f"{function}("]
+        for i, arg in enumerate(args):
+            parts.extend((", ", arg) if i else (arg,))
+        return Written((*parts, ")"), ATOM, style)
+    return write
+
+
 def _floor_divide(a, b) -> Written:
     return Written(("⌊", a / b, "⌋"), ATOM, MATH)
 

@@ -16,7 +16,9 @@ import pytest
 from microbp import Value
 from microbp.optim import SGD, Adagrad, Adam, AdamW, ExponentialLR, LinearLR, StepLR
 from microbp.update_rules import RULES, TABLE, Assignment, Rule, equations, javascript, rule_for, update_lines
-from microbp.update_rules.rules import REQUIRED, _index
+from microbp.optim import Optimizer
+from microbp.update_rules.python import python_source
+from microbp.update_rules.rules import REQUIRED, SYMBOLS, _index
 
 OPTIMIZERS = [   # (class, arguments, the torch class's name): every rule of the table, with and without decay
     (SGD, {"lr": 0.1}, "SGD"),
@@ -219,6 +221,22 @@ def test_the_lines_of_an_optimizers_next_update_are_its_step_and_torchs():
         assert lines["m"] == pytest.approx(reference.state[theirs]["exp_avg"].tolist()[1], rel=1e-12)
 
 
+@pytest.mark.parametrize("optimizer_class, kwargs, _", OPTIMIZERS)
+def test_the_lines_give_what_step_gives_bit_for_bit(optimizer_class, kwargs, _):
+    params = [Value(x) for x in START]
+    optimizer = optimizer_class(params, **kwargs)
+    for _ in range(5):
+        for p, c in zip(params, WEIGHTS):
+            p.grad = gradient(p.data, c)
+        lines = [update_lines(optimizer, p) for p in params]
+        optimizer.step()
+        for i, (p, written) in enumerate(zip(params, lines)):
+            final = {line.equation.split(" = ")[0]: line.value for line in written}    # the last value of each
+            symbols = {name: SYMBOLS[name] for name in optimizer.rule.state}
+            assert final["p"] == p.data
+            assert all(final[symbol] == getattr(optimizer, name)[i] for name, symbol in symbols.items())
+
+
 def test_the_lines_of_a_schedules_next_epoch_are_its_step():
     schedule = LinearLR(SGD([Value(0.0)], lr=0.4), 1.0, 0.1, 10)
     for _ in range(12):
@@ -235,6 +253,8 @@ def test_the_lines_of_a_schedules_next_epoch_are_its_step():
     (lambda: update_lines("adam", p=1.0, g=1.0, betas=(0.9, 0.9)), TypeError, "adam has no variable 'betas'"),
     (lambda: update_lines(Adam([Value(1.0)]), Value(2.0)), ValueError, "parameter must be one of the optimizer's"),
     (lambda: javascript("sgd", name="update-sgd"), ValueError, "javascript: name must be a JavaScript identifier"),
+    (lambda: python_source(RULES["step_lr"]), TypeError, "python_source: rule 'step_lr' is not an optimizer's rule"),
+    (lambda: Optimizer([Value(1.0)], lr=0.1).step(), NotImplementedError, "Optimizer: give the class a rule"),
 ])
 def test_bad_arguments_name_the_function(call, error, message):
     with pytest.raises(error, match=message):
