@@ -16,5 +16,5 @@ from .javascript import javascript
 from .rules import REQUIRED, RULES, TABLE, Assignment, Rule
 from .writing import Line, equations, rule_for, update_lines
 
-__all__ = ["Assignment", "Line", "REQUIRED", "RULES", "Rule", "TABLE", "equations", "javascript", "rule_for",
+__all__ = ["REQUIRED", "RULES", "TABLE", "Assignment", "Line", "Rule", "equations", "javascript", "rule_for",
            "update_lines"]

@@ -22,7 +22,6 @@ from ..text.notation import PYTHON, Written
 from .rules import SYMBOLS
 from .writing import call_writer, rule_for
 
-
 JAVASCRIPT = SimpleNamespace(**{name: call_writer(f"Math.{name}", PYTHON) for name in ("sqrt", "pow", "min")},
                              floor_divide=lambda a, b: call_writer("Math.floor", PYTHON)(a / b))
 """The JavaScript interpreter of the rules' functions; ``+ - * /`` are written as in Python, which JS shares."""

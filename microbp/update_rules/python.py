@@ -20,7 +20,7 @@ def update_sgd_momentum(optimizer):
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 from ..text.notation import PYTHON, Written
@@ -68,7 +68,7 @@ def _unpack(targets: list, template: str, sources: list | None = None) -> str:
     return f"{', '.join(targets)} = {', '.join(template.format(name) for name in sources or targets)}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(rule: Rule):
     """``rule``'s update as a Python function of an optimizer, compiled once."""
     namespace = dict(vars(FLOATS))

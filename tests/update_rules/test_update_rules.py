@@ -14,9 +14,8 @@ import subprocess
 import pytest
 
 from microbp import Value
-from microbp.optim import SGD, Adagrad, Adam, AdamW, ExponentialLR, LinearLR, StepLR
+from microbp.optim import SGD, Adagrad, Adam, AdamW, ExponentialLR, LinearLR, Optimizer, StepLR
 from microbp.update_rules import RULES, TABLE, Assignment, Rule, equations, javascript, rule_for, update_lines
-from microbp.optim import Optimizer
 from microbp.update_rules.python import python_source
 from microbp.update_rules.rules import REQUIRED, SYMBOLS, _index
 
