@@ -34,6 +34,9 @@ def javascript(optimizer, name: str | None = None) -> str:
     state and the counter); the function updates it in place and returns it. The
     counter (Adam's ``t``, a schedule's ``epoch``) goes up by one each call, so
     keep one ``s`` per parameter and update every parameter each step.
+
+    >>> print(javascript("exponential_lr").splitlines()[3])
+      s.factor = Math.pow(s.gamma, s.epoch);
     """
     rule = rule_for("javascript", optimizer)
     name = name or "update" + "".join(word.capitalize() for word in rule.name.split("_"))
