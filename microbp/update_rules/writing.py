@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import NamedTuple
 
+from ..core.engine import is_real
 from ..core.ops import ATOM
 from ..text.notation import MATH, MATH_TEXT, Written, number
 from .rules import FLOATS, REQUIRED, RULES, SYMBOLS, Rule
@@ -114,9 +115,12 @@ def _variables(rule: Rule, optimizer, parameter, given: dict) -> dict:
     if unknown:
         raise TypeError(f"update_lines: {rule.name} has no variable {unknown[0]!r}; its variables are "
                         f"{', '.join(sorted(allowed))}")
+    for name, value in given.items():
+        if not is_real(value):
+            raise TypeError(f"update_lines: {name} must be a real number, got {value!r} ({type(value).__name__})")
     found = {name: default for name, default in rule.hyperparameters}
     found.update({name: 0.0 for name in rule.state}, **({rule.counter: 0} if rule.counter else {}))
-    found.update({name: getattr(optimizer, name) for name in allowed if _plain_number(getattr(optimizer, name, None))})
+    found.update({name: getattr(optimizer, name) for name in allowed if is_real(getattr(optimizer, name, None))})
     if parameter is not None:
         found.update(_parameter_variables(rule, optimizer, parameter))
     found.update(given)
@@ -125,10 +129,6 @@ def _variables(rule: Rule, optimizer, parameter, given: dict) -> dict:
         raise TypeError(f"update_lines: {rule.name} needs a value for {', '.join(missing)}; pass it by name, "
                         f"as in update_lines({rule.name!r}, {missing[0]}=...)")
     return found
-
-
-def _plain_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _parameter_variables(rule: Rule, optimizer, parameter) -> dict:

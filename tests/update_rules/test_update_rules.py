@@ -250,6 +250,7 @@ def test_the_lines_of_a_schedules_next_epoch_are_its_step():
     (lambda: update_lines("sgd", p=1.0, g=1.0), TypeError, r"update_lines: sgd needs a value for lr"),
     (lambda: update_lines("adam", p=1.0), TypeError, "update_lines: adam needs a value for g"),
     (lambda: update_lines("adam", p=1.0, g=1.0, betas=(0.9, 0.9)), TypeError, "adam has no variable 'betas'"),
+    (lambda: update_lines("sgd", p=Value(1.0), g=1.0, lr=0.1), TypeError, "update_lines: p must be a real number"),
     (lambda: update_lines(Adam([Value(1.0)]), Value(2.0)), ValueError, "parameter must be one of the optimizer's"),
     (lambda: javascript("sgd", name="update-sgd"), ValueError, "javascript: name must be a JavaScript identifier"),
     (lambda: python_source(RULES["step_lr"]), TypeError, "python_source: rule 'step_lr' is not an optimizer's rule"),
