@@ -1,5 +1,9 @@
 """Optimizers and learning-rate schedules, with the update equations of the original papers.
 
+The equations are written once, in ``microbp.update_rules``: ``step()`` runs
+them on floats, and the same rules write the lecture captions and the live
+page's JavaScript.
+
 Every argument is checked when the optimizer or schedule is made, and ``step()``
 checks every gradient before it changes anything: an error names the class, the
 argument (or parameter) and the value.
@@ -18,8 +22,11 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+from types import SimpleNamespace
 
 from .core.engine import Value, is_real
+from .update_rules.python import compiled
+from .update_rules.rules import FLOATS, RULES, run
 
 
 def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None) -> float:
@@ -59,8 +66,12 @@ def _count(owner: str, name: str, value) -> int:
 class Optimizer:
     """Holds the parameters and the learning rate ``lr`` (which schedules change).
 
-    ``step()`` checks every gradient, then calls ``_update()``, which subclasses write.
+    ``step()`` checks every gradient, then carries out the subclass's ``rule`` (from
+    ``microbp.update_rules``, compiled to Python once): its hyperparameters, state
+    lists and step counter are attributes of the optimizer, under the rule's names.
     """
+
+    rule = None
 
     def __init__(self, params, lr: float):
         owner = type(self).__name__
@@ -92,7 +103,10 @@ class Optimizer:
         self._update()
 
     def _update(self) -> None:
-        raise NotImplementedError
+        if self.rule is None:
+            raise NotImplementedError(f"{type(self).__name__}: give the class a rule from microbp.update_rules "
+                                      "or write its own _update()")
+        compiled(self.rule)(self)
 
 
 class SGD(Optimizer):
@@ -111,12 +125,9 @@ class SGD(Optimizer):
         self.weight_decay = _real("SGD", "weight_decay", weight_decay, at_least=0)
         self.velocity = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
-            if self.momentum:
-                g = self.velocity[i] = self.momentum * self.velocity[i] + g
-            p.data -= self.lr * g
+    @property
+    def rule(self):
+        return RULES["sgd_momentum"] if self.momentum else RULES["sgd"]
 
 
 class Adagrad(Optimizer):
@@ -127,16 +138,12 @@ class Adagrad(Optimizer):
     1.5
     """
 
+    rule = RULES["adagrad"]
+
     def __init__(self, params, lr: float = 0.01, eps: float = 1e-10):
         super().__init__(params, lr)
         self.eps = _real("Adagrad", "eps", eps, above=0)
         self.sum_of_squares = [0.0] * len(self.params)
-
-    def _update(self) -> None:
-        for i, p in enumerate(self.params):
-            g = p.grad
-            self.sum_of_squares[i] += g * g
-            p.data -= self.lr * g / (math.sqrt(self.sum_of_squares[i]) + self.eps)
 
 
 class Adam(Optimizer):
@@ -155,6 +162,10 @@ class Adam(Optimizer):
 
     decoupled_weight_decay = False
 
+    @property
+    def rule(self):
+        return RULES["adamw"] if self.decoupled_weight_decay else RULES["adam"]
+
     def __init__(self, params, lr: float = 0.001, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(params, lr)
@@ -168,19 +179,6 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
         self.t = 0
-
-    def _update(self) -> None:
-        self.t += 1
-        correction1, correction2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if self.decoupled_weight_decay:
-                p.data *= 1 - self.lr * self.weight_decay
-            else:
-                g += self.weight_decay * p.data
-            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
-            self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g * g
-            p.data -= self.lr * (self.m[i] / correction1) / (math.sqrt(self.v[i] / correction2) + self.eps)
 
 
 class AdamW(Adam):
@@ -202,7 +200,12 @@ class AdamW(Adam):
 
 
 class _Schedule:
-    """Sets ``optimizer.lr = base_lr · factor(epoch)``; call ``step()`` once per epoch."""
+    """Sets ``optimizer.lr = base_lr · factor(epoch)``; call ``step()`` once per epoch.
+
+    The factor is the subclass's ``rule`` (from ``microbp.update_rules``), run on floats.
+    """
+
+    rule = None
 
     def __init__(self, optimizer: Optimizer):
         if not isinstance(optimizer, Optimizer):
@@ -210,12 +213,19 @@ class _Schedule:
                             f"(SGD, Adam, ...), got {optimizer!r}")
         self.optimizer, self.base_lr, self.epoch = optimizer, optimizer.lr, 0
 
+    def _variables(self, epoch: int) -> SimpleNamespace:
+        return SimpleNamespace(base_lr=self.base_lr, epoch=epoch,
+                               **{name: getattr(self, name) for name, _ in self.rule.hyperparameters})
+
     def factor(self, epoch: int) -> float:
-        raise NotImplementedError
+        s = self._variables(epoch)
+        run(FLOATS, self.rule.update, s)
+        return s.factor
 
     def step(self) -> None:
-        self.epoch += 1
-        self.optimizer.lr = self.base_lr * self.factor(self.epoch)
+        s = self._variables(self.epoch)
+        run(FLOATS, self.rule.once + self.rule.update, s)
+        self.epoch, self.optimizer.lr = s.epoch, s.lr
 
 
 class StepLR(_Schedule):
@@ -228,13 +238,12 @@ class StepLR(_Schedule):
     0.25
     """
 
+    rule = RULES["step_lr"]
+
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1):
         super().__init__(optimizer)
         self.step_size = _count("StepLR", "step_size", step_size)
         self.gamma = _real("StepLR", "gamma", gamma, above=0)
-
-    def factor(self, epoch: int) -> float:
-        return self.gamma ** (epoch // self.step_size)
 
 
 class ExponentialLR(_Schedule):
@@ -246,12 +255,11 @@ class ExponentialLR(_Schedule):
     0.9
     """
 
+    rule = RULES["exponential_lr"]
+
     def __init__(self, optimizer, gamma: float):
         super().__init__(optimizer)
         self.gamma = _real("ExponentialLR", "gamma", gamma, above=0)
-
-    def factor(self, epoch: int) -> float:
-        return self.gamma ** epoch
 
 
 class LinearLR(_Schedule):
@@ -266,13 +274,11 @@ class LinearLR(_Schedule):
     0.55
     """
 
+    rule = RULES["linear_lr"]
+
     def __init__(self, optimizer, start_factor: float = 1.0, end_factor: float = 0.0, total_iters: int = 100):
         super().__init__(optimizer)
         self.start_factor = _real("LinearLR", "start_factor", start_factor, above=0)
         self.end_factor = _real("LinearLR", "end_factor", end_factor, at_least=0)
         self.total_iters = _count("LinearLR", "total_iters", total_iters)
         optimizer.lr = self.base_lr * self.start_factor
-
-    def factor(self, epoch: int) -> float:
-        progress = min(epoch, self.total_iters) / self.total_iters
-        return self.start_factor + (self.end_factor - self.start_factor) * progress

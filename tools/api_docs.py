@@ -10,6 +10,7 @@ import microbp
 import microbp.losses
 import microbp.nn
 import microbp.optim
+import microbp.update_rules
 
 SECTIONS = [
     ("microbp", "The engine, drawing, verifying, lecturing", microbp,
@@ -19,6 +20,8 @@ SECTIONS = [
      ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax", "cross_entropy", "hinge"]),
     ("microbp.optim", "Optimizers and schedules", microbp.optim,
      ["SGD", "Adagrad", "Adam", "AdamW", "StepLR", "ExponentialLR", "LinearLR"]),
+    ("microbp.update_rules", "Update rules, as maths and JavaScript", microbp.update_rules,
+     ["update_lines", "equations", "javascript", "rule_for"]),
 ]
 SKIP = {"OPS", "TABLE"}          # data, described under Op
 VALUE_METHODS = ["backward", "zero_grad"] + [row.name for row in microbp.TABLE
