@@ -56,10 +56,8 @@ def graph_workload(graph, collapse, max_nodes) -> tuple:
     return frames, len(outside) + computed + box_count + edges
 
 
-def network_workload(graph) -> tuple:
-    from ..network.model import Network
-
-    network = Network.of(graph)
+def network_workload(network) -> tuple:
+    """(frames, nodes and edges per frame) of a network's lecture (``microbp.network.model.Network``)."""
     units = len(network.units)
     drawn = len(network.inputs) + units + len(network.layers) + 1
     edges = len(network.weights) + (len(network.loss.sources) if network.loss else 0)
