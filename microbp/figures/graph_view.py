@@ -31,17 +31,18 @@ CELLS = ("data", "grad", "local")
 MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
 
 
-def draw_graph(graph: Graph, options):
+def draw_graph(graph: Graph, options, instead=lambda graph: ""):
     """The graph view of ``graph``: every value and operation (``microbp.draw(root, view="graph")``).
 
     ``options`` is a ``microbp.figures.options.DrawOptions``, checked already; a drawing too large
-    for ``options.max_nodes`` is refused here, with ``GraphTooLargeError``.
+    for ``options.max_nodes`` is refused here, with ``GraphTooLargeError``, and ``instead(graph)``
+    saying how other views would draw it.
     """
     import graphviz
 
     order, root = graph.order, graph.root
     boxes = collapsed_boxes(graph, options.collapse)
-    check_size(graph, boxes, options.collapse, options.max_nodes)
+    check_size(graph, boxes, options.collapse, options.max_nodes, instead=instead)
     style = THEMES[options.theme] if options.fontsize is None else {**THEMES[options.theme],
                                                                      "fontsize": options.fontsize}
     marked = set(options.highlight) | _path_nodes(order, options.highlight_path)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..figures.collapse import check_size, collapsed_boxes
 from ..figures.graph_view import draw_graph
 
 
@@ -43,3 +44,17 @@ def graph_frames(graph, steps: list, lecture) -> list:
         frame = replace(lecture.drawing, grads=grads, title=title, **shown)
         result.append((step, draw_graph(graph, frame)))
     return result
+
+
+def graph_workload(graph, collapse, max_nodes, instead=lambda graph: "") -> tuple:
+    """(frames, nodes and edges per frame) in the graph view; over ``max_nodes``, the drawing's own error."""
+    if collapse is None and len(graph.order) > max_nodes:
+        check_size(graph, {}, collapse, max_nodes, caller="lecture", instead=instead)
+    boxes = collapsed_boxes(graph, collapse)
+    check_size(graph, boxes, collapse, max_nodes, caller="lecture", instead=instead)
+    outside = [node for node in graph.order if node not in boxes]
+    box_count = len({box.name for box in boxes.values()})
+    computed = sum(1 for node in outside if node.op is not None)
+    edges = sum(len(node.parents) + 1 for node in outside if node.op is not None)
+    frames = len(outside) + computed + 2 * box_count
+    return frames, len(outside) + computed + box_count + edges

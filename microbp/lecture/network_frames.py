@@ -37,3 +37,12 @@ def network_frames(network: Network, steps: list, lecture) -> list:
         result.append((step, picture))
         known |= set(step.keys)
     return result
+
+
+def network_workload(network) -> tuple:
+    """(frames, nodes and edges per frame) of a network's lecture (``microbp.network.model.Network``)."""
+    units = len(network.units)
+    drawn = len(network.inputs) + units + len(network.layers) + 1
+    edges = len(network.weights) + (len(network.loss.sources) if network.loss else 0)
+    frames = 2 * units + 1 + 2 * units + len(network.weights) + len(network.inputs) + units
+    return frames, drawn + edges

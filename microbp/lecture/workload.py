@@ -3,7 +3,8 @@
 A slideshow (or ``render_steps``) draws the whole graph once per step, so its
 work grows as frames × (nodes + edges per frame): about twice the square of
 the graph's size. Each view counts both from the graph alone, in one pass and
-without making a caption (``graph_workload``, ``network_workload``), and
+without making a caption (``graph_frames.graph_workload``,
+``network_frames.network_workload``), and
 ``check_workload`` refuses with ``GraphTooLargeError`` past ``max_nodes`` per
 frame or ``MAX_ELEMENTS`` in all, naming the option that raises the limit.
 
@@ -21,7 +22,6 @@ microbp.errors.GraphTooLargeError: lecture: 301 frames of up to 751 nodes and ed
 from __future__ import annotations
 
 from ..errors import GraphTooLargeError
-from ..figures.collapse import check_size, collapsed_boxes
 
 MAX_ELEMENTS = 50_000       # frames × (nodes + edges per frame): about 10 s of dot (0.2 ms each)
 
@@ -40,26 +40,3 @@ def check_workload(view, graph, lecture) -> None:
             f"the limit of {limit} (minutes of work, and a file of many megabytes); pass "
             f"max_elements={frames * elements} to make it anyway, {view.lighter}",
             option="max_elements", needed=frames * elements, limit=limit)
-
-
-def graph_workload(graph, collapse, max_nodes) -> tuple:
-    """(frames, nodes and edges per frame) in the graph view; over ``max_nodes``, the drawing's own error."""
-    if collapse is None and len(graph.order) > max_nodes:
-        check_size(graph, {}, collapse, max_nodes, caller="lecture")
-    boxes = collapsed_boxes(graph, collapse)
-    check_size(graph, boxes, collapse, max_nodes, caller="lecture")
-    outside = [node for node in graph.order if node not in boxes]
-    box_count = len({box.name for box in boxes.values()})
-    computed = sum(1 for node in outside if node.op is not None)
-    edges = sum(len(node.parents) + 1 for node in outside if node.op is not None)
-    frames = len(outside) + computed + 2 * box_count
-    return frames, len(outside) + computed + box_count + edges
-
-
-def network_workload(network) -> tuple:
-    """(frames, nodes and edges per frame) of a network's lecture (``microbp.network.model.Network``)."""
-    units = len(network.units)
-    drawn = len(network.inputs) + units + len(network.layers) + 1
-    edges = len(network.weights) + (len(network.loss.sources) if network.loss else 0)
-    frames = 2 * units + 1 + 2 * units + len(network.weights) + len(network.inputs) + units
-    return frames, drawn + edges

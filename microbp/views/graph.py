@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from ..core.graph import Graph
 from ..figures.graph_view import draw_graph
-from ..lecture.graph_frames import graph_frames
+from ..lecture.graph_frames import graph_frames, graph_workload
 from ..lecture.graph_steps import graph_steps
-from ..lecture.workload import graph_workload
 from .view import View
 
 
@@ -26,7 +25,7 @@ class GraphView(View):
     shows_program = True
 
     def draw(self, graph: Graph, drawing):
-        return draw_graph(graph, drawing)
+        return draw_graph(graph, drawing, self.instead)
 
     def steps(self, graph: Graph, lecture) -> list:
         return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order)
@@ -35,4 +34,4 @@ class GraphView(View):
         return graph_frames(graph, steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
-        return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes)
+        return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)

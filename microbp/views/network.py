@@ -15,11 +15,11 @@ True
 from __future__ import annotations
 
 from ..core.graph import Graph
+from ..errors import NotANetworkError
 from ..figures.graph_view import CELLS
 from ..figures.network_view import draw_network
-from ..lecture.network_frames import network_frames
+from ..lecture.network_frames import network_frames, network_workload
 from ..lecture.network_steps import network_steps
-from ..lecture.workload import network_workload
 from ..network.model import Network
 from .view import View
 
@@ -34,7 +34,8 @@ class NetworkView(View):
     lighter = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
                "weight its lecture is long")
 
-    def __init__(self):
+    def __init__(self, instead=lambda graph: ""):
+        super().__init__(instead)
         self._networks: dict = {}      # (graph, number format) -> its Network, read once per call
 
     def network(self, graph: Graph, number_format: str = ".4g") -> Network:
@@ -42,6 +43,13 @@ class NetworkView(View):
         if key not in self._networks:
             self._networks[key] = (graph, Network.of(graph, number_format))
         return self._networks[key][1]
+
+    def offer(self, graph) -> str:
+        try:
+            units = len(self.network(graph).units)
+        except NotANetworkError:
+            return ""
+        return f"view='network' to draw its {units} units as circles, the weights on the edges"
 
     def check(self, graph, drawing, caller: str) -> None:
         given = [name for name in GRAPH_ONLY if _given(drawing, name)]

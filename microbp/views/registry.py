@@ -26,7 +26,7 @@ VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView}
 def resolve_view(view, graph, caller: str) -> View:
     """A fresh view for ``view`` (a name of ``VIEWS``, or ``"auto"``); an unknown name is refused, with the list."""
     if isinstance(view, str) and view in VIEWS:
-        return VIEWS[view]()
+        return VIEWS[view](instead=lambda graph: _offers(graph, view))
     if isinstance(view, str) and view == "auto":
         return _auto(graph)
     names = [repr(name) for name in VIEWS] + ["'auto'"]
@@ -35,9 +35,15 @@ def resolve_view(view, graph, caller: str) -> View:
 
 def _auto(graph) -> View:
     """The network view when the graph is a network of units, else the graph view."""
-    view = NetworkView()
+    view = resolve_view("network", graph, "auto")
     try:
         view.network(graph)
     except NotANetworkError:
-        return GraphView()
+        return resolve_view("graph", graph, "auto")
     return view
+
+
+def _offers(graph, refusing: str) -> str:
+    """How the views other than ``refusing`` would draw ``graph``: ``", or view='network' to ..."``."""
+    offers = (VIEWS[name]().offer(graph) for name in VIEWS if name != refusing)
+    return "".join(f", or {offer}" for offer in offers if offer)

@@ -24,6 +24,13 @@ class View:
     lighter: str = ""               # how to draw less, for a lecture refused as too large
     shows_program: bool = False     # a slideshow's code=True: one step per node of the generated program
 
+    def __init__(self, instead=lambda graph: ""):
+        self.instead = instead      # graph -> how the other views would draw it (", or view=..."), for a refusal
+
+    def offer(self, graph) -> str:
+        """How this view would draw ``graph`` when another refuses it as too large (``""``: it would not)."""
+        return ""
+
     def check(self, graph, drawing, caller: str) -> None:
         """Refuse, naming them, drawing options (``DrawOptions``) that this view cannot show."""
 
