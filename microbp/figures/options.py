@@ -48,7 +48,7 @@ class DrawOptions:
         """The options ``caller`` was given, each checked; an unknown name is a TypeError, as in Python."""
         unknown = set(given) - NAMES
         if unknown:
-            raise TypeError(f"{caller}() got an unexpected keyword argument {sorted(unknown)[0]!r}; "
+            raise TypeError(f"{caller}() got an unexpected keyword argument {min(unknown)!r}; "
                             f"it takes {', '.join(sorted(NAMES))}")
         options = {**given, **{name: frozenset(given[name]) for name in SETS if name in given}}
         _check_choices(caller, options.get("rankdir") or "LR", options.get("show", CELLS),

@@ -21,6 +21,7 @@ from __future__ import annotations
 from ..figures.network_view import State, draw_network
 from ..network.model import Network
 
+
 def network_frames(network: Network, steps: list, lecture) -> list:
     """(step, graphviz.Digraph) per step; ``lecture`` is a ``LectureOptions``."""
     drawing, grads = lecture.drawing, network.graph.gradients
