@@ -6,7 +6,7 @@ backward steps compute each gradient: each local derivative with its formula
 total derivative (d): local derivative × upstream gradient, summed over the
 nodes it feeds. Nodes are named as the figure names them (``microbp.text.naming``).
 Each function reads its options once (``microbp.lecture.options``), chooses
-the view once (``microbp.views.registry``) and asks it for the steps and frames:
+the view once (``microbp.lecture.views.registry``) and asks it for the steps and frames:
 ``view="network"`` steps through a network unit by unit instead.
 
 >>> from microbp import Value
@@ -36,9 +36,9 @@ from typing import NamedTuple
 
 from ..core.engine import Value
 from ..core.graph import Graph
-from ..views.registry import resolve_view
-from ..views.view import View
 from .options import LectureOptions
+from .views.registry import resolve_view
+from .views.view import View
 from .workload import check_workload
 
 

@@ -14,13 +14,13 @@ True
 
 from __future__ import annotations
 
-from ..core.graph import Graph
-from ..errors import NotANetworkError
-from ..figures.graph_view import CELLS
-from ..figures.network_view import draw_network
-from ..lecture.network_frames import network_frames, network_workload
-from ..lecture.network_steps import network_steps
-from ..network.model import Network
+from ...core.graph import Graph
+from ...errors import NotANetworkError
+from ...figures.graph_view import CELLS
+from ...figures.network_view import draw_network
+from ...network.model import Network
+from ..network_frames import network_frames, network_workload
+from ..network_steps import network_steps
 from .view import View
 
 GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")

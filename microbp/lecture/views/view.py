@@ -1,13 +1,13 @@
 """What every view of a graph does: draw it, list its lecture steps, make its frames, count its work.
 
 The public functions (``microbp.draw``, ``render``, ``steps``, ``render_steps``,
-``slideshow``) choose a view once, by name (``microbp.views.registry``), and
+``slideshow``) choose a view once, by name (``microbp.lecture.views.registry``), and
 ask it; nothing below them asks which view it is. A view is made afresh for each
 call, so it may keep what it learns of the graph (a network's units) between
 the questions of one call.
 
 >>> from microbp import Value
->>> from microbp.views.registry import resolve_view
+>>> from microbp.lecture.views.registry import resolve_view
 >>> view = resolve_view("graph", Value(1.0).exp(), "draw")
 >>> view.name, view.default_order, isinstance(view, View)
 ('graph', 'reverse-topological', True)

@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from ..core.graph import Graph
-from ..figures.graph_view import draw_graph
-from ..lecture.graph_frames import graph_frames, graph_workload
-from ..lecture.graph_steps import graph_steps
+from ...core.graph import Graph
+from ...figures.graph_view import draw_graph
+from ..graph_frames import graph_frames, graph_workload
+from ..graph_steps import graph_steps
 from .view import View
 
 

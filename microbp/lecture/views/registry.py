@@ -15,7 +15,7 @@ ValueError: draw: view must be 'graph', 'network' or 'auto', got 'tree'
 
 from __future__ import annotations
 
-from ..errors import NotANetworkError
+from ...errors import NotANetworkError
 from .graph import GraphView
 from .network import NetworkView
 from .view import View

@@ -1,7 +1,7 @@
 """Drawing a graph through its view: ``draw`` (a ``graphviz.Digraph``) and ``render`` (a file).
 
 Both read their options once (``microbp.figures.options``), choose the view once
-(``microbp.views.registry``) and ask it for the picture; ``render`` then runs
+(``microbp.lecture.views.registry``) and ask it for the picture; ``render`` then runs
 ``dot`` (``microbp.figures.render``) and writes the file atomically.
 
 >>> import os, tempfile
@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core.graph import Graph
-from ..figures.options import DrawOptions
-from ..figures.render import FORMATS, image_bytes
-from ..files import output_file, write_atomically
-from .registry import resolve_view
+from .core.graph import Graph
+from .figures.options import DrawOptions
+from .figures.render import FORMATS, image_bytes
+from .files import output_file, write_atomically
+from .lecture.views.registry import resolve_view
 
 
 def draw(root, *, view: str = "graph", **options):
@@ -30,7 +30,7 @@ def draw(root, *, view: str = "graph", **options):
         root: the output value (or its ``microbp.Graph``).
         view: ``"graph"``, every value and operation; ``"network"``, one circle per unit
             of a network (``microbp.network.model``): its parameters on the edges; or ``"auto"``,
-            the network view for a network and the graph view otherwise (``microbp.views.registry``).
+            the network view for a network and the graph view otherwise (``microbp.lecture.views.registry``).
         rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
             the network view picks the one that suits a 16:9 screen.
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
