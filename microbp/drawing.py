@@ -13,7 +13,9 @@ True
 
 from __future__ import annotations
 
+import inspect
 import os
+from dataclasses import fields
 from pathlib import Path
 
 from .core.graph import Graph
@@ -26,7 +28,7 @@ from .lecture.views.registry import resolve_view
 def draw(root, *, view: str = "graph", **options):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
 
-    Args (every one but ``root`` by keyword; their defaults are ``microbp.figures.options.DrawOptions``'s):
+    Args (all by keyword but ``root``; one checked ``microbp.figures.options.DrawOptions`` holds them):
         root: the output value (or its ``microbp.Graph``).
         view: ``"graph"``, every value and operation; ``"network"``, one circle per unit
             of a network (``microbp.network.model``): its parameters on the edges; or ``"auto"``,
@@ -71,6 +73,18 @@ def draw(root, *, view: str = "graph", **options):
     chosen = resolve_view(view, graph, "draw")
     chosen.check(graph, drawing, "draw")
     return chosen.draw(graph, drawing)
+
+
+def _signature() -> inspect.Signature:
+    """``draw``'s signature as ``help`` shows it: the root, the view, and ``DrawOptions``' fields with their defaults."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature([inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                              inspect.Parameter("view", keyword, default="graph", annotation="str")]
+                             + [inspect.Parameter(field.name, keyword, default=field.default, annotation=field.type)
+                                for field in fields(DrawOptions)])
+
+
+draw.__signature__ = _signature()
 
 
 def _graph(root, caller: str) -> Graph:
