@@ -41,7 +41,7 @@ class State:
 
 def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str = "light", title=None,
                  grads=None, fontsize=None, size=None, state: State | None = None, network=None):
-    """``root``'s network as a ``graphviz.Digraph`` (``draw(root, view="network")`` calls this)."""
+    """``root``'s network as a ``graphviz.Digraph`` (the network view's picture: ``draw(root, view="network")``)."""
     import graphviz
 
     network = network or Network.of(root, number_format)
