@@ -3,6 +3,7 @@
 A forward frame highlights the step's nodes and their inputs, and shows no
 gradient yet; a backward frame highlights the step's nodes and the gradients
 they come from, and every gradient computed so far in the pass.
+``graph_workload`` counts the frames and what each draws, before any is drawn.
 
 >>> from microbp import Graph, Value
 >>> from microbp.lecture.graph_steps import graph_steps

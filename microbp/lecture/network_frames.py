@@ -3,6 +3,7 @@
 A frame knows the inputs and the weights, and every quantity the steps
 before it computed; it highlights what its step computes and what that step
 uses; in the update phase its edges carry the weights updated so far.
+``network_workload`` counts the frames and what each draws, before any is drawn.
 
 >>> from microbp import Value, scope
 >>> from microbp.lecture.network_steps import network_steps

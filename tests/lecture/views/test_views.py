@@ -205,7 +205,7 @@ def test_the_slideshow_reads_its_style_and_script_from_package_data():
     from importlib import resources
     for name in ("slideshow.css", "slideshow.js"):
         assert resources.files("microbp.lecture").joinpath(name).read_text(encoding="utf-8").strip()
-    assert "[options.package_data]" in (ROOT / "setup.cfg").read_text() or not (ROOT / "setup.cfg").exists()
+    assert "microbp.lecture = slideshow.css, slideshow.js" in (ROOT / "setup.cfg").read_text(encoding="utf-8")
 
 
 def test_an_installed_wheel_holds_the_slideshow_files_and_finds_them(tmp_path):
