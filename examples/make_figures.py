@@ -18,6 +18,7 @@ from _optional import require
 
 import microbp
 import microbp.figures.render
+import microbp.files
 
 
 def main(argv=None):
@@ -33,8 +34,8 @@ def main(argv=None):
         microbp.render(error, out / "training" / "backprop.dot", view="network")
         for name, frame in backprop_demo.figure_frames().items():
             for fmt in ("dot", "svg"):
-                microbp.figures.render.write_atomically(out / "network" / f"{name}.{fmt}", frame.source.encode("utf-8")
-                                                if fmt == "dot" else microbp.figures.render.image_bytes(frame, fmt))
+                microbp.files.write_atomically(out / "network" / f"{name}.{fmt}", frame.source.encode("utf-8")
+                                               if fmt == "dot" else microbp.figures.render.image_bytes(frame, fmt))
         microbp.render_steps(microbp.lecture_neuron(backward=False), out / "lecture")
         microbp.render_steps(microbp.lecture_neuron(backward=False), out / "lecture", fmt="dot")
         moons.main(["--out", str(out / "training"), "--quiet"])

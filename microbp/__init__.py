@@ -35,7 +35,7 @@ __version__ = "0.1.0"
 
 # Loaded on first use, so that ``import microbp`` stays fast (no sympy, no graphviz).
 _LAZY = {
-    "draw": "figures.graph_view", "render": "figures.render",
+    "draw": "drawing", "render": "drawing",
     "lecture_neuron": "demo", "walkthrough_network": "demo",
     "parse": "text.parser", "to_text": "text.notation",
     "to_sympy": "check.sympy_bridge", "symbols": "check.sympy_bridge",

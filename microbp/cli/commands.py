@@ -136,7 +136,7 @@ def _graph(args) -> Value:
 
 def run_demo(args) -> int:
     from ..demo import lecture_neuron, walkthrough_network
-    from ..figures.render import render
+    from ..drawing import render
     from ..files import output_folder
     from ..lecture.slideshow import slideshow
 
@@ -153,7 +153,7 @@ def run_demo(args) -> int:
 
 
 def run_render(args) -> int:
-    from ..figures.render import render
+    from ..drawing import render
 
     root = _graph(args)
     say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,

@@ -66,8 +66,11 @@ def _is_parameter(leaf, children) -> bool:
     return not any(p is leaf for p in lists[1])
 
 
-def check_size(graph, boxes, collapse, max_nodes, caller: str = "draw") -> None:
-    """Refuse, with what to do instead, a graph with more value nodes than ``max_nodes`` once collapsed."""
+def check_size(graph, boxes, collapse, max_nodes, caller: str = "draw", instead=lambda graph: "") -> None:
+    """Refuse, with what to do instead, a graph with more value nodes than ``max_nodes`` once collapsed.
+
+    ``instead(graph)`` adds how other views would draw it (``", or view=..."``), asked only when refusing.
+    """
     order = graph.order
     drawn = len(order) - len(boxes) + len({box.name for box in boxes.values()})
     if drawn <= max_nodes:
@@ -77,19 +80,8 @@ def check_size(graph, boxes, collapse, max_nodes, caller: str = "draw") -> None:
             if scopes and collapse is None else "")
     raise GraphTooLargeError(
         f"{caller}: the graph has {drawn} nodes, over the limit of {max_nodes} (dot would be slow and "
-        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}{_network_hint(graph)}",
+        f"the picture unreadable); pass max_nodes={drawn} to draw it anyway{hint}{instead(graph)}",
         option="max_nodes", needed=drawn, limit=max_nodes)
-
-
-def _network_hint(graph) -> str:
-    """How the network view would draw the graph, when it is a network."""
-    from ..network.model import Network, NotANetworkError
-
-    try:
-        network = Network.of(graph)
-    except NotANetworkError:
-        return ""
-    return f", or view='network' to draw its {len(network.units)} units as circles, the weights on the edges"
 
 
 def span(names: list) -> str:

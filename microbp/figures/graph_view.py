@@ -8,7 +8,7 @@ can be read off the picture.
 Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 ``graphviz`` Python package, but never the ``dot`` executable.
 
->>> from microbp import Value
+>>> from microbp import Value, draw
 >>> x = Value(0.2, label="x")
 >>> y = (3 * x).tanh(); y.label = "y"
 >>> edges = [line.strip() for line in draw(y).source.splitlines() if "->" in line]
@@ -19,11 +19,10 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 from __future__ import annotations
 
 import html
-import re
 
 from ..core.graph import NOT_COMPUTED, Graph
-from ..lecture.captions import count
 from ..text.naming import node_names
+from ..text.plural import count
 from .collapse import check_size, collapsed_boxes, span
 from .labels import TITLE_LIMIT, label_text
 from .themes import THEMES
@@ -32,99 +31,44 @@ CELLS = ("data", "grad", "local")
 MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
 
 
-def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
-         theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
-         collapse: int | None = None, max_nodes: int = MAX_NODES, title: str | None = None,
-         grads: dict | None = None, unknown_data=(), unknown_grads=(), fontsize: float | None = None,
-         size=None):
-    """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
+def draw_graph(graph: Graph, options, instead=lambda graph: ""):
+    """The graph view of ``graph``: every value and operation (``microbp.draw(root, view="graph")``).
 
-    Args:
-        root: the output value (or its ``microbp.Graph``).
-        view: ``"graph"``, every value and operation; or ``"network"``, one circle per unit
-            of a network (``microbp.network.model``): its parameters on the edges.
-        rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
-            the network view picks the one that suits a 16:9 screen.
-        show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
-        number_format: a format spec for floats (default 4 significant digits); it must give
-            numbers, so ``".2f"`` or ``".3e"``, not ``"<>12"``; widths and precisions at most 100.
-        theme: ``"light"``, ``"dark"`` or ``"print"`` (grayscale, large type).
-        color_by_grad: fill values by the sign and size of their gradient.
-        highlight: values to outline.
-        highlight_path: a leaf; outline every node and edge on its paths to ``root``.
-        collapse: draw each scope at this depth (1 = outermost) as a single box.
-        max_nodes: refuse graphs with more value nodes than this (after collapsing).
-        title: a caption drawn under the graph.
-        fontsize: the type size in points (default: the theme's).
-        size: the largest size of the drawing in inches, ``(width, height)``; Graphviz scales it down
-            to fit (``None``: its natural size).
-        grads: gradients to show instead of each node's ``.grad`` (``microbp.Graph(root).gradients``).
-        unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
-        unknown_grads: values whose ``grad`` is drawn as ``?``.
-
-    Labels, scope names and the title are drawn as written, escaped; control
-    characters show as symbols (``\\x01`` as ``␁``, DEL as ``␡``, others as
-    ``�``), and text longer than ``LABEL_LIMIT`` (200) characters, or
-    ``TITLE_LIMIT`` (1000) for the title, is cut short with ``…``.
-
-    Raises:
-        GraphTooLargeError: over ``max_nodes``; says how to raise the limit, collapse, or draw the
-            network view; its ``nodes`` and ``limit`` attributes hold the numbers.
-        ValueError: an option is not one of its allowed values.
-
-    >>> from microbp import Value
-    >>> a = Value(1.0, label="a")
-    >>> draw(a * a).source.count("->")     # a feeds × twice, × feeds its output
-    3
+    ``options`` is a ``microbp.figures.options.DrawOptions``, checked already; a drawing too large
+    for ``options.max_nodes`` is refused here, with ``GraphTooLargeError``, and ``instead(graph)``
+    saying how other views would draw it.
     """
     import graphviz
 
-    _check_options(rankdir or "LR", show, theme, collapse, max_nodes)
-    _check_view(view, fontsize, size)
-    _check_number_format(number_format)
-    try:
-        graph = Graph.of(root)
-    except TypeError:
-        raise TypeError(f"draw(root) needs a Value, got {root!r} ({type(root).__name__})") from None
-    if view == "network":
-        from .network_view import draw_network
-        given = {"show": tuple(show) != CELLS, "color_by_grad": color_by_grad, "highlight": bool(highlight),
-                 "highlight_path": highlight_path is not None, "unknown_data": bool(unknown_data),
-                 "unknown_grads": bool(unknown_grads)}
-        if any(given.values()):
-            raise ValueError(f"draw: {', '.join(k for k, v in given.items() if v)} apply to view='graph' only; "
-                             "the network view shows every value of a unit and of a weight")
-        return draw_network(graph, rankdir=rankdir, number_format=number_format, theme=theme, title=title,
-                            grads=grads, fontsize=fontsize, size=size, collapse=collapse)
-    order, root, rankdir = graph.order, graph.root, rankdir or "LR"
-    boxes = collapsed_boxes(graph, collapse)
-    check_size(graph, boxes, collapse, max_nodes)
-    style = THEMES[theme] if fontsize is None else {**THEMES[theme], "fontsize": fontsize}
-    marked = set(highlight) | _path_nodes(order, highlight_path)
+    order, root = graph.order, graph.root
+    boxes = collapsed_boxes(graph, options.collapse)
+    check_size(graph, boxes, options.collapse, options.max_nodes, instead=instead)
+    style = THEMES[options.theme] if options.fontsize is None else {**THEMES[options.theme],
+                                                                     "fontsize": options.fontsize}
+    marked = set(options.highlight) | _path_nodes(order, options.highlight_path)
+    grads = options.grads
     if grads is None and root.grad is not NOT_COMPUTED:   # backward has run: show the graph's own gradients
         grads = {node: node.grad for node in order}
-    fills = _grad_colors(order, grads, style) if color_by_grad and grads else {}
-    context = _Context(order, boxes, style, tuple(show), number_format, marked, fills,
-                       grads, set(unknown_data), set(unknown_grads), node_names(graph))
-
-    graph = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
-                             node_attr=_node_attributes(style), edge_attr=_edge_attributes(style))
+    fills = _grad_colors(order, grads, style) if options.color_by_grad and grads else {}
+    context = _Context(order, boxes, style, options, marked, fills, grads, node_names(graph))
+    attributes = _graph_attributes(style, options.rankdir or "LR", options.title, options.size)
+    dot = graphviz.Digraph("microbp", graph_attr=attributes, node_attr=_node_attributes(style),
+                           edge_attr=_edge_attributes(style))
     context.add_nodes()
-    context.emit(graph, ())
-    for tail, head, attributes in context.edges:
-        graph.edge(tail, head, **attributes)
-    return graph
+    context.emit(dot, ())
+    for tail, head, edge in context.edges:
+        dot.edge(tail, head, **edge)
+    return dot
 
 
 class _Context:
     """What one drawing needs: ids, styles and the statements grouped by scope."""
 
-    def __init__(self, order, boxes, style, show, number_format, marked, fills, grads, unknown_data,
-                 unknown_grads, names):
-        self.order, self.boxes, self.style, self.show, self.names = order, boxes, style, show, names
-        self.number_format, self.marked, self.fills = number_format, marked, fills
+    def __init__(self, order, boxes, style, options, marked, fills, grads, names):
+        self.order, self.boxes, self.style, self.show, self.names = order, boxes, style, options.show, names
+        self.number_format, self.marked, self.fills = options.number_format, marked, fills
         self.grads = grads                      # None: no gradient computed yet, every grad shows "?"
-        self.unknown_data, self.unknown_grads = unknown_data, unknown_grads
+        self.unknown_data, self.unknown_grads = options.unknown_data, options.unknown_grads
         self.ids = {node: f"n{i}" for i, node in enumerate(order)}    # counter in topological order
         self.members: dict[tuple, list] = {(): []}                      # scope path -> node statements
         self.children: dict[tuple, list] = {(): []}                     # scope path -> inner paths
@@ -273,46 +217,6 @@ class _Context:
 def _scope_path(node) -> tuple:
     """The names of the scopes a node was made in, outermost first; () outside any scope."""
     return node.scope or ()
-
-
-def _check_options(rankdir, show, theme, collapse, max_nodes) -> None:
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
-    unknown = set(show) - set(CELLS)
-    if isinstance(show, str) or unknown:
-        raise ValueError(f"draw: show takes a collection of {CELLS}, got {show!r}")
-    if theme not in THEMES:
-        raise ValueError(f"draw: theme must be one of {sorted(THEMES)}, got {theme!r}")
-    if collapse is not None and not (isinstance(collapse, int) and collapse >= 1):
-        raise ValueError(f"draw: collapse is a scope depth (1 = outermost) or None, got {collapse!r}")
-    if not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
-
-
-def _check_view(view, fontsize, size) -> None:
-    if view not in ("graph", "network"):
-        raise ValueError(f"draw: view must be 'graph' or 'network', got {view!r}")
-    if fontsize is not None and (isinstance(fontsize, bool) or not isinstance(fontsize, (int, float))
-                                 or not 4 <= fontsize <= 200):
-        raise ValueError(f"draw: fontsize is in points, from 4 to 200, got {fontsize!r}")
-    if size is not None and not (isinstance(size, (tuple, list)) and len(size) == 2
-                                 and all(isinstance(x, (int, float)) and x > 0 for x in size)):
-        raise ValueError(f"draw: size is (width, height) in inches, both positive, got {size!r}")
-
-
-NUMBER = re.compile(r"\s*[-+]?\s*(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?%?\s*")
-
-
-def _check_number_format(number_format) -> None:
-    """A format spec must turn a float into a number, of reasonable length: dot reads it as label text."""
-    try:
-        fits = isinstance(number_format, str) and all(int(n) <= 100 for n in re.findall(r"[0-9]+", number_format))
-        shown = [format(x, number_format) for x in (-1234.5678, 0.0)] if fits else [""]
-    except ValueError:
-        shown = [""]
-    if not all(NUMBER.fullmatch(text) for text in shown):
-        raise ValueError(f"draw: number_format must be a format spec that gives numbers, such as '.4g' or '.2f' "
-                         f"(widths and precisions up to 100), got {number_format!r}")
 
 
 def _path_nodes(order, leaf) -> set:

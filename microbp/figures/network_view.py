@@ -40,13 +40,10 @@ class State:
 
 
 def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str = "light", title=None,
-                 grads=None, fontsize=None, size=None, collapse=None, state: State | None = None, network=None):
-    """``root``'s network as a ``graphviz.Digraph`` (``draw(root, view="network")`` calls this)."""
+                 grads=None, fontsize=None, size=None, state: State | None = None, network=None):
+    """``root``'s network as a ``graphviz.Digraph`` (the network view's picture: ``draw(root, view="network")``)."""
     import graphviz
 
-    if collapse is not None:
-        raise ValueError("draw: collapse is for view='graph'; the network view already draws one circle per "
-                         "unit, its parameters on the edges")
     network = network or Network.of(root, number_format)
     style = dict(THEMES[theme])
     style["fontsize"] = fontsize or style["network_fontsize"]

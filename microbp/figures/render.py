@@ -1,26 +1,23 @@
-"""Render a graph to a file (SVG, PNG, PDF or DOT), and inline in Jupyter.
+"""Rendering a picture: running Graphviz's ``dot`` on it, for a file or for Jupyter.
 
-Files are written atomically: the image is made in memory, written to a
-temporary file beside the target and moved into place, so a failure leaves no
-partial file and an existing file untouched. A bad path is refused before
-anything is drawn, with an ``OutputError`` that says what to do.
+``image_bytes`` turns a drawn graph into SVG, PNG or PDF, and says how to
+install Graphviz when ``dot`` is missing; ``mimebundle`` is what Jupyter shows
+for a Value. Drawing (``microbp.draw``) and writing files (``microbp.render``,
+through ``microbp.files``) live elsewhere.
 
->>> import os, tempfile
->>> from microbp import Value
->>> path = render(Value(2.0) * 3, os.path.join(tempfile.mkdtemp(), "graph.dot"))
->>> open(path).read().startswith("digraph microbp")
+>>> from microbp import Value, draw
+>>> b"<svg" in image_bytes(draw(Value(2.0) * 3), "svg")
 True
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
-from pathlib import Path
 
+from ..core.graph import Graph
 from ..errors import DotFailedError, GraphvizNotFoundError
-from ..files import output_file, write_atomically
-from .graph_view import draw
+from .graph_view import draw_graph
+from .options import DrawOptions
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -30,43 +27,6 @@ INSTALL_HINT = (
     "conda 'conda install -c conda-forge graphviz', Windows 'winget install graphviz' "
     "(then add its bin folder to PATH). Without it, microbp.draw(root).source still gives the DOT text, "
     "and render(root, 'graph.dot') still works.")
-
-
-def render(root, path, **options) -> str:
-    """Draw ``root``'s graph to ``path``; the format comes from the extension.
-
-    Args:
-        root: the output value.
-        path: ``*.svg``, ``*.png``, ``*.pdf`` or ``*.dot`` (DOT needs no Graphviz install).
-        **options: passed to ``microbp.draw`` (``theme``, ``rankdir``, ``collapse``, ...).
-
-    Returns:
-        The path written, as a string.
-
-    Raises:
-        ValueError: the extension is not one of the formats (checked before anything is drawn).
-        OutputError: the path is a folder, in a folder that cannot be made or written, read-only,
-            or the disk refuses the file (checked before drawing where possible).
-        GraphvizNotFoundError: ``dot`` is not installed.
-        DotFailedError: ``dot`` could not render the graph.
-
-    Nothing is written when it fails, and a file it replaces keeps its permissions.
-
-    >>> import os, tempfile
-    >>> from microbp import Value
-    >>> path = render(Value(2.0, label="x").tanh(), os.path.join(tempfile.mkdtemp(), "x.dot"))
-    >>> path.endswith("x.dot")
-    True
-    """
-    fmt = Path(os.fsdecode(path)).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ValueError(f"render: cannot tell the format from {os.fsdecode(path)!r}; "
-                         f"end the file name with one of {', '.join('.' + f for f in FORMATS)}")
-    path = output_file(path, "render", example=f"graph.{fmt}")
-    graph = draw(root, **options)
-    content = graph.source.encode("utf-8") if fmt == "dot" else image_bytes(graph, fmt)
-    write_atomically(path, content, "render")
-    return str(path)
 
 
 def image_bytes(graph, fmt: str) -> bytes:
@@ -95,7 +55,7 @@ def mimebundle(root) -> dict:
     """What Jupyter shows for a Value: its graph as SVG, or its repr when that cannot be drawn."""
     bundle = {"text/plain": repr(root)}
     try:
-        bundle["image/svg+xml"] = image_bytes(draw(root), "svg").decode("utf-8")
+        bundle["image/svg+xml"] = image_bytes(draw_graph(Graph.of(root), DrawOptions()), "svg").decode("utf-8")
     except Exception:       # no dot, too large, dot failed, a broken install: show the text, never a traceback
         pass
     return bundle

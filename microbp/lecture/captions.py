@@ -17,36 +17,11 @@ dy/dx = dy/dy · ∂y/∂x = 1 × 0.235 = 0.235
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..core.ops import ATOM
 from ..text.naming import node_names
 from ..text.notation import Style, Written, local_formulas, number, write
-
-
-@dataclass
-class Step:
-    """One step of a lecture: which node, which phase, and the caption that explains it.
-
-    ``nodes`` are the graph nodes the step covers (one, or a whole collapsed
-    scope); ``value`` is what the step computes (data forward, gradient
-    backward); ``terms`` lists the backward contributions as (child, upstream,
-    local) with upstream × local summing to ``value``. In the network view,
-    ``keys`` name what the step computes and ``uses`` what it reads.
-    """
-
-    index: int
-    phase: str
-    nodes: list
-    caption: str
-    value: float
-    terms: list = field(default_factory=list)
-    keys: tuple = ()
-    uses: tuple = ()
-
-    @property
-    def node(self):
-        return self.nodes[-1]
+from ..text.plural import count
 
 
 class Captions:
@@ -134,7 +109,3 @@ class Captions:
         numeric = " + ".join(f"{self.factor(up)} × {self.factor(local)}" for up, local in per_child.values())
         return f"{locals_line}\n{self.total(node)} = {symbolic} = {numeric} = {total}"
 
-
-def count(n: int, noun: str) -> str:
-    """``1 operation``, ``3 operations``; nothing for none."""
-    return "" if n == 0 else f"{n} {noun}" + ("s" if n > 1 else "")

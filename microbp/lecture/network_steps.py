@@ -28,9 +28,7 @@ from __future__ import annotations
 from ..network.model import Network
 from ..network.parts import region_formula
 from ..text.notation import Style, number
-from .captions import Step
-
-ORDERS = ("layers", "reverse-topological")
+from .step import Step
 
 
 def network_steps(network: Network, number_format: str = ".4g", order: str = "layers",

@@ -5,8 +5,9 @@ backward steps compute each gradient: each local derivative with its formula
 (∂, from the table of operations) and number, then the chain rule for the
 total derivative (d): local derivative × upstream gradient, summed over the
 nodes it feeds. Nodes are named as the figure names them (``microbp.text.naming``).
-``view="network"`` steps through a network unit by unit instead
-(``microbp.lecture.network_steps``).
+Each function reads its options once (``microbp.lecture.options``), chooses
+the view once (``microbp.lecture.views.registry``) and asks it for the steps and frames:
+``view="network"`` steps through a network unit by unit instead.
 
 >>> from microbp import Value
 >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w"); b = Value(6.8814, label="b")
@@ -31,11 +32,13 @@ do/dx = do/dv1 · ∂v1/∂x = 0.5 × (−3) = −1.5
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..core.engine import Value
 from ..core.graph import Graph
-from ..figures.collapse import collapsed_boxes
-from .captions import Captions, Step
-from .network_steps import ORDERS
+from .options import LectureOptions
+from .views.registry import resolve_view
+from .views.view import View
 from .workload import check_workload
 
 
@@ -57,64 +60,28 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     >>> [step.caption for step in steps(a * a)]
     ['f = a × a = 3 × 3 = 9', 'df/df = 1', '∂f/∂a = a + a = 6\\ndf/da = df/df · ∂f/∂a = 1 × 6 = 6']
     """
-    graph = _graph(root, "steps")
-    return _steps(graph, number_format, collapse, _order(order, view), view, learning_rate)
+    lecture = plan(root, "steps", view, number_format=number_format, collapse=collapse, order=order,
+                   learning_rate=learning_rate)
+    return lecture.view.steps(lecture.graph, lecture.options)
 
 
-def _graph(root, caller: str) -> Graph:
+class Lecture(NamedTuple):
+    """A lecture about to be made: the graph, its view, and the options, all checked."""
+
+    graph: Graph
+    view: View
+    options: LectureOptions
+
+
+def plan(root, caller: str, view, **options) -> Lecture:
+    """Check ``root`` and the options once, and choose the view once, for the public function ``caller``."""
     if not isinstance(root, (Value, Graph)):
         raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
-    return Graph.of(root)
-
-
-def _order(order, view) -> str:
-    if order is None:
-        return "layers" if view == "network" else "reverse-topological"
-    if order not in ORDERS:
-        raise ValueError(f"steps: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
-    return order
-
-
-def _steps(graph, number_format, collapse, order, view="graph", learning_rate=0.1) -> list:
-    if view == "network":
-        from ..network.model import Network
-        from .network_steps import network_steps
-        return network_steps(Network.of(graph, number_format), number_format, order, learning_rate)
-    if view != "graph":
-        raise ValueError(f"steps: view must be 'graph' or 'network', got {view!r}")
-    grads, children = graph.gradients, graph.children
-    text = Captions(graph, number_format)
-    groups = _groups(graph, collapse)
-    result = []
-    for group in groups:
-        if group[-1].op is not None:
-            result.append(Step(len(result), "forward", group, text.forward(group), group[-1].data))
-    for group in (reversed(groups) if order == "reverse-topological" else _by_layer(graph, groups)):
-        node = group[-1]
-        terms = [(child, grads[child], local) for child, local in children.get(node, [])
-                 if len(group) == 1 or child not in group]
-        caption = text.backward(group, terms if node is not graph.root else [], grads[node])
-        result.append(Step(len(result), "backward", group, caption, grads[node], terms))
-    return result
-
-
-def _by_layer(graph, groups) -> list:
-    """Groups by their distance from the root (the longest path), then in forward order."""
-    distance = {graph.root: 0}
-    for node in reversed(graph.order):
-        for parent in node.parents:
-            if type(parent) is not float:
-                distance[parent] = max(distance.get(parent, 0), distance[node] + 1)
-    place = {id(group): i for i, group in enumerate(groups)}
-    return sorted(groups, key=lambda group: (min(distance[node] for node in group), place[id(group)]))
-
-
-def _groups(graph, collapse) -> list:
-    """The nodes in order, as lists: one node each, or a collapsed scope's nodes (and parameters) together,
-    placed where its last node (its output) is."""
-    boxes = collapsed_boxes(graph, collapse)
-    return [[node] if node not in boxes else boxes[node].members for node in graph.order
-            if node not in boxes or boxes[node].members[-1] is node]
+    graph = Graph.of(root)
+    chosen = resolve_view(view, graph, caller)
+    lecture = LectureOptions.checked(caller, chosen.default_order, **options)
+    chosen.check(graph, lecture.drawing, caller)
+    return Lecture(graph, chosen, lecture)
 
 
 def frames(root: Value, collapse: int | None = None, captions: bool = True, order: str | None = None,
@@ -126,48 +93,21 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, orde
     yet; with ``captions`` the step's caption is the graph's title. Before any
     work, the size is checked (``microbp.lecture.workload``): a lecture too large to
     draw raises ``GraphTooLargeError``, naming the option that raises the limit.
+    ``options`` are ``microbp.draw``'s, and ``max_elements``.
 
     >>> from microbp import Value
     >>> [step.phase for step, frame in frames(Value(3.0, label="a").exp())]
     ['forward', 'backward', 'backward']
     """
-    graph = _graph(root, "frames")
-    check_workload(graph, view, collapse, options)
-    options.pop("max_elements", None)
-    number_format = options.get("number_format", ".4g")
-    if view == "network":
-        from ..network.model import Network
-        from .network_frames import network_frames
-        from .network_steps import network_steps
-        network = Network.of(graph, number_format)
-        lecture = network_steps(network, number_format, _order(order, view), learning_rate)
-        return network_frames(network, lecture, captions, options, learning_rate)
-    lecture = _steps(graph, number_format, collapse, _order(order, view), view)
-    return _graph_frames(graph, lecture, collapse, captions, options)
+    return lecture_frames(plan(root, "frames", view, collapse=collapse, captions=captions, order=order,
+                               learning_rate=learning_rate, **options))
 
 
-def _graph_frames(graph, all_steps, collapse, captions, options) -> list:
-    from ..figures.graph_view import draw
-
-    order, grads = graph.order, graph.gradients
-    everything = set(order)
-    computed = {node for node in order if node.op is not None}
-    phase, known, result = None, set(), []   # known: nodes done so far in the current phase
-    for step in all_steps:
-        if step.phase != phase:
-            phase, known = step.phase, set()
-        known |= set(step.nodes)
-        if step.phase == "forward":
-            inputs = {p for node in step.nodes for p in node.parents if type(p) is not float}
-            shown = {"unknown_data": computed - known, "unknown_grads": everything,
-                     "highlight": set(step.nodes) | inputs}
-        else:
-            upstream = {child for child, _, _ in step.terms}
-            shown = {"unknown_data": set(), "unknown_grads": everything - known,
-                     "highlight": set(step.nodes) | upstream}
-        title = step.caption if captions else None
-        result.append((step, draw(graph, collapse=collapse, grads=grads, title=title, **shown, **options)))
-    return result
+def lecture_frames(lecture: Lecture) -> list:
+    """The frames of a planned lecture, once its size is known to be within the limits."""
+    check_workload(lecture.view, lecture.graph, lecture.options)
+    steps_made = lecture.view.steps(lecture.graph, lecture.options)
+    return lecture.view.frames(lecture.graph, steps_made, lecture.options)
 
 
 def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = None, **options) -> list:

@@ -1,0 +1,58 @@
+"""How to give a lecture: one frozen object, checked once where the user gave it.
+
+It holds the drawing options of every frame (``microbp.figures.options``), the
+order of the backward steps, the learning rate of the weight updates, whether a
+frame carries its caption as its title, and the most a lecture may draw.
+
+>>> lecture = LectureOptions.checked("steps", "layers", theme="dark")
+>>> lecture.order, lecture.drawing.theme, lecture.max_elements
+('layers', 'dark', 50000)
+>>> LectureOptions.checked("steps", "layers", order="sideways")
+Traceback (most recent call last):
+  ...
+ValueError: steps: order must be one of 'layers', 'reverse-topological', got 'sideways'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..figures.options import DrawOptions
+from .workload import MAX_ELEMENTS
+
+ORDERS = ("layers", "reverse-topological")
+
+
+@dataclass(frozen=True)
+class LectureOptions:
+    """What a lecture's steps and frames depend on, besides the graph and the view."""
+
+    drawing: DrawOptions
+    order: str
+    learning_rate: float | None = 0.1
+    captions: bool = True
+    max_elements: int = MAX_ELEMENTS
+
+    @property
+    def collapse(self) -> int | None:
+        return self.drawing.collapse
+
+    @property
+    def number_format(self) -> str:
+        return self.drawing.number_format
+
+    @classmethod
+    def checked(cls, caller: str, default_order: str, *, order: str | None = None,
+                learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_ELEMENTS,
+                **drawing) -> LectureOptions:
+        """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
+        if order is not None and order not in ORDERS:
+            raise ValueError(f"{caller}: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
+        if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 1:
+            raise ValueError(f"lecture: max_elements must be a positive int, got {max_elements!r}")
+        if learning_rate is not None and (isinstance(learning_rate, bool)
+                                          or not isinstance(learning_rate, (int, float))):
+            raise ValueError(f"{caller}: learning_rate is a number, or None for no weight updates, "
+                             f"got {learning_rate!r}")
+        return cls(DrawOptions.checked(caller, **drawing), order or default_order, learning_rate, bool(captions),
+                   max_elements)

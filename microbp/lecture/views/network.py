@@ -1,0 +1,84 @@
+"""The network view: a circle per unit, the weights on the edges; its lecture goes unit by unit.
+
+It needs a network (``microbp.network.model``): values made inside scopes,
+one per unit. Options that only the graph view can show are refused by name.
+
+>>> from microbp import Value, scope
+>>> from microbp.figures.options import DrawOptions
+>>> y0 = Value(1.0, label="y0"); w = Value(0.5, label="w01")
+>>> with scope("layer 1"):
+...     y1 = (w * y0).sigmoid()
+>>> "shape=circle" in NetworkView().draw(Graph(y1), DrawOptions()).source
+True
+"""
+
+from __future__ import annotations
+
+from ...core.graph import Graph
+from ...errors import NotANetworkError
+from ...figures.graph_view import CELLS
+from ...figures.network_view import draw_network
+from ...network.model import Network
+from ..network_frames import network_frames, network_workload
+from ..network_steps import network_steps
+from .view import View
+
+GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")
+
+
+class NetworkView(View):
+    """A circle per unit (``microbp.figures.network_view``); a lecture in the walkthrough's order."""
+
+    name = "network"
+    default_order = "layers"
+    lighter = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
+               "weight its lecture is long")
+
+    def __init__(self, instead=lambda graph: ""):
+        super().__init__(instead)
+        self._networks: dict = {}      # (graph, number format) -> its Network, read once per call
+
+    def network(self, graph: Graph, number_format: str = ".4g") -> Network:
+        key = (id(graph), number_format)
+        if key not in self._networks:
+            self._networks[key] = (graph, Network.of(graph, number_format))
+        return self._networks[key][1]
+
+    def offer(self, graph) -> str:
+        try:
+            units = len(self.network(graph).units)
+        except NotANetworkError:
+            return ""
+        return f"view='network' to draw its {units} units as circles, the weights on the edges"
+
+    def check(self, graph, drawing, caller: str) -> None:
+        given = [name for name in GRAPH_ONLY if _given(drawing, name)]
+        if given:
+            raise ValueError(f"{caller}: {', '.join(given)} apply to view='graph' only; "
+                             "the network view shows every value of a unit and of a weight")
+        if drawing.collapse is not None:
+            raise ValueError(f"{caller}: collapse is for view='graph'; the network view already draws one circle "
+                             "per unit, its parameters on the edges")
+
+    def draw(self, graph: Graph, drawing):
+        return draw_network(graph, network=self.network(graph, drawing.number_format), rankdir=drawing.rankdir,
+                            number_format=drawing.number_format, theme=drawing.theme, title=drawing.title,
+                            grads=drawing.grads, fontsize=drawing.fontsize, size=drawing.size)
+
+    def steps(self, graph: Graph, lecture) -> list:
+        network = self.network(graph, lecture.number_format)
+        return network_steps(network, lecture.number_format, lecture.order, lecture.learning_rate)
+
+    def frames(self, graph: Graph, steps: list, lecture) -> list:
+        return network_frames(self.network(graph, lecture.number_format), steps, lecture)
+
+    def workload(self, graph: Graph, lecture) -> tuple:
+        return network_workload(self.network(graph, lecture.number_format))
+
+
+def _given(drawing, name: str) -> bool:
+    """Whether option ``name`` was given (never comparing Values, whose ``==`` builds a graph)."""
+    value = getattr(drawing, name)
+    if name == "show":
+        return tuple(value) != CELLS
+    return value is not None if name == "highlight_path" else bool(value)
