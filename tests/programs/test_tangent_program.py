@@ -153,3 +153,11 @@ def test_bad_modes_and_arguments_are_refused_naming_them(call, error, message):
     x = Value(1.0, label="x")
     with pytest.raises(error, match=message):
         call(x.exp(), x)
+
+
+def test_the_docs_show_the_lecture_neuron_s_tangent_program_as_codegen_prints_it():
+    from pathlib import Path
+    page = (Path(__file__).resolve().parents[2] / "docs" / "forward-and-reverse.md").read_text(encoding="utf-8")
+    shown = page.split("<!-- the lecture neuron's tangent program")[1].split("```text\n")[1].split("```")[0]
+    o = microbp.lecture_neuron()
+    assert shown == codegen(o, wrt=[node for node in topological_order(o) if node.op is None], mode="forward")
