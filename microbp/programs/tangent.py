@@ -101,7 +101,7 @@ class TangentProgram:
 
 # --- compiled: the same program, run fast, bit for bit as jvp ------------------------------
 
-def compile_tangent(graph, wrt, inputs=()) -> "CompiledTangent":
+def compile_tangent(graph, wrt, inputs=()) -> CompiledTangent:
     """``compile(root, wrt, inputs, mode="forward")``: the value and the tangent, as ``microbp.jvp`` gives them."""
     program = TangentProgram(graph, wrt, inputs, caller="compile")
     inner = program.program
