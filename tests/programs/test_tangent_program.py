@@ -161,3 +161,15 @@ def test_the_docs_show_the_lecture_neuron_s_tangent_program_as_codegen_prints_it
     shown = page.split("<!-- the lecture neuron's tangent program")[1].split("```text\n")[1].split("```")[0]
     o = microbp.lecture_neuron()
     assert shown == codegen(o, wrt=[node for node in topological_order(o) if node.op is None], mode="forward")
+
+
+def test_a_gradient_graph_compiles_in_forward_mode_too_bit_for_bit_as_jvp():
+    """Forward over reverse as code: the tangent program of ∂y/∂x's graph (made without domain checks)."""
+    x, w = Value(0.7, label="x"), Value(-1.3, label="w")
+    y = (x * w).tanh() * x.log() + w ** 3
+    slope = microbp.gradients(y, [x], create_graph=True)[x]
+    f = microbp.compile(slope, wrt=[x, w], mode="forward")
+    for point in ([0.7, -1.3], [2.0, 0.5], [1e-300, 3.0]):
+        moved = {x: Value(point[0]), w: Value(point[1])}
+        expected = engine_jvp(slope, [x, w], [1.0, 0.5], moved)
+        assert same_pair(f(point, [1.0, 0.5]), expected), (point, f(point, [1.0, 0.5]), expected)
