@@ -42,6 +42,7 @@ _LAZY = {
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
     "codegen": "programs.program", "compile": "programs.compiled",
+    "jvp": "core.forward", "jacfwd": "core.jacobians", "jacrev": "core.jacobians", "jacobian": "core.jacobians",
 }
 
 

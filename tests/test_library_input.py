@@ -40,6 +40,15 @@ HOSTILE = [   # (what is called, the call, words the message must contain)
     ("hessian(f)(None)", lambda: microbp.hessian(lambda v: v * v)(None), "argument"),
     ("hvp(f)([1], [1, 2])", lambda: microbp.hvp(lambda v: v * v)([1.0], [1.0, 2.0]), "hvp"),
     ("hvp(f)([1], ['a'])", lambda: microbp.hvp(lambda v: v * v)([1.0], ["a"]), "hvp(vector)"),
+    ("jvp(f, [1], [])", lambda: microbp.jvp(lambda v: v, [1.0], []), "tangents"),
+    ("jvp(f, ['a'], [1])", lambda: microbp.jvp(lambda v: v, ["a"], [1.0]), "argument"),
+    ("jvp(f, 1.0, 1.0)", lambda: microbp.jvp(lambda v: v, 1.0, 1.0), "jvp: primals"),
+    ("jvp(x, [1.0], [1.0])", lambda: microbp.jvp(x * 2, [1.0], [1.0]), "jvp: primals[0]"),
+    ("jvp(f returning 'x')", lambda: microbp.jvp(lambda v: "x", [1.0], [1.0]), "must return"),
+    ("jacfwd(3)", lambda: microbp.jacfwd(3), "jacfwd"),
+    ("jacrev(f)('a')", lambda: microbp.jacrev(lambda v: v)("a"), "argument"),
+    ("jacobian(f, mode='x')", lambda: microbp.jacobian(lambda v: v, mode="x"), "jacobian: mode"),
+    ("hessian(f, mode='x')", lambda: microbp.hessian(lambda v: v, mode="x"), "hessian: mode"),
     ("zero_grad([1.0])", lambda: microbp.zero_grad([1.0]), "zero_grad"),
     ("Graph('x')", lambda: microbp.Graph("x"), "Value"),
     ("scope('')", lambda: microbp.scope(""), "scope(name)"),
@@ -69,6 +78,11 @@ HOSTILE = [   # (what is called, the call, words the message must contain)
     ("codegen(x, wrt=['x'])", lambda: microbp.codegen(x * 2, wrt=["x"]), "wrt"),
     ("compile(x, wrt=[3])", lambda: microbp.compile(x * 2, wrt=[3.0]), "wrt"),
     ("compile(...)(['a'])", lambda: microbp.compile(x * 2, wrt=[x])(["a"]), "compile"),
+    ("codegen(mode='x')", lambda: microbp.codegen(x * 2, wrt=[x], mode="x"), "codegen: mode"),
+    ("compile(mode='forward')(['a'], [1])", lambda: microbp.compile(x * 2, wrt=[x], mode="forward")(["a"], [1.0]),
+     "wrt_values[0]"),
+    ("compile(mode='forward')([1], ['a'])", lambda: microbp.compile(x * 2, wrt=[x], mode="forward")([1.0], ["a"]),
+     "tangents[0]"),
 ]
 
 

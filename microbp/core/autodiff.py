@@ -57,10 +57,13 @@ class _GradientScope(str):
 
 
 BACKWARD = _GradientScope("backward")
+FORWARD = _GradientScope("tangents")
+"""The scope of the tangents forward mode makes as graphs (``microbp.jvp`` nested in a derivative)."""
 
 
 def made_by_gradients(node) -> bool:
-    """Whether ``gradients(create_graph=True)`` made ``node`` (where the engine checks no domain)."""
+    """Whether ``gradients(create_graph=True)`` or forward mode's tangents as graphs made ``node``
+    (where the engine checks no domain)."""
     return bool(node.scope) and type(node.scope[-1]) is _GradientScope
 
 
@@ -166,13 +169,25 @@ def grad(f, argnums=0):
     return wrapped
 
 
-def hessian(f):
+HESSIAN_MODES = ("reverse-over-reverse", "forward-over-reverse")
+
+
+def hessian(f, mode: str = "reverse-over-reverse"):
     """The matrix of second derivatives of ``f`` by all its arguments, as a nested list.
+
+    The gradient is built as a graph (one backward pass), then differentiated
+    again: by a backward pass per gradient (``"reverse-over-reverse"``), or by a
+    forward pass per argument through the gradient's graph (``"forward-over-reverse"``,
+    a column each). The two give the same matrix.
 
     >>> hessian(lambda x, y: x ** 2 * y + y ** 3)(1.0, 2.0)    # [[2y, 2x], [2x, 6y]]
     [[4.0, 2.0], [2.0, 12.0]]
+    >>> hessian(lambda x, y: x ** 2 * y + y ** 3, mode="forward-over-reverse")(1.0, 2.0)
+    [[4.0, 2.0], [2.0, 12.0]]
     """
     _check_function(f, "hessian")
+    if mode not in HESSIAN_MODES:
+        raise ValueError(f"hessian: mode must be 'reverse-over-reverse' or 'forward-over-reverse', got {mode!r}")
 
     @functools.wraps(f)
     def wrapped(*args):
@@ -180,6 +195,9 @@ def hessian(f):
         if first is None:
             return [[0.0] * len(args) for _ in args]
         variables, slopes = first
+        if mode == "forward-over-reverse":
+            from .jacobians import forward_columns
+            return list(forward_columns(slopes, variables))
         return [list(gradients(slope, variables).values()) for slope in slopes]
     return wrapped
 

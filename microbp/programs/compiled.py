@@ -33,7 +33,8 @@ BATCHES = (None, "sum", "mean")
 _FLOATS = {float}
 
 
-def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES, max_edges=MAX_EDGES):
+def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES, max_edges=MAX_EDGES,
+            mode="reverse"):
     """Compile ``root``'s value and gradient: ``f(wrt_values, input_values=()) -> (value, grads)``.
 
     ``wrt`` and ``inputs`` are leaves, whose values ``f`` takes as lists, in their
@@ -68,6 +69,14 @@ def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES,
     >>> step([-3.0, 1.0], [(2.0, 1.0), (-1.0, -1.0)], each=True)
     (5.5009, [-1.5006, 0.0], [6.0, 5.0])
 
+    With ``mode="forward"``, ``f(wrt_values, tangents, input_values=()) -> (value, tangent)`` runs the
+    tangent program (``codegen(..., mode="forward")``): the derivative along ``tangents``, bit for bit as
+    ``microbp.jvp`` gives it:
+
+    >>> g = microbp.compile(y, wrt=[w, b], inputs=[x], mode="forward")
+    >>> g([-3.0, 1.0], [1.0, 0.0], [2.0]) == microbp.jvp(y, [w, b], [1.0, 0.0])
+    True
+
     A graph of more than ``max_nodes`` nodes or ``max_edges`` edges is refused
     with a ``GraphTooLargeError`` (compiling takes about 10 µs a line, a line per
     node and per edge); pass a higher limit to compile it anyway.
@@ -76,8 +85,15 @@ def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES,
         raise ValueError(f"compile: batch must be None, 'sum' or 'mean', got {batch!r}")
     if plus is not None and batch is None:
         raise ValueError("compile: plus= adds a global term to a batch; without batch=, build root + plus instead")
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"compile: mode must be 'reverse' or 'forward', got {mode!r}")
+    if mode == "forward" and batch is not None:
+        raise ValueError("compile: batch= sums a loss over examples for reverse mode; mode='forward' takes none")
     graphs = [Graph.of(_value(root, "root"))] + ([Graph.of(_value(plus, "plus"))] if plus is not None else [])
     _check_size(graphs, max_nodes, max_edges)
+    if mode == "forward":
+        from .tangent import compile_tangent
+        return compile_tangent(graphs[0], wrt, inputs)
     names = Names()
     program = Program(graphs[0], wrt, inputs, names, caller="compile")
     if batch is None:

@@ -25,7 +25,7 @@ SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 """What a label must look like to become a name: ASCII only, so no look-alike letters."""
 WORDS = re.compile(r"[A-Za-z0-9_]+(?:[ .·+×*/-]+[A-Za-z0-9_]+)*")
 """A label of words that ``name_from`` joins into a name: ``L1.N1.w1``, ``x1·w1 + x2·w2``."""
-INTERNAL = {"wrt", "inputs", "rows", "seed", "losses", "part"}
+INTERNAL = {"wrt", "inputs", "rows", "seed", "losses", "part", "tangents"}
 RESERVED = (set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | set(NAMES) | INTERNAL)
 
 
@@ -65,12 +65,12 @@ class Names:
     Names from labels (``name_from``) are taken first come, first served, a
     label used again with a suffix (``w_2``); every other node gets ``x1, x2, ...``
     (leaves) or ``v1, v2, ...`` (computed nodes), skipping names already taken.
-    Gradients are ``grad_`` and the node's name.
+    Gradients are ``grad_`` and the node's name; tangents (forward mode) ``tangent_`` and it.
     """
 
     def __init__(self):
         self.taken = set(RESERVED)
-        self.value, self.grad = {}, {}
+        self.value, self.grad, self.tangent = {}, {}, {}
         self.variables = set()             # every name given out: what generated code assigns
         self.counters = {"x": 0, "v": 0, "t": 0}
         self.suffixes = {}                 # base -> the next suffix to try (a label used 10,000 times)
@@ -112,9 +112,16 @@ class Names:
 
     def of_grad(self, node) -> str:
         """``grad_`` and the node's name (with a suffix if that is taken)."""
-        if node not in self.grad:
-            name = self._unused(f"grad_{self.value[node]}")
+        return self._derived(node, "grad_", self.grad)
+
+    def of_tangent(self, node) -> str:
+        """``tangent_`` and the node's name (with a suffix if that is taken): its speed in forward mode."""
+        return self._derived(node, "tangent_", self.tangent)
+
+    def _derived(self, node, prefix: str, given: dict) -> str:
+        if node not in given:
+            name = self._unused(prefix + self.value[node])
             self.taken.add(name)
             self.variables.add(name)
-            self.grad[node] = name
-        return self.grad[node]
+            given[node] = name
+        return given[node]

@@ -220,7 +220,7 @@ class Program:
         return line
 
 
-def codegen(root, wrt, inputs=(), name: str = "f") -> str:
+def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str:
     """The value and gradient of ``root``'s graph as a Python function a student can read and run.
 
     ``wrt`` and ``inputs`` are leaves of the graph; they become the function's
@@ -247,7 +247,25 @@ def codegen(root, wrt, inputs=(), name: str = "f") -> str:
     <BLANKLINE>
     >>> scope = {}; exec(source, scope); scope["f"]() == (o.data, [])
     True
+
+    With ``mode="forward"``, the tangent program instead (``microbp.programs.tangent``): the same
+    forward lines, then how fast each node moves, one line per node, first node first; the function
+    takes the wrt leaves' tangents after the inputs and returns ``(value, tangent)``:
+
+    >>> tangent_program = codegen(o, wrt=microbp.topological_order(o)[:2], mode="forward")
+    >>> for line in tangent_program.splitlines()[-5:]:
+    ...     print(line)
+        tangent_x1_w1 = w1 * tangent_x1 + x1 * tangent_w1
+        tangent_x1_w1_x2_w2 = tangent_x1_w1
+        tangent_n = tangent_x1_w1_x2_w2
+        tangent_o = (1 - o * o) * tangent_n
+        return o, tangent_o
     """
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"codegen: mode must be 'reverse' or 'forward', got {mode!r}")
+    if mode == "forward":
+        from .tangent import TangentProgram
+        return TangentProgram(root, wrt, inputs).source(name)
     return Program(root, wrt, inputs).source(name)
 
 
