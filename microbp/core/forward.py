@@ -24,7 +24,7 @@ factor), and the kinks, overflow and domain errors are the engine's own.
 from __future__ import annotations
 
 from .autodiff import FORWARD, _check_function, _local_grads_as_values, _parameter_names, _times, _variable
-from .engine import Value, _number, derivative_formulas
+from .engine import Value, as_float, derivative_formulas
 from .graph import Graph, scope, topological_order
 
 
@@ -134,7 +134,7 @@ def _along(outputs: list, seeds: dict, nested: bool, f) -> tuple:
     roots = [y for y in outputs if isinstance(y, Value)]
     for y in outputs:
         if not isinstance(y, Value):
-            _number(y, f"jvp: {getattr(f, '__name__', 'f')} must return Values or numbers; its result")
+            as_float(y, f"jvp: {getattr(f, '__name__', 'f')} must return Values or numbers; its result")
     found = tangents(merged_order(roots), seeds, create_graph=nested) if roots else {}
     zero = Value(0.0) if nested else 0.0
     values = [(y if nested else y.data) if isinstance(y, Value) else float(y) for y in outputs]
@@ -146,7 +146,7 @@ def _pair(primals, speeds) -> tuple:
     primals, speeds = _listed(primals, "primals"), _listed(speeds, "tangents")
     if len(primals) != len(speeds):
         raise ValueError(f"jvp: got {len(primals)} primals and {len(speeds)} tangents; give one tangent per primal")
-    return primals, [t if isinstance(t, Value) else _number(t, f"jvp: tangents[{i}]") for i, t in enumerate(speeds)]
+    return primals, [t if isinstance(t, Value) else as_float(t, f"jvp: tangents[{i}]") for i, t in enumerate(speeds)]
 
 
 def _listed(values, what: str) -> list:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 
 from .autodiff import _check_function, _parameter_names, _variable, gradients
-from .engine import Value, _number
+from .engine import Value, as_float
 from .forward import merged_order, tangents
 from .graph import chain_rule
 
@@ -134,7 +134,7 @@ def _jacobian_function(f, caller: str, mode: str):
         outputs = list(out) if isinstance(out, (list, tuple)) else [out]
         for i, y in enumerate(outputs):
             if not isinstance(y, Value):
-                _number(y, f"{caller}: output {i} of {getattr(f, '__name__', 'f')}")
+                as_float(y, f"{caller}: output {i} of {getattr(f, '__name__', 'f')}")
         chosen = mode if mode != "auto" else ("forward" if len(variables) < len(outputs) else "reverse")
         build = forward_columns if chosen == "forward" else reverse_rows
         return build(outputs, variables, nested)

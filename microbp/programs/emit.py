@@ -127,7 +127,7 @@ def _cut(text: Written, fresh) -> tuple:
     return statements, done[id(text)][0]
 
 
-def _term(local, upstream: str) -> str:
+def product_term(local, upstream: str) -> str:
     """``local * upstream`` (``upstream`` alone for a local derivative of 1), with the parentheses
     ``write`` would give: the upstream gradient is a name, so only the local may need them."""
     if local == 1:
@@ -149,21 +149,21 @@ def pull_blocks(program: Program) -> list:
     for step in reversed(program.steps):
         node = step.node
         if node is not root and node in terms:
-            blocks.append(_sum_block(names.of_grad(node), terms.pop(node), start=None))
+            blocks.append(sum_block(names.of_grad(node), terms.pop(node), start=None))
         upstream = names.of_grad(node) if step.edges else None
         for parent, local in step.edges:
-            term = f" - {upstream}" if local == -1 else f" + {_term(local, upstream)}"
+            term = f" - {upstream}" if local == -1 else f" + {product_term(local, upstream)}"
             if parent in terms:
                 terms[parent].append(term)
             else:
                 terms[parent] = [term]
     for leaf in program.wrt:
         if leaf in terms:
-            blocks.append(_sum_block(names.of_grad(leaf), terms.pop(leaf), start="0.0"))
+            blocks.append(sum_block(names.of_grad(leaf), terms.pop(leaf), start="0.0"))
     return blocks
 
 
-def _sum_block(target: str, terms: list, start) -> Block:
+def sum_block(target: str, terms: list, start) -> Block:
     """``target = start + t1 - t2 + ...``, in lines of at most ``TERMS`` terms, added in order.
 
     The leaves' sums start from 0.0 as backward's do (so a sum of -0.0 terms is 0.0).
@@ -209,7 +209,7 @@ def push_blocks(program: Program, seed: str, started: set) -> list:
         for parent, local in step.edges:
             target = names.of_grad(parent)
             lines.append(f"{indent}{target} -= {upstream}" if local == -1 else
-                         f"{indent}{target} += {_term(local, upstream)}")
+                         f"{indent}{target} += {product_term(local, upstream)}")
         updates = tuple(dict.fromkeys(names.of_grad(p) for p, _ in step.edges if names.of_grad(p) not in defines))
         blocks.append(Block(lines, defines, updates))
     return blocks

@@ -122,13 +122,13 @@ class Program:
         edges = {}
         for node in reversed(self.graph.computed):
             if node in reached:
-                edges[node] = self._edges(node, texts[node], args[node])
+                edges[node] = self.edges(node, texts[node], args[node])
                 reached.update(parent for parent, _ in edges[node])
         self.reached = reached
         return [Step(node, self.name(node), args[node], _checked(node), edges.get(node, []))
                 for node in self.graph.computed]
 
-    def _edges(self, node, text: Written, args: list) -> list:
+    def edges(self, node, text: Written, args: list) -> list:
         """(parent, local derivative) for the parents that need a gradient, from the row's formula."""
         locals_ = node.op.grads(PYTHON_TEXT, text, *args)
         edges = []
@@ -201,7 +201,7 @@ class Program:
         body += wrapped(f"return {names(self.root)}, [", values, ", ", "]")
         head = wrapped(f"def {name}(", [names(x) for x in self.wrt + self.inputs], ", ", "):")
         used = sorted(set(re.findall(r"[A-Za-z_]\w*", "\n".join(body))) & set(NAMES))
-        imports = _imports(used) + ["", ""] if used else []
+        imports = import_lines(used) + ["", ""] if used else []
         text = "\n".join(imports + head + ["    " + line for line in body]) + "\n"
         self._texts[name] = text
         return text
@@ -275,7 +275,7 @@ def _graph(root, caller: str) -> Graph:
     return Graph.of(root, f"{caller}(root)")
 
 
-def _imports(used: list) -> list:
+def import_lines(used: list) -> list:
     one = f"from microbp.runtime import {', '.join(used)}"
     return [one] if len(one) <= 100 else wrapped("from microbp.runtime import (", used, ", ", ")")
 

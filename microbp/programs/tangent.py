@@ -35,7 +35,7 @@ from ..runtime import NAMES
 from ..text.notation import Written
 from . import emit
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME
-from .program import Program, _imports, constant, wrapped
+from .program import Program, import_lines, constant, wrapped
 
 
 class TangentProgram:
@@ -59,10 +59,10 @@ class TangentProgram:
             if step.node not in program.relevant:
                 continue
             edges = [(parent, local) for parent, local in
-                     program._edges(step.node, Written(step.name), step.args) if parent in moving]
+                     program.edges(step.node, Written(step.name), step.args) if parent in moving]
             if edges:
                 moving.add(step.node)
-                terms[step.node] = [f" - {tangent(p)}" if local == -1 else f" + {emit._term(local, tangent(p))}"
+                terms[step.node] = [f" - {tangent(p)}" if local == -1 else f" + {emit.product_term(local, tangent(p))}"
                                     for p, local in edges]
         return terms
 
@@ -72,7 +72,7 @@ class TangentProgram:
     def tangent_blocks(self) -> list:
         """A block per moving node, first node first: ``tangent_n = t1 + t2 ...`` (running totals past
         ``emit.TERMS`` terms, in the same order)."""
-        return [emit._sum_block(self.names.of_tangent(node), terms, start=None) for node, terms in self.terms.items()]
+        return [emit.sum_block(self.names.of_tangent(node), terms, start=None) for node, terms in self.terms.items()]
 
     def source(self, name: str = "f") -> str:
         """The program as ``name(*wrt, *inputs, *tangents of wrt) -> (value, tangent)``."""
@@ -95,7 +95,7 @@ class TangentProgram:
         arguments = [program.name(x) for x in self.wrt + program.inputs] + [self.names.of_tangent(x) for x in self.wrt]
         head = wrapped(f"def {name}(", arguments, ", ", "):")
         used = sorted(set(re.findall(r"[A-Za-z_]\w*", "\n".join(body))) & set(NAMES))
-        imports = _imports(used) + ["", ""] if used else []
+        imports = import_lines(used) + ["", ""] if used else []
         return "\n".join(imports + head + ["    " + line for line in body]) + "\n"
 
 
