@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from ..core.autodiff import made_by_gradients
 from ..core.graph import Graph
-from ..core.ops import ATOM, OPS
+from ..core.ops import ATOM, OPS, describe, is_row
 from ..runtime import NAMES, checks_values
 from ..text.notation import MATH, PYTHON_TEXT, Written, formula, write
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME, Names
@@ -97,6 +97,7 @@ class Program:
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
                  constants: dict | None = None):
         self.graph = graph = _graph(root, caller)
+        table_rows_only(graph, caller)
         self.root = graph.root
         self.wrt, self.inputs = leaves(wrt, "wrt", caller), leaves(inputs, "inputs", caller)
         _distinct(self.wrt, self.inputs, caller)
@@ -258,6 +259,20 @@ def _graph(root, caller: str) -> Graph:
     if not hasattr(root, "_many"):
         raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
     return Graph(root)
+
+
+def table_rows_only(graph: Graph, caller: str) -> None:
+    """A TypeError naming the first node whose operation is not a row of the table (by identity).
+
+    The program is written from the table's rows alone: an ``Op`` made elsewhere, even one
+    sharing a row's name, has no row to write it from, so it is refused, never written by name.
+    """
+    for node in graph.computed:
+        if not is_row(node.op):
+            raise TypeError(f"{caller}: node {node.label or '(unlabelled)'!r} uses the operation "
+                            f"{describe(node.op)}, which is not a row of microbp's op table (microbp.core.ops); "
+                            f"{caller} writes code from the table's rows only: build the graph from "
+                            "microbp's operations, or use the engine (backward, gradients) for this one")
 
 
 def _imports(used: list) -> list:
