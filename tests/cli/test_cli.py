@@ -352,3 +352,43 @@ def test_steps_code_puts_the_generated_lines_in_the_slideshow(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.count('<pre class="code"') == page.count('<section class="frame') > 0
     assert "grad_x += w * grad_v1" in page
+
+
+@pytest.mark.parametrize("seconds", ["0.0001", "1e-6", "0.003"])
+def test_any_timeout_gives_one_line_and_exit_2_never_a_signal(seconds):
+    """A tiny --timeout once left SIGALRM's timer running, and the process died of it (status 142)."""
+    for _ in range(5):
+        result = microbp("grad", "x*x", "x=1", "--timeout", seconds)
+        if result.returncode == 0:                              # it can finish inside even 1 µs... rarely
+            continue
+        assert result.returncode == 2, (result.returncode, result.stderr)
+        assert result.stderr.startswith("microbp grad: gave up after ") and result.stderr.count("\n") == 1
+
+
+def test_a_time_limit_leaves_no_timer_and_no_stray_error_behind():
+    import signal
+
+    from microbp import TimeLimitError
+    from microbp.deadline import time_limit
+
+    handler = signal.getsignal(signal.SIGALRM)
+    for seconds in (1e-9, 1e-6, 1e-4, 1e-3):
+        with contextlib.suppress(TimeLimitError):
+            with time_limit(seconds, "up"):
+                sum(range(10_000))
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is handler
+    time.sleep(0.3)                                            # a stray alarm would raise here
+
+
+def test_an_inner_time_limit_gives_the_outer_one_back():
+    import signal
+
+    from microbp.deadline import time_limit
+
+    with time_limit(30, "outer"):
+        with time_limit(0.5, "inner"):
+            pass
+        left, repeat = signal.getitimer(signal.ITIMER_REAL)
+        assert 29 < left <= 30 and repeat == 0.1
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
