@@ -392,3 +392,25 @@ def test_an_inner_time_limit_gives_the_outer_one_back():
         left, repeat = signal.getitimer(signal.ITIMER_REAL)
         assert 29 < left <= 30 and repeat == 0.1
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["log(y)*x", "y=-1"], "microbp codegen: log: needs x > 0, got x = -1.0\n"),
+    (["x/y", "y=0"], "microbp codegen: truediv: division by zero (0.5 / 0.0), whatever the arguments' values; "
+                     "change the given values\n"),
+    (["exp(y)*x", "y=1000"], "microbp codegen: a part computed from the given values alone is inf, beyond "
+                             "floating point (about ±1.8e308); use values that keep every number finite\n"),
+    (["tanh(x*w + b)", "x=2", "w=-3", "b=6.88"],
+     "microbp codegen: every variable has a value, so there is nothing to differentiate by; name them with "
+     "--wrt (as in --wrt x,w,b), or leave out their values\n"),
+])
+def test_codegen_refuses_code_that_could_only_give_nan_raise_or_no_gradient(args, message):
+    """Once these printed code giving (nan, [nan]), a raw ZeroDivisionError, or no backward pass at all."""
+    result = microbp("codegen", *args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
+
+
+@pytest.mark.parametrize("args", [["x**y", "y=0.5"], ["x/y", "x=1"], ["sqrt(y)*x", "y=4"], ["log(x*y)", "y=-1"]])
+def test_codegen_still_prints_code_whose_domain_depends_on_the_arguments(args):
+    result = microbp("codegen", *args)
+    assert result.returncode == 0 and result.stdout.startswith(("def f(", "from microbp.runtime import"))
