@@ -22,6 +22,7 @@ If even the derivative or the search does not come in time, the answer is a
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ class Result:
     interval: tuple | None = None
     notes: list = field(default_factory=list)
     latex_text: str | None = field(default=None, repr=False)
+    exact_values: tuple | None = field(default=None, repr=False)    # (claimed, correct) at full precision
 
     @property
     def ok(self) -> bool:
@@ -95,7 +97,8 @@ class Result:
                                                      f"function is defined"]
         elif self.verdict == "refuted":
             point = ", ".join(f"{name} = {value:.6g}" for name, value in self.counterexample.items())
-            claimed, correct = _distinct(self.claimed_value, self.correct_value, self.relative_difference)
+            claimed, correct = _distinct(*(self.exact_values or (self.claimed_value, self.correct_value)),
+                                         self.relative_difference)
             lines = [f"WRONG: at {point} the claim gives {claimed}, but the derivative is {correct}",
                      f"correct: d/d{self.wrt} {self.expression} = {self.correct}"]
             lines += [f"LaTeX:   {self.latex_text}"] if self.latex_text is not None else []
@@ -149,7 +152,8 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
                   latex_text=display.get("latex"), notes=notes)
     if found.counterexample is not None:
         return Result("refuted", how="counterexample", counterexample=found.counterexample,
-                      claimed_value=found.claimed_value, correct_value=found.correct_value,
+                      claimed_value=float(found.claimed_value), correct_value=float(found.correct_value),
+                      exact_values=(found.claimed_value, found.correct_value),
                       relative_difference=found.relative_difference, **common)
     if proof is not None and proof.method:
         return Result("proved", how=_phrase(proof.method), points=found.agreed, interval=(found.low, found.high),
@@ -202,16 +206,32 @@ def _decide(problem, points: int, seed: int, clock: _Clock) -> tuple:
     return found, proof, display.results, _notes(prover, display, clock.time_limit)
 
 
-def _distinct(a: float, b: float, relative: float) -> tuple:
-    """a and b with enough digits to tell them apart (10 to 17), and how far apart when that is small."""
+def _distinct(a, b, relative: float) -> tuple:
+    """a and b with enough digits to tell them apart (10 to 17), and how far apart when that is small.
+
+    >>> import mpmath
+    >>> _distinct(mpmath.mpf(0), mpmath.mpf("1e-400"), 1.0)       # as floats both would be 0
+    ('0', '1.0e-400')
+    """
     for digits in range(10, 18):
-        shown = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        shown = _shown(a, digits), _shown(b, digits)
         if shown[0] != shown[1]:
             break
     note = f" (a relative difference of {relative:.1e})" if relative < 1e-6 else ""
     if 1e-19 < relative < 1e-15:                    # what a decimal rounded to a float's digits gives
         note = note[:-1] + "; is a number in the claim rounded? write it exactly, as 1/3 for 0.333...)"
     return shown[0], shown[1] + note
+
+
+def _shown(x, digits: int) -> str:
+    """``x`` to ``digits`` significant digits: as a float if it is one, or if a float holds it (not 0 or
+    ±inf for a number that is neither), else in mpmath's notation (``1.0e-400``)."""
+    number = float(x)
+    if isinstance(x, float) or (number != 0 or x == 0) and math.isfinite(number):
+        return f"{number:.{digits}g}"
+    import mpmath
+
+    return mpmath.nstr(x, digits)
 
 
 def _notes(prover: Worker, display: Worker, time_limit) -> list:

@@ -241,3 +241,13 @@ def test_the_time_limit_leaves_no_timer_behind():
     text, _ = _timed_check(TOWER, 0.5)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), text
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None), text
+
+
+def test_a_refuted_claim_shows_the_values_that_differ_even_beyond_floating_point():
+    """The derivative of x**1e308 at 0.5 is about 10^(-3e307): as a float, 0, like the claim. It once read
+    "the claim gives 0, but the derivative is 0"."""
+    result = check_derivation("x**1e308", "x", "0", time_limit=2)
+    assert result.refuted and result.correct_value == 0.0            # the float field, as documented
+    first = str(result).splitlines()[0]
+    claimed, correct = first.split("the claim gives ")[1].split(", but the derivative is ")
+    assert claimed == "0" and correct.startswith("1.58364426") and "e-30102999566398" in correct
