@@ -136,3 +136,38 @@ class UnknownVariableError(ExpressionError):
       ...
     microbp.errors.UnknownVariableError: check_derivation: z does not appear in the expression 'x * y'; its variables are x, y
     """
+
+
+class OptimizerStateWarning(RuntimeWarning):
+    """An optimizer's state for a parameter (or the parameter itself) stopped being a finite number.
+
+    One gradient of 1e200 squares beyond floating point: Adam's or Adagrad's running
+    sum of squares becomes inf, and the parameter never moves again. Warned once
+    per parameter, naming it.
+
+    >>> issubclass(OptimizerStateWarning, RuntimeWarning)
+    True
+    """
+
+
+def shown(value, width: int = 60) -> str:
+    """A value as an error message shows it: its repr cut to ``width`` characters, and an int too
+    long to print in full (Python refuses past 4300 digits) by its size.
+
+    >>> shown(10 ** 400), shown("x" * 100)[-5:], shown(0.5)
+    ('an int of 401 digits', 'xxxx…', '0.5')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an int of {_digits(value)} digits"
+    try:
+        text = repr(value)
+    except Exception:                   # a repr that fails says nothing: the type does
+        return f"a {type(value).__name__}"
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without converting it to a decimal string."""
+    magnitude = abs(value)
+    estimate = int(magnitude.bit_length() * 0.30102999566398120)      # log10(2)
+    return estimate + (magnitude >= 10 ** estimate)

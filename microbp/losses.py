@@ -20,7 +20,7 @@ import math
 import numbers
 
 from .core.engine import Value, is_real
-from .core.functions import dot, exp, log, relu, sum as total
+from .core.functions import dot, exp, log, relu, softplus, sum as total
 from .errors import DomainError
 
 
@@ -84,19 +84,23 @@ def _log_likelihood(p, y):
 def binary_cross_entropy_with_logits(logits, targets) -> Value | float:
     """Binary cross-entropy of sigmoid(z), computed stably for any finite z.
 
-    Uses (1 − y)·z + log(1 + e^−z) for z ≥ 0 and −y·z + log(1 + e^z) for z < 0: the
-    same function, each form smooth and free of overflow on its side, so the gradient
-    is (σ(z) − y) / n everywhere, z = 0 included. Targets are in [0, 1].
+    Uses (1 − y)·z + softplus(−z) for z ≥ 0 and −y·z + softplus(z) for z < 0, where
+    softplus(t) = log(1 + e^t) is the table's row: the same function, each form free of
+    overflow on its side, and the softplus of a very negative t keeps every digit of its
+    tiny value (e^t), so a confident right answer is not rounded to 0. The gradient is
+    (σ(z) − y) / n everywhere, z = 0 included. Targets are in [0, 1].
 
     >>> from microbp import Value
     >>> binary_cross_entropy_with_logits(Value(1000.0), 1).data
     0.0
+    >>> binary_cross_entropy_with_logits(-40.0, 0)            # log(1 + e^-40), not 0
+    4.248354255291589e-18
     """
     function = "binary_cross_entropy_with_logits"
     logits, targets = _pairs(function, ("logits", "targets"), logits, targets)
     _check_finite(function, "logits", logits)
     _check_labels_in_0_1(function, targets)
-    terms = [(1 - y) * z + log(1 + exp(-z)) if _data(z) >= 0 else -y * z + log(1 + exp(z))
+    terms = [(1 - y) * z + softplus(-z) if _data(z) >= 0 else -y * z + softplus(z)
              for z, y in zip(logits, targets)]
     return total(terms) * (1.0 / len(terms))
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 import json  # noqa: F401 (the doctests of state_dict read it)
 import math
 import random
+from collections.abc import Mapping
 
 from .core.engine import Value, is_real
 from .core.functions import affine
 from .core.graph import scope
+from .errors import shown
 
 ACTIVATIONS = {
     "relu": Value.relu,
@@ -94,13 +96,14 @@ class Module:
         True
         """
         named = self._parameters_by_name("load_state_dict")
+        _check_state(state)
         missing, unexpected = sorted(set(named) - set(state)), sorted(set(state) - set(named))
         if missing or unexpected:
             raise KeyError(f"load_state_dict: state does not fit this model (missing: {missing or 'none'}; "
                            f"unexpected: {unexpected or 'none'})")
         for name, value in state.items():
-            if not is_real(value) or not math.isfinite(value):
-                raise ValueError(f"load_state_dict: {name} must be a finite number, got {value!r}")
+            if not is_real(value) or not _finite(value):
+                raise ValueError(f"load_state_dict: {name} must be a finite number, got {shown(value)}")
         for name, value in state.items():
             named[name].data = float(value)
 
@@ -116,6 +119,28 @@ class Module:
                              "name (Layer(..., name='L2')), or let Module.named_parameters name them by "
                              "attribute path")
         return named
+
+
+def _check_state(state) -> None:
+    """A TypeError unless ``state`` is a dict (as ``state_dict()`` gives, or ``json.load`` reads back)."""
+    if not isinstance(state, Mapping):
+        raise TypeError(f"load_state_dict: state must be a dict of parameter values by name, as state_dict() "
+                        f"gives, got {shown(state)} ({type(state).__name__})")
+
+
+def _finite(number) -> bool:
+    """A real number that a float holds and that is finite (``10**400`` is not)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
+
+
+def _size(owner: str, name: str, value) -> int:
+    """A positive int (not a bool: ``True`` is no layer size), or an error naming the class and argument."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{owner}: {name} needs a positive int, got {shown(value)} ({type(value).__name__})")
+    return value
 
 
 def _named_values(name: str, item) -> list:
@@ -152,8 +177,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", rng=None, name: str = "N"):
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron(nin) needs a positive int, got {nin!r}")
+        _size("Neuron", "nin", nin)
         if activation not in ACTIVATIONS:
             raise ValueError(f"Neuron: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
         rng = random if rng is None else rng
@@ -189,8 +213,7 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, name: str = "L", **kwargs):
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer(nout) needs a positive int, got {nout!r}")
+        _size("Layer", "nout", nout)
         self.name = name
         self.scope = scope(name)
         self.neurons = [Neuron(nin, name=f"{name}.N{j + 1}", **kwargs) for j in range(nout)]
@@ -220,7 +243,7 @@ class MLP(Module):
     def __init__(self, nin: int, nouts, activation: str = "relu", rng=None, seed: int | None = None):
         if seed is not None:
             rng = random.Random(seed)
-        sizes = [nin] + list(nouts)
+        sizes = [_size("MLP", "nin", nin)] + _sizes(nouts)
         self.layers = [Layer(sizes[i], sizes[i + 1], name=f"L{i + 1}", rng=rng,
                              activation=activation if i != len(nouts) - 1 else "linear")
                        for i in range(len(nouts))]
@@ -235,3 +258,14 @@ class MLP(Module):
 
     def __repr__(self):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _sizes(nouts) -> list:
+    """MLP's layer sizes: a non-empty list of positive ints, each checked (``[True]`` is no layer)."""
+    if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
+        raise TypeError(f"MLP: nouts must be a list of layer sizes, as in MLP(2, [16, 16, 1]), got {shown(nouts)}")
+    sizes = list(nouts)
+    if not sizes:
+        raise ValueError("MLP: nouts is empty, so the network would have no layers; pass at least one size, "
+                         "as in MLP(2, [1])")
+    return [_size("MLP", f"nouts[{i}]", size) for i, size in enumerate(sizes)]

@@ -27,6 +27,8 @@ from types import SimpleNamespace
 from .core.engine import Value, is_real
 from .update_rules.python import compiled
 from .update_rules.rules import FLOATS, RULES, run
+from .errors import shown
+from .optim_checks import as_float, scheduled_lr, warn_if_not_finite
 
 
 def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None) -> float:
@@ -47,19 +49,20 @@ def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None
               if limit is not None]
     allowed = " and ".join(f"{sign} {limit}" for sign, _, limit in limits)
     if not is_real(value):
-        raise TypeError(f"{owner}: {name} must be a real number {allowed}, got {value!r} ({type(value).__name__})")
-    number = float(value)
+        raise TypeError(f"{owner}: {name} must be a real number {allowed}, got {shown(value)} "
+                        f"({type(value).__name__})")
+    number = as_float(value)
     if not (math.isfinite(number) and all(holds(number, limit) for _, holds, limit in limits)):
-        raise ValueError(f"{owner}: {name} must be a finite number {allowed}, got {value!r}")
+        raise ValueError(f"{owner}: {name} must be a finite number {allowed}, got {shown(value)}")
     return number
 
 
 def _count(owner: str, name: str, value) -> int:
     """``value`` if it is a positive int (not a bool), else an error naming the class, the argument and the value."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}: {name} must be a positive int, got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{owner}: {name} must be a positive int, got {shown(value)} ({type(value).__name__})")
     if value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
+        raise ValueError(f"{owner}: {name} must be a positive int, got {shown(value)}")
     return int(value)
 
 
@@ -101,6 +104,7 @@ class Optimizer:
                                  "was changed (look for an overflow, log 0 or a division by zero in the loss, "
                                  "or lower the learning rate)")
         self._update()
+        warn_if_not_finite(self)
 
     def _update(self) -> None:
         if self.rule is None:
@@ -223,9 +227,8 @@ class _Schedule:
         return s.factor
 
     def step(self) -> None:
-        s = self._variables(self.epoch)
-        run(FLOATS, self.rule.once + self.rule.update, s)
-        self.epoch, self.optimizer.lr = s.epoch, s.lr
+        self.optimizer.lr = scheduled_lr(self, self.epoch + 1)
+        self.epoch += 1
 
 
 class StepLR(_Schedule):

@@ -226,3 +226,29 @@ def test_cross_entropy_takes_a_batch_and_returns_the_mean():
 def test_cross_entropy_and_friends_name_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+LOGIT_GRID = [-1e3, -700.0, -100.0, -40.0, -36.0, -30.0, -20.0, -5.0, -1e-8, 0.0, 1e-8, 5.0, 20.0, 30.0,
+              36.0, 40.0, 100.0, 700.0, 1e3]
+
+
+@pytest.mark.parametrize("y", [0, 1, 0.25])
+@pytest.mark.parametrize("z", LOGIT_GRID)
+def test_bce_with_logits_keeps_every_digit_for_large_logits(z, y):
+    """Ours agrees with log(1 + e^z) − y·z worked to 400 digits (mpmath) to a few ulps of the loss itself:
+    at z = −40, y = 0 the loss is 4.2e-18, not 0. torch's float64 loss rounds to a few ulps of |z| (it
+    gives 0 there), so it is the check on the large values, to its own rounding."""
+    import mpmath
+    import torch
+    with mpmath.workdps(400):
+        exact = float(mpmath.log1p(mpmath.exp(mpmath.mpf(z))) - mpmath.mpf(y) * mpmath.mpf(z))
+    logit = Value(z, label="z")
+    loss = binary_cross_entropy_with_logits(logit, y)
+    assert loss.data == pytest.approx(exact, rel=1e-14, abs=0)
+    reference = torch.nn.functional.binary_cross_entropy_with_logits(
+        torch.tensor(z, dtype=torch.float64, requires_grad=True), torch.tensor(float(y), dtype=torch.float64))
+    assert loss.data == pytest.approx(reference.item(), rel=1e-12, abs=1e-15 * max(1.0, abs(z)))
+    loss.backward()
+    with mpmath.workdps(400):
+        exact_grad = float(1 / (1 + mpmath.exp(-mpmath.mpf(z))) - mpmath.mpf(y))
+    assert logit.grad == pytest.approx(exact_grad, rel=1e-12, abs=1e-300)

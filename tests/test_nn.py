@@ -209,3 +209,38 @@ def test_duplicate_names_from_a_hand_written_named_parameters_are_refused():
     with pytest.raises(ValueError, match="load_state_dict: 3 names are used by more than one parameter"):
         model.load_state_dict({name: 0.0 for name, _ in model.named_parameters()})
     assert [p.data for p in model.parameters()] == before
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: MLP(2, [True]), ValueError, "MLP: nouts[0] needs a positive int, got True (bool)"),
+    (lambda: MLP(2, [4, 0]), ValueError, "MLP: nouts[1] needs a positive int, got 0 (int)"),
+    (lambda: MLP(2, []), ValueError, "MLP: nouts is empty"),
+    (lambda: MLP(2, 3), TypeError, "MLP: nouts must be a list of layer sizes"),
+    (lambda: MLP(False, [1]), ValueError, "MLP: nin needs a positive int, got False (bool)"),
+    (lambda: Layer(2, True), ValueError, "Layer: nout needs a positive int, got True (bool)"),
+    (lambda: Neuron(-10 ** 5000), ValueError, "Neuron: nin needs a positive int, got an int of 5001 digits"),
+])
+def test_sizes_that_are_no_sizes_are_refused_by_name(make, error, message):
+    with pytest.raises(error) as caught:
+        make()
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize("state, error, message", [
+    (None, TypeError, "load_state_dict: state must be a dict of parameter values by name, as state_dict() gives, "
+                      "got None (NoneType)"),
+    ([1.0, 2.0], TypeError, "load_state_dict: state must be a dict"),
+    ("N.w1", TypeError, "load_state_dict: state must be a dict"),
+])
+def test_load_state_dict_of_no_dict_says_so(state, error, message):
+    with pytest.raises(error) as caught:
+        Neuron(1, name="N").load_state_dict(state)
+    assert str(caught.value).startswith(message)
+
+
+def test_load_state_dict_refuses_numbers_beyond_floating_point_and_changes_nothing():
+    neuron = Neuron(1, name="N", rng=random.Random(0))
+    before = neuron.state_dict()
+    with pytest.raises(ValueError, match=r"^load_state_dict: N.b must be a finite number, got an int of 401 digits$"):
+        neuron.load_state_dict({"N.w1": 0.5, "N.b": 10 ** 400})
+    assert neuron.state_dict() == before

@@ -222,3 +222,62 @@ def test_a_non_finite_gradient_changes_nothing(optimizer_class, kwargs, bad):
         optimizer.step()
     assert [p.data for p in params] == data
     assert {k: v for k, v in vars(optimizer).items() if k != "params"} == state
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda w: microbp.optim.SGD([w], lr=10 ** 400), "SGD: lr must be a finite number > 0, got an int of 401 digits"),
+    (lambda w: microbp.optim.Adam([w], eps=-10 ** 400), "Adam: eps must be a finite number > 0, got an int of 401 digits"),
+    (lambda w: microbp.optim.SGD([w], lr=0.1, momentum=10 ** 5000), "SGD: momentum must be a finite number >= 0 and < 1, "
+                                                             "got an int of 5001 digits"),
+])
+def test_numbers_beyond_floating_point_are_refused_by_name(make, message):
+    with pytest.raises(ValueError) as error:
+        make(Value(1.0))
+    assert str(error.value) == message
+
+
+def test_a_schedule_that_overflows_names_itself_and_the_epoch_and_changes_nothing():
+    optimizer = microbp.optim.SGD([Value(0.0)], lr=1.0)
+    schedule = microbp.optim.ExponentialLR(optimizer, gamma=10)
+    for _ in range(308):
+        schedule.step()
+    lr = optimizer.lr
+    with pytest.raises(ValueError, match=r"^ExponentialLR.step: at epoch 309 the learning rate .* is beyond floating"):
+        schedule.step()
+    assert optimizer.lr == lr and schedule.epoch == 308
+    step = microbp.optim.StepLR(microbp.optim.SGD([Value(0.0)], lr=1.0), step_size=1, gamma=10)
+    with pytest.raises(ValueError, match=r"^StepLR.step: at epoch 309"):
+        for _ in range(400):
+            step.step()
+
+
+@pytest.mark.parametrize("kind", [Adam, Adagrad, AdamW])
+def test_state_that_overflows_is_warned_once_naming_the_parameter(kind):
+    """A gradient of 1e200 squares to inf: once, the parameter never moved again and nothing said so."""
+    import warnings
+
+    from microbp.errors import OptimizerStateWarning
+
+    w, other = Value(1.0, label="w"), Value(1.0, label="other")
+    optimizer = kind([other, w], lr=0.1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w.grad, other.grad = 1e200, 1.0
+        optimizer.step()
+        w.grad = 1.0
+        optimizer.step()
+    messages = [str(warning.message) for warning in caught if warning.category is OptimizerStateWarning]
+    assert len(messages) == 1 and f"{kind.__name__}.step: the state of params[1] ('w') is no longer finite" \
+        in messages[0]
+    assert "= inf" in messages[0] and "'other'" not in messages[0]
+
+
+def test_plain_training_warns_nothing():
+    import warnings
+
+    w = Value(3.0, label="w")
+    optimizer = microbp.optim.Adam([w], lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(20):
+            optimizer.zero_grad(); loss = (w - 1) ** 2; loss.backward(); optimizer.step()

@@ -33,7 +33,10 @@ DECADES = 30
 
 
 class Search(NamedTuple):
-    """The outcome: a counterexample (``{name: value}``) or None, and how many points agreed, where."""
+    """The outcome: a counterexample (``{name: value}``) or None, and how many points agreed, where.
+
+    The two values at a counterexample are mpmath numbers: as floats they may round to the same
+    number (10^-400 and 0), though they were proved to differ."""
 
     counterexample: dict | None
     claimed_value: float | None
@@ -91,8 +94,8 @@ def _compare(compiled, enclosures, sides: Sides, values):
         return ranges                               # True: the ranges overlap, the difference was rounding
     if not _continuous(compiled[1], values, correct):
         return None
-    correct, claim = map(midpoint, ranges)
-    return float(claim), float(correct), float(abs(correct - claim) / max(abs(correct), abs(claim)))
+    correct, claim = map(midpoint, ranges)             # kept at full precision: as floats both may be 0
+    return claim, correct, float(abs(correct - claim) / max(abs(correct), abs(claim)))
 
 
 def _ranges(enclosures, values):

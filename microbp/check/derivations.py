@@ -11,23 +11,35 @@ Variables are real. The verdict says how sure it is:
   the whole real line on a logarithmic scale and beside every kink, but no
   proof either (sympy gave up, or ran out of ``time_limit``).
 
-The symbolic step runs in a child process stopped after ``time_limit``
-seconds (``workers``); the numeric search runs meanwhile, here.
+Every sympy step runs in a child process stopped at the deadline, ``time_limit``
+seconds after the call (``workers``): differentiating and the numeric search
+(``stages``), the proof and the display meanwhile. Where no child can start
+(in a daemonic process, or when ``fork`` fails), differentiating and the search
+run here within the same deadline, the proof is skipped, and the result says so.
+If even the derivative or the search does not come in time, the answer is a
+``TimeLimitError`` saying which; it never runs past the limit.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
-from .counterexamples import Sides, search
+from ..errors import TimeLimitError
+from .counterexamples import Sides
 from .kinks import Kinks
 from .limits import MAX_DEPTH, MAX_NODES
-from .posing import pose
 from .proofs import display_steps, proof_steps, warm_up
+from .stages import posed_steps, search_steps
 from .workers import Worker
 
 TIME_LIMIT = 10.0
 """Seconds the symbolic step (simplify, solveset) may take; pass ``time_limit=`` to change it."""
+GRACE = 1.5
+"""Seconds beyond ``time_limit`` that differentiating and the numeric search may take (without them
+there is no verdict at all): an answer comes within ``time_limit + GRACE`` and a little overhead
+(the first check in a process also warms sympy up first, a second or two, once)."""
 
 
 @dataclass
@@ -52,6 +64,7 @@ class Result:
     interval: tuple | None = None
     notes: list = field(default_factory=list)
     latex_text: str | None = field(default=None, repr=False)
+    exact_values: tuple | None = field(default=None, repr=False)    # (claimed, correct) at full precision
 
     @property
     def ok(self) -> bool:
@@ -84,7 +97,8 @@ class Result:
                                                      f"function is defined"]
         elif self.verdict == "refuted":
             point = ", ".join(f"{name} = {value:.6g}" for name, value in self.counterexample.items())
-            claimed, correct = _distinct(self.claimed_value, self.correct_value, self.relative_difference)
+            claimed, correct = _distinct(*(self.exact_values or (self.claimed_value, self.correct_value)),
+                                         self.relative_difference)
             lines = [f"WRONG: at {point} the claim gives {claimed}, but the derivative is {correct}",
                      f"correct: d/d{self.wrt} {self.expression} = {self.correct}"]
             lines += [f"LaTeX:   {self.latex_text}"] if self.latex_text is not None else []
@@ -110,7 +124,9 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
     points are drawn (``seed``), besides a fixed grid and the kinks.
 
     ``time_limit`` bounds the symbolic step in seconds (``None``: no limit, in
-    this process); after it the verdict is the numeric one, and says so.
+    this process): after it the verdict is the numeric one, and says so.
+    Differentiating and the numeric search must end by ``time_limit + GRACE``
+    (1.5 s) too, or the answer is a ``TimeLimitError`` saying which did not.
     Expressions over ``max_nodes`` distinct parts or ``max_depth`` levels are
     refused (``GraphTooLargeError``); a ``wrt`` or fixed name that does not
     occur is an ``UnknownVariableError``.
@@ -125,14 +141,19 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
     correct: d/dx x**2 = 2*x
     LaTeX:   2 x
     """
-    problem = pose(expr, wrt, claimed, symbols, at, max_nodes, max_depth)
-    found, proof, display, notes = _decide(problem, points, seed, time_limit)
+    if time_limit is not None:
+        warm_up()
+    clock = _Clock(time_limit)
+    problem, back = clock.needed(Worker(posed_steps, (expr, wrt, claimed, symbols, at, max_nodes, max_depth),
+                                        clock.left(GRACE), here=True), "problem", "differentiate the expression")
+    found, proof, display, notes = _decide(problem, points, seed, clock)
     common = dict(expression=problem.given[0], wrt=problem.variable.name, claimed=problem.given[1],
-                  correct=problem.theirs(display.get("simplified", problem.correct)),
+                  correct=display.get("simplified", problem.correct).xreplace(back),
                   latex_text=display.get("latex"), notes=notes)
     if found.counterexample is not None:
         return Result("refuted", how="counterexample", counterexample=found.counterexample,
-                      claimed_value=found.claimed_value, correct_value=found.correct_value,
+                      claimed_value=float(found.claimed_value), correct_value=float(found.correct_value),
+                      exact_values=(found.claimed_value, found.correct_value),
                       relative_difference=found.relative_difference, **common)
     if proof is not None and proof.method:
         return Result("proved", how=_phrase(proof.method), points=found.agreed, interval=(found.low, found.high),
@@ -141,26 +162,59 @@ def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbo
                   interval=(found.low, found.high), **common)
 
 
-def _decide(problem, points: int, seed: int, time_limit) -> tuple:
+class _Clock:
+    """The deadline of one check: what is left of ``time_limit``, and the steps that must finish by it."""
+
+    def __init__(self, time_limit: float | None):
+        self.time_limit, self.started = time_limit, time.monotonic()
+
+    def left(self, grace: float = 0.0) -> float | None:
+        """Seconds left for the symbolic step; with ``grace``, for a step without which there is no verdict."""
+        if self.time_limit is None:
+            return None
+        return max(0.0, self.started + self.time_limit + grace - time.monotonic())
+
+    def halfway(self) -> float | None:
+        return None if self.time_limit is None else self.started + self.time_limit / 2
+
+    def needed(self, worker: Worker, key: str, doing: str):
+        """The result ``key`` of a step the check cannot do without, or an error saying why it has none."""
+        with worker:
+            result = worker.get(key)
+        if result is None and worker.error:
+            raise RuntimeError(f"check_derivation: could not {doing}: {worker.error}")
+        if result is None:
+            raise TimeLimitError(f"check_derivation: sympy could not {doing} within time_limit + {GRACE:g} s "
+                                 f"(time_limit={self.time_limit:g}); pass a larger time_limit (None: no limit)")
+        return result
+
+
+def _decide(problem, points: int, seed: int, clock: _Clock) -> tuple:
     """(the numeric search, the proof or None, the display results, notes): one worker proves, one
-    simplifies the derivative for display, while this process searches for a counterexample."""
-    if time_limit is not None:
-        warm_up()
+    simplifies the derivative for display, one searches for a counterexample (given half the time
+    at most to wait for the kinks the prover finds first)."""
     steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.texts)
-    with Worker(proof_steps, steps, time_limit) as prover, Worker(display_steps, (problem.correct,),
-                                                                  time_limit) as display:
-        kinks = prover.get("kinks", Kinks([], False))
+    with Worker(proof_steps, steps, clock.left()) as prover, Worker(display_steps, (problem.correct,),
+                                                                    clock.left()) as display:
+        kinks = prover.get("kinks", Kinks([], False), until=clock.halfway())
         sides = Sides(problem.expression, problem.correct, problem.claim, problem.symbols, problem.texts)
-        found = search(sides, problem.fixed, kinks.points, points, seed)
+        searcher = Worker(search_steps, (sides, problem.fixed, kinks.points, points, seed), clock.left(GRACE),
+                          here=True)
+        found = clock.needed(searcher, "found", "finish the numeric search for a counterexample")
         proof = prover.get("proof") if found.counterexample is None else None
         display.get("latex")
-    return found, proof, display.results, _notes(prover, display, time_limit)
+    return found, proof, display.results, _notes(prover, display, clock.time_limit)
 
 
-def _distinct(a: float, b: float, relative: float) -> tuple:
-    """a and b with enough digits to tell them apart (10 to 17), and how far apart when that is small."""
+def _distinct(a, b, relative: float) -> tuple:
+    """a and b with enough digits to tell them apart (10 to 17), and how far apart when that is small.
+
+    >>> import mpmath
+    >>> _distinct(mpmath.mpf(0), mpmath.mpf("1e-400"), 1.0)       # as floats both would be 0
+    ('0', '1.0e-400')
+    """
     for digits in range(10, 18):
-        shown = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        shown = _shown(a, digits), _shown(b, digits)
         if shown[0] != shown[1]:
             break
     note = f" (a relative difference of {relative:.1e})" if relative < 1e-6 else ""
@@ -169,12 +223,24 @@ def _distinct(a: float, b: float, relative: float) -> tuple:
     return shown[0], shown[1] + note
 
 
+def _shown(x, digits: int) -> str:
+    """``x`` to ``digits`` significant digits: as a float if it is one, or if a float holds it (not 0 or
+    ±inf for a number that is neither), else in mpmath's notation (``1.0e-400``)."""
+    number = float(x)
+    if isinstance(x, float) or (number != 0 or x == 0) and math.isfinite(number):
+        return f"{number:.{digits}g}"
+    import mpmath
+
+    return mpmath.nstr(x, digits)
+
+
 def _notes(prover: Worker, display: Worker, time_limit) -> list:
     if prover.timed_out or display.timed_out:
         return [f"(the symbolic step stopped after {time_limit:g} s; pass time_limit= to allow more)"]
+    if prover.skipped:
+        return [f"(the symbolic step was skipped: {prover.skipped}; the verdict is the numeric one)"]
     errors = [worker.error for worker in (prover, display) if worker.error]
-    unlimited = [f"({worker.unlimited})" for worker in (prover,) if worker.unlimited]
-    return [f"(the symbolic step failed: {error})" for error in errors[:1]] + unlimited
+    return [f"(the symbolic step failed: {error})" for error in errors[:1]]
 
 
 def _phrase(method: str) -> str:

@@ -228,10 +228,14 @@ def run_codegen(args) -> int:
     from ..core.engine import derivative_formulas
     from ..programs.program import codegen
     from ..text.parser import parse, variables
+    from .constants import check_constants
 
     given = values(args.values)
     names = variables(args.expression)
     wrt = _names(args.wrt, names) if args.wrt else [name for name in names if name not in given]
+    if names and not wrt:
+        raise UsageError(f"every variable has a value, so there is nothing to differentiate by; name them with "
+                         f"--wrt (as in --wrt {','.join(names[:3])}), or leave out their values")
     missing = [name for name in names if name not in given and name not in wrt]
     if missing:
         raise UsageError(f"{missing[0]!r} needs a value, to be written in as a constant (or list it in --wrt)")
@@ -240,6 +244,7 @@ def run_codegen(args) -> int:
     if not isinstance(root, Value):
         raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2")
     leaves = {node.label: node for node in topological_order(root) if node.op is None}
+    check_constants(root, [leaves[name] for name in wrt])
     say(codegen(root, wrt=[leaves[name] for name in wrt]))
     return 0
 

@@ -20,6 +20,7 @@ import math
 import sys
 import unicodedata
 
+from ..errors import shown
 from ..errors import (
     DomainError,
     DotFailedError,
@@ -155,7 +156,7 @@ def values(pairs) -> dict:
         except ValueError:
             result[name] = math.nan
         if not math.isfinite(result[name]):
-            raise UsageError(f"{name}: {text!r} is not a finite real number (nan, inf and numbers beyond "
+            raise UsageError(f"{name}: {shown(text)} is not a finite real number (nan, inf and numbers beyond "
                              f"±1.8e308 are refused); give one such as {name}=1.5")
     return result
 

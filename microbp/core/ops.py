@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 import operator
+import pickle
 from types import SimpleNamespace
 
 
@@ -126,12 +127,37 @@ class Op:
         return f"Op({self.name!r}, arity={self.arity}, symbol={self.symbol!r})"
 
     def __reduce__(self):
-        """Pickled by name: a node's op is its table row."""
+        """Pickled by name: a node's op is its table row. An Op that is not a row cannot be pickled
+        (by name it would come back as the row of that name, a different operation)."""
+        if not is_row(self):
+            raise pickle.PicklingError(f"pickle: the operation {describe(self)} is not a row of microbp's op "
+                                       "table, so it cannot be pickled by name; only graphs of table operations "
+                                       "can be pickled")
         return _row, (self.name,)
 
 
 def _row(name: str) -> Op:
     return OPS[name]
+
+
+def is_row(op) -> bool:
+    """True when ``op`` is a row of the table itself: the same object, not an Op of the same name.
+
+    >>> is_row(OPS["tanh"]), is_row(Op("tanh", 1, "tanh", CALL, abs, abs, abs))
+    (True, False)
+    """
+    return id(op) in _ROW_IDS
+
+
+def describe(op) -> str:
+    """An operation for an error message: its name, shown with repr and cut short (it may be anything).
+
+    >>> describe(Op("tanh", 1, "tanh", CALL, abs, abs, abs))
+    "Op('tanh')"
+    """
+    name = getattr(op, "name", None)
+    shown = repr(name) if isinstance(name, str) else f"<{type(name).__name__}>"
+    return f"Op({shown[:60] + '…' if len(shown) > 60 else shown})"
 
 
 # --- elementary functions on floats: total, IEEE results where math would raise ---
@@ -447,6 +473,7 @@ def _index(table: tuple) -> dict:
 
 
 OPS: dict[str, Op] = _index(TABLE)
+_ROW_IDS = frozenset(id(row) for row in TABLE)     # the rows live as long as the module: their ids are theirs
 
 
 # --- what the table gives everyone: interpreters, operators, names ---------------

@@ -43,7 +43,7 @@ from typing import NamedTuple
 from ..core.autodiff import made_by_gradients
 from ..core.engine import as_value, is_value
 from ..core.graph import Graph
-from ..core.ops import ATOM, OPS
+from ..core.ops import ATOM, OPS, describe, is_row
 from ..runtime import NAMES, checks_values
 from ..text.notation import MATH, PYTHON_TEXT, Written, formula, write
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME, Names
@@ -98,6 +98,7 @@ class Program:
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
                  constants: dict | None = None):
         self.graph = graph = _graph(root, caller)
+        table_rows_only(graph, caller)
         self.root = graph.root
         self.wrt, self.inputs = leaves(wrt, "wrt", caller), leaves(inputs, "inputs", caller)
         _distinct(self.wrt, self.inputs, caller)
@@ -273,6 +274,20 @@ def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str
 
 def _graph(root, caller: str) -> Graph:
     return Graph.of(root, f"{caller}(root)")
+
+
+def table_rows_only(graph: Graph, caller: str) -> None:
+    """A TypeError naming the first node whose operation is not a row of the table (by identity).
+
+    The program is written from the table's rows alone: an ``Op`` made elsewhere, even one
+    sharing a row's name, has no row to write it from, so it is refused, never written by name.
+    """
+    for node in graph.computed:
+        if not is_row(node.op):
+            raise TypeError(f"{caller}: node {node.label or '(unlabelled)'!r} uses the operation "
+                            f"{describe(node.op)}, which is not a row of microbp's op table (microbp.core.ops); "
+                            f"{caller} writes code from the table's rows only: build the graph from "
+                            "microbp's operations, or use the engine (backward, gradients) for this one")
 
 
 def import_lines(used: list) -> list:

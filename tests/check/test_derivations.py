@@ -1,16 +1,20 @@
 """check_derivation: proved, refuted with a counterexample, or "agrees, not proved" — never a false "correct"."""
 
 import importlib.util
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import sympy
 
 import microbp
-from microbp import DomainError, GraphTooLargeError, UnknownVariableError, check_derivation
-from microbp.check.proofs import Proof
+from microbp import DomainError, GraphTooLargeError, TimeLimitError, UnknownVariableError, check_derivation
+from microbp.check.proofs import Proof, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,18 +187,67 @@ def test_an_infinite_constant_in_a_branch_is_no_crash():
     assert result.proved and "(0, ∞)" in result.how
 
 
+TOWER = "tanh(tanh(tanh(tanh(x*x+1)*x)*x)*x)"
+"""sympy's simplify of its derivative runs for minutes: once it ran 244 s in a Pool worker."""
+PRODUCT = " * ".join(f"sigmoid(tanh(x*{i}+1))" for i in range(1, 121))
+"""120 factors: sympy.diff alone takes about 25 s, lambdify and cse more."""
+
+
+def _timed_check(expr, time_limit):
+    """(the result's text or the error's, seconds taken), after sympy is warmed up (once per process)."""
+    warm_up()
+    started = time.monotonic()
+    try:
+        text = str(check_derivation(expr, "x", "1", time_limit=time_limit))
+    except TimeLimitError as error:
+        text = f"TimeLimitError: {error}"
+    return text, time.monotonic() - started
+
+
 def _check_in_a_daemon(queue):
-    queue.put(str(check_derivation("x**3", "x", "3*x**2")))
+    queue.put(_timed_check(TOWER, 1))
 
 
-def test_where_no_worker_process_can_start_the_check_runs_here_and_says_so():
-    """A daemonic process (a multiprocessing.Pool worker) may not start children."""
-    import multiprocessing
-
+def test_in_a_daemon_process_the_check_skips_the_symbolic_step_within_its_time_limit():
+    """A daemonic process (a multiprocessing.Pool worker) may not start children: the proof is skipped."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     daemon = context.Process(target=_check_in_a_daemon, args=(queue,), daemon=True)
     daemon.start()
-    text = queue.get(timeout=60)
+    text, seconds = queue.get(timeout=120)
     daemon.join()
-    assert text.startswith("correct (symbolic)") and "no worker process could start" in text
+    assert seconds < 1 + 2, text
+    assert "the symbolic step was skipped: no worker process could start" in text
+    assert "the verdict is the numeric one" in text and text.startswith(("WRONG", "NOT PROVED"))
+
+
+def test_when_fork_fails_the_check_stays_within_its_time_limit(monkeypatch):
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable (fork refused by the test)")
+    monkeypatch.setattr(os, "fork", no_fork)
+    text, seconds = _timed_check("tanh(tanh(tanh(x*x+1)*x)*x)", 2)
+    assert seconds < 2 + 2, text
+    assert "no worker process could start" in text and "fork refused by the test" in text
+
+
+def test_a_derivative_sympy_cannot_make_in_time_is_a_time_limit_error_in_time():
+    text, seconds = _timed_check(PRODUCT, 1)
+    assert seconds < 1 + 2, text
+    assert text.startswith("TimeLimitError: check_derivation: sympy could not differentiate the expression "
+                           "within time_limit + 1.5 s (time_limit=1)")
+
+
+def test_the_time_limit_leaves_no_timer_behind():
+    text, _ = _timed_check(TOWER, 0.5)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), text
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None), text
+
+
+def test_a_refuted_claim_shows_the_values_that_differ_even_beyond_floating_point():
+    """The derivative of x**1e308 at 0.5 is about 10^(-3e307): as a float, 0, like the claim. It once read
+    "the claim gives 0, but the derivative is 0"."""
+    result = check_derivation("x**1e308", "x", "0", time_limit=2)
+    assert result.refuted and result.correct_value == 0.0            # the float field, as documented
+    first = str(result).splitlines()[0]
+    claimed, correct = first.split("the claim gives ")[1].split(", but the derivative is ")
+    assert claimed == "0" and correct.startswith("1.58364426") and "e-30102999566398" in correct

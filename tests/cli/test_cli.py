@@ -352,3 +352,65 @@ def test_steps_code_puts_the_generated_lines_in_the_slideshow(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.count('<pre class="code"') == page.count('<section class="frame') > 0
     assert "grad_x += w * grad_v1" in page
+
+
+@pytest.mark.parametrize("seconds", ["0.0001", "1e-6", "0.003"])
+def test_any_timeout_gives_one_line_and_exit_2_never_a_signal(seconds):
+    """A tiny --timeout once left SIGALRM's timer running, and the process died of it (status 142)."""
+    for _ in range(5):
+        result = microbp("grad", "x*x", "x=1", "--timeout", seconds)
+        if result.returncode == 0:                              # it can finish inside even 1 µs... rarely
+            continue
+        assert result.returncode == 2, (result.returncode, result.stderr)
+        assert result.stderr.startswith("microbp grad: gave up after ") and result.stderr.count("\n") == 1
+
+
+def test_a_time_limit_leaves_no_timer_and_no_stray_error_behind():
+    import signal
+
+    from microbp import TimeLimitError
+    from microbp.deadline import time_limit
+
+    handler = signal.getsignal(signal.SIGALRM)
+    for seconds in (1e-9, 1e-6, 1e-4, 1e-3):
+        with contextlib.suppress(TimeLimitError):
+            with time_limit(seconds, "up"):
+                sum(range(10_000))
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is handler
+    time.sleep(0.3)                                            # a stray alarm would raise here
+
+
+def test_an_inner_time_limit_gives_the_outer_one_back():
+    import signal
+
+    from microbp.deadline import time_limit
+
+    with time_limit(30, "outer"):
+        with time_limit(0.5, "inner"):
+            pass
+        left, repeat = signal.getitimer(signal.ITIMER_REAL)
+        assert 29 < left <= 30 and repeat == 0.1
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["log(y)*x", "y=-1"], "microbp codegen: log: needs x > 0, got x = -1.0\n"),
+    (["x/y", "y=0"], "microbp codegen: truediv: division by zero (0.5 / 0.0), whatever the arguments' values; "
+                     "change the given values\n"),
+    (["exp(y)*x", "y=1000"], "microbp codegen: a part computed from the given values alone is inf, beyond "
+                             "floating point (about ±1.8e308); use values that keep every number finite\n"),
+    (["tanh(x*w + b)", "x=2", "w=-3", "b=6.88"],
+     "microbp codegen: every variable has a value, so there is nothing to differentiate by; name them with "
+     "--wrt (as in --wrt x,w,b), or leave out their values\n"),
+])
+def test_codegen_refuses_code_that_could_only_give_nan_raise_or_no_gradient(args, message):
+    """Once these printed code giving (nan, [nan]), a raw ZeroDivisionError, or no backward pass at all."""
+    result = microbp("codegen", *args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
+
+
+@pytest.mark.parametrize("args", [["x**y", "y=0.5"], ["x/y", "x=1"], ["sqrt(y)*x", "y=4"], ["log(x*y)", "y=-1"]])
+def test_codegen_still_prints_code_whose_domain_depends_on_the_arguments(args):
+    result = microbp("codegen", *args)
+    assert result.returncode == 0 and result.stdout.startswith(("def f(", "from microbp.runtime import"))
