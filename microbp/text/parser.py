@@ -69,15 +69,11 @@ def parse(text: str, **values) -> Value:
             the op table's functions; the message points at the line and column.
         DomainError: an operation is outside its domain (``log(0)``).
     """
-    normalized = {unicodedata.normalize("NFKC", name): value for name, value in values.items()}
     leaves = {}
 
     def leaf(name, node):
-        given = values if isinstance(node, ast.Constant) else normalized    # Python normalises names only
-        if name not in given:
-            raise _error(text, node, f"no value for {name!r}: pass {name}=...")
         if name not in leaves:
-            leaves[name] = Value(given[name], label=name)
+            leaves[name] = Value(values[_bound_name(name, node, values, text)], label=name)
         return leaves[name]
 
     def assigned(name, result, created):
@@ -86,6 +82,27 @@ def parse(text: str, **values) -> Value:
         if created and isinstance(result, Value) and result.label is None:
             result.label = name
     return build(text, leaf, lambda op, args: apply(op, args), assigned)
+
+
+def _bound_name(name: str, node, values: dict, text: str) -> str:
+    """The key of ``values`` that a name of the text is bound to.
+
+    A quoted name (``'ｘ'``) is bound only to itself. Python reads an unquoted
+    name after NFKC normalisation (``ｘ`` is read as ``x``): it is bound to the
+    value given under that name, else to the one value whose name normalises to
+    it; two such values are ambiguous, and refused naming both. So
+    ``parse("x * 'ｘ'", x=2, ｘ=3)`` is 6: two names, two leaves.
+    """
+    if name in values:
+        return name
+    if not isinstance(node, ast.Constant):
+        matching = [given for given in values if unicodedata.normalize("NFKC", given) == name]
+        if len(matching) == 1:
+            return matching[0]
+        if matching:
+            raise _error(text, node, f"{name!r} could mean any of {', '.join(map(repr, matching))}, which "
+                                     "Python reads as one name; quote the one you mean, as in 'ｘ'")
+    raise _error(text, node, f"no value for {name!r}: pass {name}=...")
 
 
 def variables(text: str) -> list:

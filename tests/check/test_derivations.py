@@ -198,3 +198,24 @@ def test_where_no_worker_process_can_start_the_check_runs_here_and_says_so():
     text = queue.get(timeout=60)
     daemon.join()
     assert text.startswith("correct (symbolic)") and "no worker process could start" in text
+
+
+# --- variable names reach lambdify only as generated positional names (issue #22, item 14) ---
+
+@pytest.mark.parametrize("expr, claimed, wrong", [
+    ("x*'ｘ'", "'ｘ'", "x"),                                          # x and ｘ are one name to Python
+    ("'tanh'*tanh(x)", "'tanh'*(1-tanh(x)**2)", "'tanh'*(1-tanh(x)**3)"),  # a variable named like a function
+    ("'sqrt' + sqrt(x)", "0.5/sqrt(x)", "1/sqrt(x)"),
+    ("'power'*x**3 + '_a0'*x", "3*'power'*x**2 + '_a0'", "3*'power'*x**2"),  # our own generated names
+])
+def test_names_that_python_would_merge_or_shadow_are_proved_and_refuted_like_any_other(expr, claimed, wrong):
+    right = check_derivation(expr, "x", claimed)
+    assert right.proved, right
+    refuted = check_derivation(expr, "x", wrong)
+    assert refuted.verdict == "refuted" and refuted.counterexample is not None, refuted
+
+
+def test_the_command_line_checks_a_claim_in_lookalike_names_without_an_internal_error():
+    result = subprocess.run([sys.executable, "-m", "microbp", "check", "x*'ｘ'", "--wrt", "x", "--claimed", "'ｘ'"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "correct" in result.stdout, result.stdout + result.stderr

@@ -225,3 +225,40 @@ def test_to_text_takes_linear_memory_on_a_long_chain():
     (small, small_text), (large, large_text) = peak(5_000), peak(20_000)
     assert large_text > 3.9 * small_text
     assert large < 5 * small and large < 60 * large_text           # linear: 4× the chain, about 4× the memory
+
+
+# --- names equal after Unicode normalisation (issue #22, item 7) ------------------------------
+
+def test_a_quoted_lookalike_name_is_its_own_variable():
+    """x and 'ｘ' are two names: Python reads an unquoted ｘ as x, but a quoted one stays itself."""
+    y = parse("x * 'ｘ'", **{"x": 2.0, "ｘ": 3.0})
+    assert y.data == 6.0
+    y.backward()
+    assert {leaf.label: leaf.grad for leaf in microbp.Graph(y).leaves} == {"x": 3.0, "ｘ": 2.0}
+
+
+def test_an_unquoted_lookalike_binds_to_the_one_value_that_normalises_to_it():
+    assert parse("ｘ * 2", **{"ｘ": 3.0}).data == 6.0
+    assert parse("ｘ * 2", **{"ｘ": 3.0, "x": 5.0}).data == 10.0       # as Python reads it: ｘ is x
+
+
+def test_two_values_whose_names_normalise_to_one_are_refused_naming_both():
+    with pytest.raises(ExpressionError, match="'ｘ', '𝐱'"):
+        parse("x * 2", **{"ｘ": 3.0, "𝐱": 1.0})
+
+
+def test_to_text_of_lookalike_leaves_reads_back_the_same_value_and_gradients():
+    x, fx = Value(2.0, label="x"), Value(3.0, label="ｘ")
+    root = x * fx
+    again = parse(to_text(root), **{"x": 2.0, "ｘ": 3.0})
+    again.backward(), root.backward()
+    assert again.data == root.data == 6.0
+    assert sorted(leaf.grad for leaf in microbp.Graph(again).leaves) == [2.0, 3.0]
+
+
+def test_the_command_line_gives_lookalike_names_their_own_values():
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "microbp", "grad", "x*'ｘ'", "x=2", "ｘ=3"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.splitlines()[0] == "value: 6", result.stdout + result.stderr
