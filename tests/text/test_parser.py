@@ -262,3 +262,47 @@ def test_the_command_line_gives_lookalike_names_their_own_values():
     result = subprocess.run([sys.executable, "-m", "microbp", "grad", "x*'ｘ'", "x=2", "ｘ=3"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.splitlines()[0] == "value: 6", result.stdout + result.stderr
+
+
+# --- to_text is linear in shared nodes (issue #22, item 15) ----------------------------------
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def lines_executed(function, budget: float = math.inf) -> int:
+    """How many Python lines ``function()`` executes (stopping once over ``budget``): work, not time."""
+    import sys
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        count += 1
+        if count > budget:
+            raise _TooMuchWork
+        return tracer
+    sys.settrace(tracer)
+    try:
+        function()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def squarings(n: int) -> Value:
+    """y = y * y, n times: every node is shared (used twice), so every one becomes a named statement."""
+    y = Value(1.0, label="x")
+    for _ in range(n):
+        y = y * y
+    return y
+
+
+def test_to_text_names_20000_shared_nodes_in_linear_work():
+    """Once quadratic (30 µs a node at n = 250, 183 at 2000): the taken names were rebuilt per name."""
+    small, large = squarings(5_000), squarings(20_000)
+    assert to_text(small).startswith("v1 = x * x; v2 = v1 * v1")
+    work = lines_executed(lambda: to_text(small))
+    try:
+        lines_executed(lambda: to_text(large), budget=5 * work)      # 4× the nodes: about 4× the work
+    except _TooMuchWork:
+        pytest.fail("to_text did more than 5× the work for 4× the shared nodes")
