@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .counterexamples import Sides, search
 from .kinks import Kinks
-from .limits import MAX_DEPTH, MAX_NODES
+from .limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES
 from .posing import pose
 from .proofs import display_steps, proof_steps, warm_up
 from .workers import Worker
@@ -98,8 +98,8 @@ class Result:
 
 
 def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbols=None,
-                     time_limit: float | None = TIME_LIMIT, max_nodes: int | None = MAX_NODES,
-                     max_depth: int | None = MAX_DEPTH, **at) -> Result:
+                     time_limit: float | None = TIME_LIMIT, max_nodes: int | None = MAX_SYMPY_NODES,
+                     max_depth: int | None = MAX_SYMPY_DEPTH, **at) -> Result:
     """Decide whether ``claimed`` is ∂expr/∂wrt, for real variables: proved, refuted, or not decided.
 
     ``expr`` and ``claimed`` are strings (read by the safe parser) or sympy

@@ -18,10 +18,10 @@ from typing import NamedTuple
 from ..core.engine import Value, apply
 from ..core.graph import Graph
 from ..core.ops import OPS
-from .limits import MAX_DEPTH, MAX_NODES, check_graph_size, check_nesting, sympy_recursion_error
+from .limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES, check_graph_size, check_nesting, sympy_recursion_error
 
 
-def to_sympy(root: Value, symbols=None, max_nodes: int | None = MAX_NODES, max_depth: int | None = MAX_DEPTH):
+def to_sympy(root: Value, symbols=None, max_nodes: int | None = MAX_SYMPY_NODES, max_depth: int | None = MAX_SYMPY_DEPTH):
     """``root`` as a sympy expression in *real* symbols, named by the leaves' labels.
 
     Unlabelled leaves are named ``x0, x1, ...`` (``microbp.symbols(root)`` gives
@@ -68,7 +68,7 @@ def _graph_root(root):
     return root
 
 
-def _translate(root, given=None, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):
+def _translate(root, given=None, max_nodes=MAX_SYMPY_NODES, max_depth=MAX_SYMPY_DEPTH):
     """(expression, {leaf: symbol}) for ``root``: the sympy interpreter of its graph."""
     import sympy
 

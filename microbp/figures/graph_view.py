@@ -29,12 +29,13 @@ from .labels import TITLE_LIMIT, label_text
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
-MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
+MAX_DRAW_NODES = 200
+"""draw, render and lecture frames: value nodes drawn (after collapsing); more is unreadable and slow for dot."""
 
 
 def draw(root, *, view: str = "graph", rankdir: str | None = None, show=CELLS, number_format: str = ".4g",
          theme: str = "light", color_by_grad: bool = False, highlight=(), highlight_path=None,
-         collapse: int | None = None, max_nodes: int = MAX_NODES, title: str | None = None,
+         collapse: int | None = None, max_nodes: int = MAX_DRAW_NODES, title: str | None = None,
          grads: dict | None = None, unknown_data=(), unknown_grads=(), fontsize: float | None = None,
          size=None):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.

@@ -4,7 +4,7 @@ A slideshow (or ``render_steps``) draws the whole graph once per step, so its
 work grows as frames × (nodes + edges per frame): about twice the square of
 the graph's size. ``check_workload`` counts both from the graph alone, in one
 pass and without making a caption, and refuses with ``GraphTooLargeError``
-past ``max_nodes`` per frame or ``MAX_ELEMENTS`` in all, naming the option
+past ``max_nodes`` per frame or ``MAX_LECTURE_ELEMENTS`` in all, naming the option
 that raises the limit.
 
 >>> from microbp import Value, Graph
@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from ..errors import GraphTooLargeError
 from ..figures.collapse import check_size, collapsed_boxes
-from ..figures.graph_view import MAX_NODES
+from ..figures.graph_view import MAX_DRAW_NODES
 
-MAX_ELEMENTS = 50_000       # frames × (nodes + edges per frame): about 10 s of dot (0.2 ms each)
+MAX_LECTURE_ELEMENTS = 50_000       # frames × (nodes + edges per frame): about 10 s of dot (0.2 ms each)
 
 
 def check_workload(graph, view: str, collapse, options: dict) -> None:
     """Refuse a lecture too large to draw: over ``max_nodes`` per frame, or ``max_elements`` in all."""
-    limit = options.get("max_elements", MAX_ELEMENTS)
+    limit = options.get("max_elements", MAX_LECTURE_ELEMENTS)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"lecture: max_elements must be a positive int, got {limit!r}")
     if view == "network":
@@ -36,7 +36,7 @@ def check_workload(graph, view: str, collapse, options: dict) -> None:
         instead = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
                    "weight its lecture is long")
     else:
-        frames, elements = _graph_workload(graph, collapse, options.get("max_nodes", MAX_NODES))
+        frames, elements = _graph_workload(graph, collapse, options.get("max_nodes", MAX_DRAW_NODES))
         instead = "or draw less per frame (collapse=1, view='network')"
     if frames * elements > limit:
         raise GraphTooLargeError(

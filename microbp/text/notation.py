@@ -176,7 +176,7 @@ def local_formulas(node, name, style: Style = MATH) -> tuple:
 
 # --- to_text: a graph as an expression that ``parse`` reads back -------------------
 
-MAX_INLINE_DEPTH = 40      # deeper nesting is given a name of its own (the parser limits nesting)
+INLINE_NESTING = 40      # deeper nesting is given a name of its own (the parser limits nesting)
 
 
 def to_text(root) -> str:
@@ -208,7 +208,7 @@ def to_text(root) -> str:
         args = [texts[p] if type(p) is not float else number(p) for p in node.parents]
         depth[node] = 1 + max((depth[p] for p in node.parents if type(p) is not float), default=0)
         text = write(node.op, args)
-        if node is not graph.root and (node in named or depth[node] > MAX_INLINE_DEPTH):
+        if node is not graph.root and (node in named or depth[node] > INLINE_NESTING):
             name = named[node] = named.get(node) or fresh.fresh("v")
             statements.append(Written((name, " = ", text)))
             text, depth[node] = Written(name), 0

@@ -27,8 +27,8 @@ from ..core.engine import Value, apply
 from ..core.ops import TABLE
 from ..errors import DomainError, ExpressionError
 
-MAX_LENGTH = 10_000
-MAX_DEPTH = 100
+MAX_EXPRESSION_LENGTH = 10_000
+MAX_EXPRESSION_DEPTH = 100
 
 FUNCTIONS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
 """What an expression may call: the table's functions, by name."""
@@ -147,13 +147,13 @@ def _syntax_tree(text: str) -> list:
     """The statements of ``text``: assignments to one name, then a last assignment or expression."""
     if not isinstance(text, str):
         raise TypeError(f"parse needs a str, got {text!r} ({type(text).__name__})")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is {len(text)} characters long, over the limit of {MAX_LENGTH}")
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(f"expression is {len(text)} characters long, over the limit of {MAX_EXPRESSION_LENGTH}")
     depth = 0
     for column, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
-        if depth > MAX_DEPTH:
-            raise ExpressionError(_pointing(f"brackets nested more than {MAX_DEPTH} deep", text, column))
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(_pointing(f"brackets nested more than {MAX_EXPRESSION_DEPTH} deep", text, column))
     if not text.strip():
         raise ExpressionError("the expression is empty")
     if "\x00" in text:
@@ -164,7 +164,7 @@ def _syntax_tree(text: str) -> list:
         raise ExpressionError(_pointing(error.msg, text, _offset(text, error.lineno or 1,
                                                                   (error.offset or 1) - 1, chars=True))) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError(f"expression is nested too deeply (limit {MAX_DEPTH})") from None
+        raise ExpressionError(f"expression is nested too deeply (limit {MAX_EXPRESSION_DEPTH})") from None
     for number, statement in enumerate(tree.body, start=1):
         simple = (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                   and isinstance(statement.targets[0], ast.Name))
@@ -180,7 +180,7 @@ def _dedented(text: str) -> str:
 
 
 def _check_depth(tree) -> None:
-    """Refuse syntax trees deeper than 2 × MAX_DEPTH, iteratively.
+    """Refuse syntax trees deeper than 2 × MAX_EXPRESSION_DEPTH, iteratively.
 
     A chain of the same operator (``x + x + x``, a flat sum as the user wrote it)
     counts as one level, however long.
@@ -188,8 +188,8 @@ def _check_depth(tree) -> None:
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH * 2:
-            raise ExpressionError(f"expression is nested more than {MAX_DEPTH * 2} levels deep")
+        if depth > MAX_EXPRESSION_DEPTH * 2:
+            raise ExpressionError(f"expression is nested more than {MAX_EXPRESSION_DEPTH * 2} levels deep")
         for child in ast.iter_child_nodes(node):
             flat = (isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
                     and type(child.op) is type(node.op))

@@ -11,7 +11,7 @@ import microbp
 from microbp import DomainError, ExpressionError, Value, parse, to_text
 from microbp.check.sympy_bridge import parse_sympy
 from microbp.core.ops import TABLE
-from microbp.text.parser import MAX_DEPTH
+from microbp.text.parser import MAX_EXPRESSION_DEPTH
 
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: row.name)
@@ -117,8 +117,8 @@ def test_quoted_names_are_names_never_code(tmp_path, monkeypatch):
 
 
 def test_nesting_limit_is_clear():
-    with pytest.raises(ExpressionError, match=f"nested more than {MAX_DEPTH} deep"):
-        parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), x=1.0)
+    with pytest.raises(ExpressionError, match=f"nested more than {MAX_EXPRESSION_DEPTH} deep"):
+        parse("(" * (MAX_EXPRESSION_DEPTH + 1) + "x" + ")" * (MAX_EXPRESSION_DEPTH + 1), x=1.0)
     assert parse("(" * 50 + "x" + ")" * 50, x=1.0).data == 1.0
 
 
