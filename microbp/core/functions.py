@@ -67,8 +67,8 @@ def _example(row: Op) -> str:
     return f"    >>> {row.name}({args}).op.name\n    {row.name!r}\n"
 
 
-FUNCTIONS = {row.name: _function(row) for row in TABLE if row.notation.form in ("call", "lists")}
-"""name -> the module-level function of every row called by name."""
+PUBLIC_FUNCTIONS = {row.name: _function(row) for row in TABLE if row.notation.form in ("call", "lists")}
+"""name -> the public function of every row called by name (``microbp.tanh``): Values in, a node out."""
 
-globals().update(FUNCTIONS)
-__all__ = list(FUNCTIONS)
+globals().update(PUBLIC_FUNCTIONS)
+__all__ = list(PUBLIC_FUNCTIONS)

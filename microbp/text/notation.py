@@ -24,6 +24,7 @@ from typing import NamedTuple
 from ..core.graph import Graph
 from ..core.names import FreshNames
 from ..core.ops import ATOM, OPS, TABLE, Op, interpreter, special_methods  # noqa: F401 (OPS: the doctests)
+from .parser import RESERVED
 
 
 class Style(NamedTuple):
@@ -247,8 +248,7 @@ def plain_name(name: str) -> bool:
     >>> plain_name("w1"), plain_name("L1.N1.w1"), plain_name("if"), plain_name("tanh"), plain_name("ｘ")
     (True, False, False, False, False)
     """
-    return (name.isidentifier() and name not in _RESERVED and not keyword.iskeyword(name)
+    return (name.isidentifier() and name not in RESERVED and not keyword.iskeyword(name)
             and unicodedata.normalize("NFKC", name) == name)
 
 
-_RESERVED = {"inf", "nan", "e", "pi", "ln"} | {row.name for row in TABLE}

@@ -28,13 +28,18 @@ from ..core.ops import TABLE
 from ..errors import DomainError, ExpressionError
 
 MAX_EXPRESSION_LENGTH = 10_000
+"""Characters of an expression (docs/limits.md lists every limit)."""
 MAX_EXPRESSION_DEPTH = 100
+"""Brackets nested in an expression; the syntax tree may nest twice as deep."""
 
-FUNCTIONS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
+CALLABLE_ROWS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
 """What an expression may call: the table's functions, by name."""
 ALIASES = {"ln": "log"}
 """Other names students and sympy write for the same functions."""
 CONSTANTS = {"e": math.e, "pi": math.pi, "inf": math.inf, "nan": math.nan}
+"""Names an expression reads as numbers."""
+RESERVED = set(CALLABLE_ROWS) | set(ALIASES) | set(CONSTANTS)
+"""Every name the parser gives a meaning: a variable must be called otherwise (or be quoted)."""
 OPERATORS = {row.notation.token: row for row in TABLE if row.notation.form == "infix"}
 PREFIXES = {row.notation.token: row for row in TABLE if row.notation.form == "prefix"}
 _TOKENS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.USub: "-", ast.UAdd: "+"}
@@ -46,7 +51,7 @@ def allowed_names() -> str:
     >>> "tanh" in allowed_names() and "ln" in allowed_names()
     True
     """
-    return ", ".join(sorted(FUNCTIONS) + sorted(ALIASES)) + "; constants " + ", ".join(CONSTANTS)
+    return ", ".join(sorted(CALLABLE_ROWS) + sorted(ALIASES)) + "; constants " + ", ".join(CONSTANTS)
 
 
 def parse(text: str, **values) -> Value:
@@ -136,7 +141,7 @@ def build(text: str, leaf, combine, assigned=lambda name, result, created: None)
         result = builder.visit(value)
         if isinstance(statement, ast.Assign):
             name = statement.targets[0].id
-            if name in builder.names or name in CONSTANTS or name in FUNCTIONS:
+            if name in builder.names or name in CONSTANTS or name in CALLABLE_ROWS:
                 raise _error(text, statement, f"{name!r} is assigned twice, or is a reserved name")
             assigned(name, result, created=len(builder.made) > before and builder.made[-1] is result)
             builder.names[name] = result
@@ -221,7 +226,7 @@ class _Builder:
             raise _error(self.text, node, "a number too large for a float (at most about 1.8e308)") from None
 
     def visit_Name(self, node):
-        if node.id in FUNCTIONS or node.id in ALIASES:
+        if node.id in CALLABLE_ROWS or node.id in ALIASES:
             raise _error(self.text, node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
@@ -252,12 +257,12 @@ class _Builder:
     def visit_Call(self, node):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         name = ALIASES.get(name, name)
-        if name not in FUNCTIONS:
+        if name not in CALLABLE_ROWS:
             what = f"unknown function {name!r}" if name else "only named functions can be called"
             raise _error(self.text, node, f"{what} (allowed: {allowed_names()})")
         if node.keywords:
             raise _error(self.text, node.keywords[0].value, "keyword arguments are not allowed")
-        op = FUNCTIONS[name]
+        op = CALLABLE_ROWS[name]
         if op.arity is None:
             return self.apply(op, self.lists(node, op), node)
         if len(node.args) != op.arity:
