@@ -209,3 +209,12 @@ def test_duplicate_names_from_a_hand_written_named_parameters_are_refused():
     with pytest.raises(ValueError, match="load_state_dict: 3 names are used by more than one parameter"):
         model.load_state_dict({name: 0.0 for name, _ in model.named_parameters()})
     assert [p.data for p in model.parameters()] == before
+
+
+@pytest.mark.parametrize("row", [row for row in microbp.TABLE if row.arity == 1 and row.notation.form == "call"],
+                         ids=lambda row: row.name)
+def test_every_unary_function_of_the_table_is_an_activation(row):
+    """The activations come from the table: a new unary row is one without another list to edit."""
+    neuron = Neuron(2, activation=row.name, rng=random.Random(0))
+    out = neuron([0.25, 0.5])
+    assert out.op is row and out.parents[0].op.name == "affine"

@@ -13,11 +13,11 @@ tanh(b + w*x)
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..core.engine import Value, apply
 from ..core.graph import Graph
-from ..core.ops import OPS
 from .limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES, check_graph_size, check_nesting, sympy_recursion_error
 
 
@@ -139,12 +139,33 @@ def _combine(op, args):
     import sympy
 
     if all(isinstance(arg, (float, _Constant)) for arg in args):
-        approx = apply(op, [arg if isinstance(arg, float) else arg.approx for arg in args])
-        if op is OPS["pow"] and not (math.isfinite(approx) and abs(args[1] if isinstance(args[1], float)
-                                                                     else args[1].approx) <= 1024):
+        floats = [arg if isinstance(arg, float) else arg.approx for arg in args]
+        approx = apply(op, floats)
+        exponents = [floats[i] for i in _in_exponents(op, len(args))]
+        if exponents and not (math.isfinite(approx) and all(abs(x) <= MAX_EXACT_EXPONENT for x in exponents)):
             return _Constant(exact(approx), approx)         # no giant exact powers: the float, or inf
         return _Constant(op.sympy(sympy, *map(_exact_of, args)), approx)
     return op.sympy(sympy, *map(_exact_of, args))
+
+
+MAX_EXACT_EXPONENT = 1024
+"""A number given as an exponent beyond this is computed as a float: exactly, ``9**9**9`` would not finish."""
+
+
+@lru_cache(maxsize=None)
+def _in_exponents(op, count: int) -> tuple:
+    """Which operands of ``op`` its sympy form raises something to (``pow``'s second), read off the form.
+
+    >>> from microbp.core.ops import TABLE
+    >>> {row.name: _in_exponents(row, 2) for row in TABLE if _in_exponents(row, row.arity or 2)}
+    {'pow': (1,)}
+    """
+    import sympy
+
+    operands = sympy.symbols(f"a0:{count}", real=True)
+    form = op.sympy(sympy, *operands)
+    raised = set().union(*(power.exp.free_symbols for power in form.atoms(sympy.Pow)))
+    return tuple(i for i, operand in enumerate(operands) if operand in raised)
 
 
 def _exact_of(x):
