@@ -146,11 +146,11 @@ def _decide(problem, points: int, seed: int, time_limit) -> tuple:
     simplifies the derivative for display, while this process searches for a counterexample."""
     if time_limit is not None:
         warm_up()
-    steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.texts)
+    steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.written)
     with Worker(proof_steps, steps, time_limit) as prover, Worker(display_steps, (problem.correct,),
                                                                   time_limit) as display:
         kinks = prover.get("kinks", Kinks([], False))
-        sides = Sides(problem.expression, problem.correct, problem.claim, problem.symbols, problem.texts)
+        sides = Sides(problem.expression, problem.correct, problem.claim, problem.symbols, problem.written)
         found = search(sides, problem.fixed, kinks.points, points, seed)
         proof = prover.get("proof") if found.counterexample is None else None
         display.get("latex")

@@ -128,13 +128,13 @@ def parse_sympy(text: str):
         return symbols.setdefault(name, sympy.Symbol(name, real=True))
 
     try:
-        result = build(text, leaf, _combine)
+        result = build(text, leaf, combine_exactly)
     except RecursionError:
         raise sympy_recursion_error("parse_sympy", "the nesting of the expression") from None
-    return _exact_of(result)
+    return exact_of(result)
 
 
-def _combine(op, args):
+def combine_exactly(op, args):
     """One operation of an expression: on numbers, checked on floats and kept exact; else sympy's."""
     import sympy
 
@@ -144,8 +144,8 @@ def _combine(op, args):
         exponents = [floats[i] for i in _in_exponents(op, len(args))]
         if exponents and not (math.isfinite(approx) and all(abs(x) <= MAX_EXACT_EXPONENT for x in exponents)):
             return _Constant(exact(approx), approx)         # no giant exact powers: the float, or inf
-        return _Constant(op.sympy(sympy, *map(_exact_of, args)), approx)
-    return op.sympy(sympy, *map(_exact_of, args))
+        return _Constant(op.sympy(sympy, *map(exact_of, args)), approx)
+    return op.sympy(sympy, *map(exact_of, args))
 
 
 MAX_EXACT_EXPONENT = 1024
@@ -168,7 +168,7 @@ def _in_exponents(op, count: int) -> tuple:
     return tuple(i for i, operand in enumerate(operands) if operand in raised)
 
 
-def _exact_of(x):
+def exact_of(x):
     return x.exact if isinstance(x, _Constant) else exact(x)
 
 

@@ -219,3 +219,13 @@ def test_the_command_line_checks_a_claim_in_lookalike_names_without_an_internal_
     result = subprocess.run([sys.executable, "-m", "microbp", "check", "x*'ｘ'", "--wrt", "x", "--claimed", "'ｘ'"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "correct" in result.stdout, result.stdout + result.stderr
+
+
+def test_each_side_is_parsed_once(monkeypatch):
+    """check_derivation once parsed each text three times (sympy, names, domain as written)."""
+    import microbp.text.parser as parser
+    read = []
+    original = parser._syntax_tree
+    monkeypatch.setattr(parser, "_syntax_tree", lambda text: read.append(text) or original(text))
+    result = check_derivation("sqrt(x)**2 + y - y", "x", "1", time_limit=None, y=2.0)
+    assert result.proved and sorted(read) == ["1", "sqrt(x)**2 + y - y"]
