@@ -85,18 +85,20 @@ class Names:
         Unlabelled leaves are numbered in the order of their *last* occurrence, so that for
         ``wrt + inputs + graph.order`` they are named as the graph names them.
         """
+        order = list(order)
         new = [node for node in dict.fromkeys(order) if node not in self.value]
         for node in new:
             base = name_from(node.label)
             if base is not None and is_safe(name := self.names.distinct(base, avoiding_all=True)):
                 self.value[node] = name
-        last_first = list(dict.fromkeys(reversed(list(order))))[::-1]
-        usual = leaf_names(last_first)                  # the name every other view gives a leaf
+        usual = leaf_names(list(dict.fromkeys(reversed(order)))[::-1])   # as every other view names leaves
+        for node in new:
+            name = usual.get(node)
+            if node.label is None and name is not None and not self.names.taken(name):
+                self.value[node] = self.names.take(name)
         for node in new:
             if node not in self.value:
-                name = usual.get(node) if node.label is None else None
-                self.value[node] = (self.names.take(name) if name and not self.names.taken(name)
-                                    else self.fresh(LEAF_PREFIX if node.op is None else "v"))
+                self.value[node] = self.fresh(LEAF_PREFIX if node.op is None else "v")
 
     def fresh(self, prefix: str) -> str:
         """The next unused ``prefix1``, ``prefix2``, ... (``t`` for temporaries)."""

@@ -50,3 +50,11 @@ def test_a_label_repeated_10000_times_costs_linear_work():
     for _ in range(10_000):
         fresh.distinct("w")
     assert fresh.suffixes["w"] == 10_001          # one step per name, not a scan from w_2 each time
+
+
+def test_a_leaf_whose_label_code_cannot_use_does_not_take_an_unlabelled_leafs_name():
+    odd, a, b = Value(1.0, label="print()"), Value(2.0), Value(3.0)
+    root = odd * a + b
+    program = Program(root, [odd, a, b])
+    assert [program.name(leaf) for leaf in (a, b)] == [Graph(root).names[a], Graph(root).names[b]]
+    assert len({program.name(leaf) for leaf in (odd, a, b)}) == 3
