@@ -1,11 +1,14 @@
-"""Shared test set-up: hypothesis settings and the ``needs_dot`` marker.
+"""Shared test set-up: hypothesis settings and the ``needs_*`` markers.
 
 A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
-``needs_browser`` needs headless Chromium and its driver. On a developer's
-machine without them the test skips with a reason; under ``CI=true`` it fails
-instead, because CI must prove that rendering and the slideshow work.
+``needs_browser`` needs headless Chromium, its driver and selenium; the
+others (``needs_matplotlib``, ``needs_sklearn``, ``needs_tqdm``, ``needs_mkdocs``)
+need that optional package of the ``test`` extra. On a developer's machine
+without it the test skips with a reason; under ``CI=true`` it fails instead,
+because CI must prove that rendering, the slideshow, the examples and the docs work.
 """
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -27,11 +30,24 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 # The suites in tests/ and its package folders share the oracles in tests/oracles.py.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
-REQUIREMENTS = {   # marker: (programs it needs, how to get them)
-    "needs_dot": (["dot"], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
-    "needs_browser": (["chromium", "chromedriver"],
-                      "headless Chromium is not installed (apt-get install chromium chromium-driver)"),
+EXTRA = "pip install -e '.[test]'"
+REQUIREMENTS = {   # marker: (programs it needs, Python modules it needs, how to get them)
+    "needs_dot": (["dot"], [], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
+    "needs_browser": (["chromium", "chromedriver"], ["selenium"],
+                      "headless Chromium or selenium is not installed (apt-get install chromium chromium-driver; "
+                      f"{EXTRA})"),
+    "needs_matplotlib": ([], ["matplotlib"], f"matplotlib is not installed ({EXTRA})"),
+    "needs_sklearn": ([], ["sklearn"], f"scikit-learn is not installed ({EXTRA})"),
+    "needs_tqdm": ([], ["tqdm"], f"tqdm is not installed ({EXTRA})"),
+    "needs_mkdocs": ([], ["mkdocs"], f"mkdocs is not installed ({EXTRA})"),
 }
+
+
+def missing(marker: str) -> bool:
+    """Whether a program or module that tests with ``marker`` need is missing here."""
+    programs, modules, _ = REQUIREMENTS[marker]
+    return (not all(shutil.which(p) for p in programs)
+            or not all(importlib.util.find_spec(m) is not None for m in modules))
 
 
 DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow"}
@@ -44,8 +60,8 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_runtest_setup(item):
-    for marker, (programs, message) in REQUIREMENTS.items():
-        if item.get_closest_marker(marker) and not all(shutil.which(p) for p in programs):
+    for marker, (_, _, message) in REQUIREMENTS.items():
+        if item.get_closest_marker(marker) and missing(marker):
             if os.environ.get("CI") == "true":
                 pytest.fail(f"under CI=true this is a failure, not a skip: {message}", pytrace=False)
             pytest.skip(message)

@@ -12,7 +12,7 @@ import builtins as _builtins
 from .core import engine as _engine
 from .core.autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
 from .core.engine import Value, apply
-from .core.functions import FUNCTIONS
+from .core.functions import PUBLIC_FUNCTIONS
 from .core.graph import Graph, scope, topological_order
 from .core.ops import OPS, TABLE, Op
 from .errors import (
@@ -29,7 +29,7 @@ from .errors import (
     UnknownVariableError,
 )
 
-globals().update(FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
+globals().update(PUBLIC_FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
 
 __version__ = "0.1.0"
 
@@ -74,7 +74,7 @@ def __dir__():
 __all__ = [
     "Value", "Graph", "scope", "topological_order", "apply", "OPS", "TABLE", "Op",
     "gradients", "grad", "value_and_grad", "hessian", "hvp", "zero_grad",
-    *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
+    *[name for name in PUBLIC_FUNCTIONS if not hasattr(_builtins, name)],
     *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",

@@ -57,7 +57,10 @@ class GraphTooLargeError(MicrobpError, ValueError):
 
     ``option`` names the keyword argument that raises the limit, ``needed`` the
     value that would let this graph through, ``limit`` the value in force (the
-    command line turns them into its own ``--max-nodes N``).
+    command line turns them into its own ``--max-nodes N``). Every limit, its
+    default and its option are listed once, in docs/limits.md. The one error
+    without them is sympy running out of recursion below ``max_depth``: no value
+    of an option lets that expression through.
 
     >>> from microbp import Value, draw
     >>> draw(Value(1.0) * 2, max_nodes=1)

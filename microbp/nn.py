@@ -22,16 +22,16 @@ import random
 from collections.abc import Mapping
 
 from .core.engine import Value, is_real
-from .core.functions import affine
+from .core.functions import PUBLIC_FUNCTIONS, affine
 from .core.graph import scope
+from .core.ops import TABLE
 from .errors import shown
 
-ACTIVATIONS = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
+ACTIVATIONS = {**{row.name: PUBLIC_FUNCTIONS[row.name] for row in TABLE
+                  if row.arity == 1 and row.name in PUBLIC_FUNCTIONS},
+               "linear": None}
+"""A neuron's activation by name: every unary function of the table (relu, tanh, sigmoid, softplus, ...),
+or ``"linear"``, none."""
 
 
 class Module:
@@ -164,7 +164,8 @@ class Neuron(Module):
     Args:
         nin: number of inputs.
         nonlin: micrograd's switch; ``False`` means a linear neuron.
-        activation: ``"relu"`` (default, as micrograd), ``"tanh"``, ``"sigmoid"`` or ``"linear"``.
+        activation: ``"relu"`` (default, as micrograd), any other unary function of the table
+            (``"tanh"``, ``"sigmoid"``, ``"softplus"``, ...: ``ACTIVATIONS``) or ``"linear"``.
         rng: where weights come from: ``random`` (default, so ``random.seed`` reproduces
             micrograd) or a ``random.Random``.
         name: prefix of the parameter labels and name of the neuron's scope.

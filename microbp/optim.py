@@ -25,10 +25,10 @@ import operator
 from types import SimpleNamespace
 
 from .core.engine import Value, is_real
-from .update_rules.python import compiled
-from .update_rules.rules import FLOATS, RULES, run
 from .errors import shown
 from .optim_checks import as_float, scheduled_lr, warn_if_not_finite
+from .update_rules.python import compiled
+from .update_rules.rules import FLOATS, RULES, run
 
 
 def _real(owner: str, name: str, value, *, above=None, at_least=None, below=None) -> float:

@@ -66,9 +66,10 @@ def checks_values(row: Op) -> bool:
     return row.domain is not None and row.arity is not None
 
 
-FUNCTIONS = {row.name: _lists_form(row) if row.arity is None else row.forward for row in TABLE}
+FLOAT_FUNCTIONS = {row.name: _lists_form(row) if row.arity is None else row.forward for row in TABLE}
+"""name -> the row's forward on floats, as generated code calls it (n-ary rows take lists)."""
 CHECKS = {f"check_{row.name}": _check(row) for row in TABLE if checks_values(row)}
-NAMES = {**FUNCTIONS, **CHECKS, "inf": math.inf, "nan": math.nan}
+NAMES = {**FLOAT_FUNCTIONS, **CHECKS, "inf": math.inf, "nan": math.nan}
 """Everything generated code may name: a function per row, a check per domain, inf and nan."""
 
 globals().update(NAMES)

@@ -37,3 +37,29 @@ def test_code_blocks_run(path, tmp_path, monkeypatch):
 def test_every_document_is_checked():
     """Every page has runnable code, except the API page, whose examples are doctests of the modules."""
     assert len(DOCUMENTS) >= 7 and all(blocks(path) for path in DOCUMENTS if path.name != "api.md")
+
+
+def module_limits() -> dict:
+    """{constant: (module, value)} for every module-level MAX_* or *_LIMIT number in microbp."""
+    import ast
+    import re
+
+    found = {}
+    for path in sorted((ROOT / "microbp").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for statement in ast.parse(path.read_text()).body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name) and re.fullmatch(r"MAX_[A-Z_]+|[A-Z_]+_LIMIT", target.id):
+                        found[target.id] = (module, statement.value.value)
+    return found
+
+
+def test_every_limit_is_listed_once_in_docs_limits_with_its_module_and_default():
+    rows = [line.split("|")[1:-1] for line in (ROOT / "docs" / "limits.md").read_text().splitlines()
+            if line.startswith("| `")]
+    listed = {row[0].strip(" `"): (row[1].strip(" `"), float(row[2].strip().replace("_", ""))) for row in rows}
+    assert len(listed) == len(rows), "a limit is listed twice"
+    limits = module_limits()
+    assert len(limits) >= 10
+    assert {name: (module, float(value)) for name, (module, value) in limits.items()} == listed

@@ -32,6 +32,7 @@ def test_every_public_name_has_a_docstring_with_an_example(name, obj):
     assert f"### `{name}`" in (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.needs_mkdocs
 def test_mkdocs_builds_strictly(tmp_path):
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                             cwd=ROOT, capture_output=True, text=True)

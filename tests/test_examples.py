@@ -63,6 +63,9 @@ def test_backprop_demo_matches_the_hand_formulas(tmp_path):
         "docs/figures/training/backprop is stale: run python examples/make_figures.py")
 
 
+@pytest.mark.needs_sklearn
+@pytest.mark.needs_matplotlib
+@pytest.mark.needs_tqdm
 def test_moons_reaches_full_training_accuracy(tmp_path):
     model, losses, accuracies = moons.main(["--out", str(tmp_path), "--quiet"])
     assert accuracies[-1] == 1.0 and losses[-1] < losses[0]
@@ -70,6 +73,9 @@ def test_moons_reaches_full_training_accuracy(tmp_path):
     assert_fresh(tmp_path, "moons-decision-boundary.png", "moons-loss.png")
 
 
+@pytest.mark.needs_sklearn
+@pytest.mark.needs_matplotlib
+@pytest.mark.needs_tqdm
 def test_moons_compiled_trains_as_the_engine_does_bit_for_bit(tmp_path):
     model, losses, accuracies = moons.main(["--out", str(tmp_path), "--quiet", "--compile"])
     assert accuracies[-1] == 1.0
@@ -100,6 +106,9 @@ def test_the_list_covers_every_example_that_imports_an_optional_package():
     assert importing and importing <= {script for script, _ in OPTIONAL_PACKAGES}
 
 
+@pytest.mark.needs_sklearn
+@pytest.mark.needs_matplotlib
+@pytest.mark.needs_tqdm
 @pytest.mark.parametrize("script, package", OPTIONAL_PACKAGES)
 def test_a_missing_optional_package_is_one_line_and_exit_2(script, package, tmp_path):
     hidden = tmp_path / "hidden"
@@ -115,6 +124,8 @@ def test_a_missing_optional_package_is_one_line_and_exit_2(script, package, tmp_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.needs_sklearn
+@pytest.mark.needs_matplotlib
 def test_digits_reaches_97_percent(tmp_path):
     accuracy = digits.main(["--out", str(tmp_path)])
     assert accuracy >= 0.97

@@ -26,6 +26,7 @@ def test_rendering_figures_are_fresh(name):
 import tutorial_figures  # noqa: E402
 
 
+@pytest.mark.needs_matplotlib
 @pytest.mark.parametrize("name", ["activations", "losses", "learning_rates", "optimizers"])
 def test_tutorial_figures_are_fresh(name, tmp_path):
     path = getattr(tutorial_figures, name)(tmp_path)

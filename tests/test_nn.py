@@ -244,3 +244,12 @@ def test_load_state_dict_refuses_numbers_beyond_floating_point_and_changes_nothi
     with pytest.raises(ValueError, match=r"^load_state_dict: N.b must be a finite number, got an int of 401 digits$"):
         neuron.load_state_dict({"N.w1": 0.5, "N.b": 10 ** 400})
     assert neuron.state_dict() == before
+
+
+@pytest.mark.parametrize("row", [row for row in microbp.TABLE if row.arity == 1 and row.notation.form == "call"],
+                         ids=lambda row: row.name)
+def test_every_unary_function_of_the_table_is_an_activation(row):
+    """The activations come from the table: a new unary row is one without another list to edit."""
+    neuron = Neuron(2, activation=row.name, rng=random.Random(0))
+    out = neuron([0.25, 0.5])
+    assert out.op is row and out.parents[0].op.name == "affine"

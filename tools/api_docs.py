@@ -14,7 +14,7 @@ import microbp.update_rules
 
 SECTIONS = [
     ("microbp", "The engine, drawing, verifying, lecturing", microbp,
-     microbp.__all__ + [name for name in [*microbp.core.functions.FUNCTIONS, *microbp._LAZY] if name not in microbp.__all__]),
+     microbp.__all__ + [name for name in [*microbp.core.functions.PUBLIC_FUNCTIONS, *microbp._LAZY] if name not in microbp.__all__]),
     ("microbp.nn", "Neural networks", microbp.nn, ["Module", "Neuron", "Layer", "MLP"]),
     ("microbp.losses", "Losses", microbp.losses,
      ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax", "cross_entropy", "hinge"]),

@@ -48,14 +48,14 @@ class Search(NamedTuple):
 
 
 class Sides(NamedTuple):
-    """What is compared: sympy expressions over ``symbols`` (the variable first), and the texts as
-    written (or None) for the domain check."""
+    """What is compared: sympy expressions over ``symbols`` (the variable first), and each side as
+    written (a ``WrittenDomain``, or None) for the domain check."""
 
     expression: object
     correct: object
     claim: object
     symbols: list
-    texts: tuple
+    written: tuple
 
 
 def search(sides: Sides, fixed: dict, kinks: list, points: int, seed: int) -> Search:
@@ -143,7 +143,7 @@ def _as_written(sides: Sides):
     simplified one away)."""
     from .posing import written_domain
 
-    tests = [written_domain(text) for text in sides.texts]
+    tests = [written_domain(side) for side in sides.written]
     names = [symbol.name for symbol in sides.symbols]
 
     def defined(values) -> bool:

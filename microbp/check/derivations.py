@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..errors import TimeLimitError
 from .counterexamples import Sides
 from .kinks import Kinks
-from .limits import MAX_DEPTH, MAX_NODES
+from .limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES
 from .proofs import display_steps, proof_steps, warm_up
 from .stages import posed_steps, search_steps
 from .workers import Worker
@@ -112,8 +112,8 @@ class Result:
 
 
 def check_derivation(expr, wrt, claimed, points: int = 100, seed: int = 0, symbols=None,
-                     time_limit: float | None = TIME_LIMIT, max_nodes: int | None = MAX_NODES,
-                     max_depth: int | None = MAX_DEPTH, **at) -> Result:
+                     time_limit: float | None = TIME_LIMIT, max_nodes: int | None = MAX_SYMPY_NODES,
+                     max_depth: int | None = MAX_SYMPY_DEPTH, **at) -> Result:
     """Decide whether ``claimed`` is ∂expr/∂wrt, for real variables: proved, refuted, or not decided.
 
     ``expr`` and ``claimed`` are strings (read by the safe parser) or sympy
@@ -193,11 +193,11 @@ def _decide(problem, points: int, seed: int, clock: _Clock) -> tuple:
     """(the numeric search, the proof or None, the display results, notes): one worker proves, one
     simplifies the derivative for display, one searches for a counterexample (given half the time
     at most to wait for the kinks the prover finds first)."""
-    steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.texts)
+    steps = (problem.expression, problem.claim, problem.correct, problem.variable, problem.written)
     with Worker(proof_steps, steps, clock.left()) as prover, Worker(display_steps, (problem.correct,),
                                                                     clock.left()) as display:
         kinks = prover.get("kinks", Kinks([], False), until=clock.halfway())
-        sides = Sides(problem.expression, problem.correct, problem.claim, problem.symbols, problem.texts)
+        sides = Sides(problem.expression, problem.correct, problem.claim, problem.symbols, problem.written)
         searcher = Worker(search_steps, (sides, problem.fixed, kinks.points, points, seed), clock.left(GRACE),
                           here=True)
         found = clock.needed(searcher, "found", "finish the numeric search for a counterexample")

@@ -119,8 +119,8 @@ class RealFunction:
         self.plain = None
 
     def _compile(self, cse: bool):
-        return sympy.lambdify(self.symbols, self.expr, modules=[REAL_MPMATH, "mpmath"], printer=_printer(),
-                              cse=cse, docstring_limit=0)
+        return positional_lambdify(self.symbols, self.expr, modules=[REAL_MPMATH, "mpmath"], printer=_printer(),
+                                   cse=cse)
 
     def __call__(self, *values, digits: int | None = None):
         with mpmath.workdps(digits or self.digits):
@@ -130,6 +130,20 @@ class RealFunction:
                 self.plain = self.plain or self._compile(cse=False)
                 result = _attempt(self.plain, arguments)
             return result
+
+
+def positional_lambdify(symbols, expr, **options):
+    """``sympy.lambdify`` with the variables renamed ``_a0, _a1, ...`` first: arguments are positional,
+    so a user's names never reach the generated source, where ``x`` and ``ｘ`` would be one
+    Python name (a duplicate argument) and a variable named ``tanh`` would hide the function.
+
+    >>> x, fx = sympy.Symbol("x", real=True), sympy.Symbol("ｘ", real=True)
+    >>> positional_lambdify([x, fx], x * 10 + fx)(1, 2)
+    12
+    """
+    symbols = list(symbols)
+    safe = [sympy.Symbol(f"_a{i}", real=True) for i in range(len(symbols))]
+    return sympy.lambdify(safe, expr.xreplace(dict(zip(symbols, safe))), docstring_limit=0, **options)
 
 
 def _attempt(function, arguments):

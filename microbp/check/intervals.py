@@ -23,7 +23,7 @@ import mpmath
 import sympy
 from mpmath import iv
 
-from .high_precision import DIGITS, REAL_MPMATH, OutsideDomain, _RealPrinter
+from .high_precision import DIGITS, REAL_MPMATH, OutsideDomain, _RealPrinter, positional_lambdify
 
 _IV_MPF = type(iv.mpf(1))
 
@@ -107,8 +107,8 @@ class Enclosure:
         printer = _IntervalPrinter({"fully_qualified_modules": False, "inline": True,
                                     "allow_unknown_functions": True,
                                     "user_functions": {name: name for name in INTERVAL_FUNCTIONS}})
-        self.function = sympy.lambdify(list(symbols), expr, modules=[INTERVAL_FUNCTIONS], printer=printer,
-                                       cse=not expr.has(sympy.Piecewise), docstring_limit=0)
+        self.function = positional_lambdify(symbols, expr, modules=[INTERVAL_FUNCTIONS], printer=printer,
+                                            cse=not expr.has(sympy.Piecewise))
 
     def __call__(self, *values, digits: int | None = None):
         old, iv.dps = iv.dps, digits or self.digits

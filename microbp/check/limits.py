@@ -19,16 +19,15 @@ from functools import lru_cache
 from ..core.graph import Graph
 from ..errors import GraphTooLargeError
 
-MAX_NODES = 2_000
+MAX_SYMPY_NODES = 2_000
 """The default limit of ``to_sympy`` and ``check_derivation``: sympy's time grows faster than the size."""
-MAX_DEPTH = 200
+MAX_SYMPY_DEPTH = 200
 """The default nesting limit: sympy recurses once per level, and Python allows about 1000 frames."""
+
 
 def too_large(message: str, option: str, needed: int, limit: int) -> GraphTooLargeError:
     """The error, carrying the keyword argument that raises the limit, the value needed and the limit."""
-    error = GraphTooLargeError(message)
-    error.option, error.needed, error.limit = option, needed, limit
-    return error
+    return GraphTooLargeError(message, option, needed, limit)
 
 
 def check_graph_size(graph: Graph, what: str, max_nodes: int | None) -> None:

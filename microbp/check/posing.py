@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ..errors import UnknownVariableError
 from .limits import check_expression_size, sympy_recursion_error
-from .sympy_bridge import by_name, exact, parse_sympy
+from .sympy_bridge import by_name, combine_exactly, exact, exact_of
 
 
 class Problem(NamedTuple):
@@ -31,7 +31,7 @@ class Problem(NamedTuple):
     variable: object
     symbols: list               # the variable, then the others by name
     fixed: dict                 # symbol -> float, from the keyword arguments
-    texts: tuple                # the strings as written (None for a sympy expression)
+    written: tuple              # WrittenDomain of each side given as text (None for a sympy expression)
     given: tuple                # (expr, claimed) as the user gave them
     theirs: object              # maps an expression in real symbols to the user's symbols
 
@@ -41,8 +41,8 @@ def pose(expr, wrt, claimed, symbols, at: dict, max_nodes, max_depth) -> Problem
     import sympy
 
     mine = by_name(symbols)
-    expression, expression_names = _read(expr, "expr", mine)
-    claim, claim_names = _read(claimed, "claimed", mine)
+    expression, expression_names, expression_written = _read(expr, "expr", mine)
+    claim, claim_names, claim_written = _read(claimed, "claimed", mine)
     name = _name_of(wrt)
     names = expression_names | claim_names
     _check_names(expr, name, expression_names, names, at)
@@ -56,9 +56,9 @@ def pose(expr, wrt, claimed, symbols, at: dict, max_nodes, max_depth) -> Problem
         raise sympy_recursion_error("check_derivation", "max_depth") from None
     ordered = [variable] + [real[n] for n in sorted(names - {name})]
     fixed = {real[n]: _fixed_value(n, value) for n, value in at.items()}
-    texts = tuple(x if isinstance(x, str) else None for x in (expr, claimed))
     back = {real[n]: mine[n] for n in names if n in mine}
-    return Problem(expression, claim, correct, variable, ordered, fixed, texts, (expr, claimed),
+    return Problem(expression, claim, correct, variable, ordered, fixed, (expression_written, claim_written),
+                   (expr, claimed),
                    lambda e: e.xreplace(back) if back else e)
 
 
@@ -87,29 +87,61 @@ def _name_of(wrt) -> str:
 
 
 def _read(x, what: str, mine: dict) -> tuple:
-    """(sympy expression in real symbols, the names it uses) from a string, a sympy expression or a number;
-    a sympy expression's own symbols join ``mine``."""
+    """(sympy expression in real symbols, the names it uses, its ``WrittenDomain`` or None) from a
+    string (parsed once), a sympy expression or a number; a sympy expression's symbols join ``mine``."""
     import sympy
 
     if isinstance(x, str):
-        return parse_sympy(x), _names_in(x)
+        return read_text(x)
     if isinstance(x, sympy.Expr):
         mine.update({s.name: mine.get(s.name, s) for s in x.free_symbols})
         real = {s: sympy.Symbol(s.name, real=True) for s in x.free_symbols}
-        return x.xreplace(real), {s.name for s in x.free_symbols}
+        return x.xreplace(real), {s.name for s in x.free_symbols}, None
     if isinstance(x, numbers.Real) and not isinstance(x, bool) and what == "claimed":
-        return exact(float(x)), set()
+        return exact(float(x)), set(), None
     raise TypeError(f"check_derivation takes strings or sympy expressions (or a number as the claim), "
                     f"got {what}={x!r} ({type(x).__name__})")
 
 
-def _names_in(text: str) -> set:
-    """The variables a text uses, even those sympy would cancel (``x + y - y`` uses y)."""
+class _Both(NamedTuple):
+    """A part of an expression read once, two ways: exactly (for sympy) and as a graph (as written)."""
+
+    exact: object
+    node: object
+
+
+def read_text(text: str) -> tuple:
+    """(sympy expression, the names used, ``WrittenDomain``) of ``text``, from ONE walk of the parser.
+
+    The names include those sympy would cancel (``x + y - y`` uses y); the graph keeps
+    the domain as written (sympy reads ``sqrt(x)**2`` as x).
+
+    >>> expression, names, written = read_text("sqrt(x)**2 + y - y")
+    >>> expression, sorted(names), written({"x": -1.0, "y": 0.0})
+    (x, ['x', 'y'], False)
+    """
+    import sympy
+
+    from ..core.engine import Value, apply, derivative_formulas
     from ..text.parser import build
 
-    names = set()
-    build(text, lambda name, node: names.add(name) or 1.0, lambda op, args: 1.0)
-    return names
+    leaves = {}
+
+    def leaf(name, node):
+        if name not in leaves:
+            leaves[name] = _Both(sympy.Symbol(name, real=True), Value(1.0, label=name))
+        return leaves[name]
+
+    def combine(op, args):
+        return _Both(combine_exactly(op, [getattr(a, "exact", a) for a in args]),
+                     apply(op, [getattr(a, "node", a) for a in args]))
+    try:
+        with derivative_formulas():            # any values will do to build it: it is evaluated again
+            result = build(text, leaf, combine)
+    except RecursionError:
+        raise sympy_recursion_error("check_derivation", "the nesting of the expression") from None
+    root = getattr(result, "node", None)
+    return exact_of(getattr(result, "exact", result)), set(leaves), WrittenDomain(root)
 
 
 class _Outside(Exception):
@@ -122,35 +154,47 @@ def _forward_in_domain(row, *inputs):
     return row.forward(*inputs)
 
 
-def written_domain(text):
-    """A test ``{name: value} -> bool``: is every operation of ``text``, as written, inside its domain?
+class WrittenDomain:
+    """A test ``{name: value} -> bool``: is every operation of a text, as written, inside its domain?
 
-    sympy may simplify a restriction away (``sqrt(x)**2`` is ``x``); the text's own graph, built once
-    and evaluated through the table's domain checks, keeps it. ``None`` (no text): always true.
+    sympy may simplify a restriction away (``sqrt(x)**2`` is ``x``); the text's own graph, built
+    once by ``read_text`` and evaluated through the table's domain checks, keeps it. It pickles
+    (a worker process proves with it). ``WrittenDomain(None)``: always true.
+    """
+
+    def __init__(self, root):
+        from ..core.engine import Value
+
+        self.root = root if isinstance(root, Value) else None
+        self._graph = None
+
+    def __getstate__(self):
+        return {"root": self.root, "_graph": None}      # the graph is walked again where it is used
+
+    def __call__(self, point: dict) -> bool:
+        if self.root is None:
+            return True
+        if self._graph is None:
+            from ..core.graph import Graph
+
+            self._graph = Graph(self.root)
+        try:
+            self._graph.evaluate(_forward_in_domain, lambda leaf: point.get(leaf.label, leaf.data))
+        except _Outside:
+            return False
+        return True
+
+
+def written_domain(text) -> WrittenDomain:
+    """The ``WrittenDomain`` of ``text`` (a string), or ``text`` itself when it is one already (or None).
 
     >>> defined = written_domain("sqrt(x)**2 + y")
     >>> defined({"x": 4.0, "y": 1.0}), defined({"x": -1.0, "y": 1.0})
     (True, False)
     """
-    from ..core.engine import Value, derivative_formulas
-    from ..core.graph import Graph
-    from ..text.parser import parse
-
-    if text is None:
-        return lambda point: True
-    with derivative_formulas():                 # any values will do to build it: it is evaluated again
-        root = parse(text, **dict.fromkeys(_names_in(text), 1.0))
-    if not isinstance(root, Value):
-        return lambda point: True
-    graph = Graph(root)
-
-    def defined(point: dict) -> bool:
-        try:
-            graph.evaluate(_forward_in_domain, lambda leaf: point.get(leaf.label, leaf.data))
-        except _Outside:
-            return False
-        return True
-    return defined
+    if text is None or isinstance(text, WrittenDomain):
+        return text or WrittenDomain(None)
+    return read_text(text)[2]
 
 
 def _fixed_value(name: str, value) -> float:

@@ -37,14 +37,14 @@ class Proof(NamedTuple):
     kinks: tuple = ()
 
 
-def proof_steps(expression, claim, correct, variable, texts=(None, None)):
+def proof_steps(expression, claim, correct, variable, written=(None, None)):
     """One worker's steps: the kinks, then a proof (or ``Proof(None)``).
 
-    ``texts``: the function and the claim as written, whose domain counts (sympy reads sqrt(x)**2 as x).
+    ``written``: the function and the claim as written (``WrittenDomain``), whose domain counts (sympy reads sqrt(x)**2 as x).
     """
     found = kinks([expression, claim, correct], variable)
     yield "kinks", found
-    yield "proof", prove(correct, claim, variable, found, expression, texts)
+    yield "proof", prove(correct, claim, variable, found, expression, written)
 
 
 _warmed = []
@@ -73,8 +73,8 @@ def display_steps(correct):
     yield "latex", sympy.latex(simplified)
 
 
-def prove(correct, claim, variable, found: Kinks, expression, texts=(None, None)) -> Proof:
-    """A proof that ``claim`` is ``correct`` wherever ``expression`` (and ``texts``, as written) is defined,
+def prove(correct, claim, variable, found: Kinks, expression, written=(None, None)) -> Proof:
+    """A proof that ``claim`` is ``correct`` wherever ``expression`` (and ``written``, as written) is defined,
     or ``Proof(None)``."""
     difference = correct - claim
     if difference == 0:
@@ -85,7 +85,7 @@ def prove(correct, claim, variable, found: Kinks, expression, texts=(None, None)
     if isinstance(pieces, sympy.Piecewise) and all(sympy.simplify(e) == 0 for e, _ in pieces.args):
         return Proof("piecewise")
     if found.complete and expression.free_symbols == {variable}:
-        domains = _domain(expression, variable, texts[0]), _domain(claim, variable, texts[1])
+        domains = _domain(expression, variable, written[0]), _domain(claim, variable, written[1])
         proof = _on_intervals(pieces, correct, claim, variable, _sorted(found.points), domains)
         if proof.method:
             return proof
@@ -98,11 +98,12 @@ def _sorted(points) -> list:
     return sorted(set(points), key=lambda p: float(p.evalf(30)))
 
 
-def _domain(expression, variable, text):
-    """x -> whether ``expression`` is defined at x, as sympy has it and as ``text`` writes it."""
+def _domain(expression, variable, written):
+    """x -> whether ``expression`` is defined at x, as sympy has it and as ``written`` (text or
+    ``WrittenDomain``) writes it."""
     from .posing import written_domain
 
-    value, as_written = RealFunction(expression, [variable]), written_domain(text)
+    value, as_written = RealFunction(expression, [variable]), written_domain(written)
 
     def defined(x: float) -> bool:
         return as_written({variable.name: x}) and value(x) is not None

@@ -13,15 +13,15 @@ tanh(b + w*x)
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..core.engine import Value, apply, as_value
 from ..core.graph import Graph
-from ..core.ops import OPS
-from .limits import MAX_DEPTH, MAX_NODES, check_graph_size, check_nesting, sympy_recursion_error
+from .limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES, check_graph_size, check_nesting, sympy_recursion_error
 
 
-def to_sympy(root: Value, symbols=None, max_nodes: int | None = MAX_NODES, max_depth: int | None = MAX_DEPTH):
+def to_sympy(root: Value, symbols=None, max_nodes: int | None = MAX_SYMPY_NODES, max_depth: int | None = MAX_SYMPY_DEPTH):
     """``root`` as a sympy expression in *real* symbols, named by the leaves' labels.
 
     Unlabelled leaves are named ``x0, x1, ...`` (``microbp.symbols(root)`` gives
@@ -66,7 +66,7 @@ def _graph_root(root):
     return root if isinstance(root, Graph) else as_value(root, "to_sympy")
 
 
-def _translate(root, given=None, max_nodes=MAX_NODES, max_depth=MAX_DEPTH):
+def _translate(root, given=None, max_nodes=MAX_SYMPY_NODES, max_depth=MAX_SYMPY_DEPTH):
     """(expression, {leaf: symbol}) for ``root``: the sympy interpreter of its graph."""
     import sympy
 
@@ -126,26 +126,47 @@ def parse_sympy(text: str):
         return symbols.setdefault(name, sympy.Symbol(name, real=True))
 
     try:
-        result = build(text, leaf, _combine)
+        result = build(text, leaf, combine_exactly)
     except RecursionError:
         raise sympy_recursion_error("parse_sympy", "the nesting of the expression") from None
-    return _exact_of(result)
+    return exact_of(result)
 
 
-def _combine(op, args):
+def combine_exactly(op, args):
     """One operation of an expression: on numbers, checked on floats and kept exact; else sympy's."""
     import sympy
 
     if all(isinstance(arg, (float, _Constant)) for arg in args):
-        approx = apply(op, [arg if isinstance(arg, float) else arg.approx for arg in args])
-        if op is OPS["pow"] and not (math.isfinite(approx) and abs(args[1] if isinstance(args[1], float)
-                                                                     else args[1].approx) <= 1024):
+        floats = [arg if isinstance(arg, float) else arg.approx for arg in args]
+        approx = apply(op, floats)
+        exponents = [floats[i] for i in _in_exponents(op, len(args))]
+        if exponents and not (math.isfinite(approx) and all(abs(x) <= MAX_EXACT_EXPONENT for x in exponents)):
             return _Constant(exact(approx), approx)         # no giant exact powers: the float, or inf
-        return _Constant(op.sympy(sympy, *map(_exact_of, args)), approx)
-    return op.sympy(sympy, *map(_exact_of, args))
+        return _Constant(op.sympy(sympy, *map(exact_of, args)), approx)
+    return op.sympy(sympy, *map(exact_of, args))
 
 
-def _exact_of(x):
+MAX_EXACT_EXPONENT = 1024
+"""A number given as an exponent beyond this is computed as a float: exactly, ``9**9**9`` would not finish."""
+
+
+@lru_cache(maxsize=None)
+def _in_exponents(op, count: int) -> tuple:
+    """Which operands of ``op`` its sympy form raises something to (``pow``'s second), read off the form.
+
+    >>> from microbp.core.ops import TABLE
+    >>> {row.name: _in_exponents(row, 2) for row in TABLE if _in_exponents(row, row.arity or 2)}
+    {'pow': (1,)}
+    """
+    import sympy
+
+    operands = sympy.symbols(f"a0:{count}", real=True)
+    form = op.sympy(sympy, *operands)
+    raised = set().union(*(power.exp.free_symbols for power in form.atoms(sympy.Pow)))
+    return tuple(i for i, operand in enumerate(operands) if operand in raised)
+
+
+def exact_of(x):
     return x.exact if isinstance(x, _Constant) else exact(x)
 
 

@@ -29,7 +29,7 @@ from .evidence import gather
 from .high_precision import to_float
 from .limits import check_graph_size
 
-MAX_NODES = 20_000
+MAX_VERIFY_NODES = 20_000
 """verify's default size limit; time grows with nodes × leaves (finite differences per leaf)."""
 
 
@@ -84,7 +84,7 @@ class Report:
         return "\n".join(lines) + f"\n{notes}\n\n**{verdict}** (rtol {self.rtol:g})"
 
 
-def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_NODES) -> Report:
+def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_VERIFY_NODES) -> Report:
     """Check every leaf's gradient: the engine's, sympy's exact derivative, a central difference.
 
     "Disagrees" means something is wrong: the engine's gradient is not sympy's

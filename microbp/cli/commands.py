@@ -31,8 +31,8 @@ import sys
 from ..core.engine import Value
 from ..core.graph import topological_order
 from ..errors import GraphTooLargeError
-from ..figures.graph_view import MAX_NODES
-from ..lecture.workload import MAX_ELEMENTS
+from ..figures.graph_view import MAX_DRAW_NODES
+from ..lecture.workload import MAX_LECTURE_ELEMENTS
 from ..text.parser import allowed_names
 from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 
@@ -47,6 +47,10 @@ EXAMPLES = """examples:
 """
 CHECK_STATUS = {"proved": 0, "refuted": 1, "agrees": 3}     # check's exit status by verdict
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
+MAX_GRAD_NODES = 200
+"""``microbp grad``'s default ``--max-nodes``: its table has a row per leaf, checked against sympy."""
+MAX_STEPS_NODES = 60
+"""``microbp steps``' default ``--max-nodes``: a lecture draws the whole graph on every slide."""
 
 
 def build_parser() -> Parser:
@@ -84,11 +88,11 @@ def build_parser() -> Parser:
     render.add_argument("-o", "--out", required=True, metavar="FILE", help="output: .svg, .png, .pdf or .dot")
     render.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     render.add_argument("--rankdir", default="LR", choices=["LR", "TB"])
-    _max_nodes(render, MAX_NODES)
+    _max_nodes(render, MAX_DRAW_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
     grad.add_argument("--wrt", metavar="NAME[,NAME]", help="show only these variables' rows")
-    _max_nodes(grad, 200)
+    _max_nodes(grad, MAX_GRAD_NODES)
     _timeout(grad)
     steps = command("steps", run_steps, "the forward and backward pass one step at a time, as slides",
                     'microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.88 -o lecture.html')
@@ -97,8 +101,8 @@ def build_parser() -> Parser:
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     steps.add_argument("--code", action="store_true", help="show under each step the generated Python line that "
                        "computes it (microbp codegen)")
-    _max_nodes(steps, 60)
-    steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
+    _max_nodes(steps, MAX_STEPS_NODES)
+    steps.add_argument("--max-elements", type=positive(int), default=MAX_LECTURE_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
     code = command("codegen", run_codegen, "print the value and gradient of an expression as Python: a line per "
                    "node forward, the chain rule a line per edge backward",

@@ -20,7 +20,6 @@ import math
 import sys
 import unicodedata
 
-from ..errors import shown
 from ..errors import (
     DomainError,
     DotFailedError,
@@ -28,6 +27,7 @@ from ..errors import (
     GraphTooLargeError,
     GraphvizNotFoundError,
     MicrobpError,
+    shown,
 )
 
 PLACEHOLDER = "EXPRESSION"      # stands in for an expression that starts with "-" while argparse reads

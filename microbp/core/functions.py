@@ -14,7 +14,7 @@ number. The n-ary rows take lists, as their ``shape`` says:
 
 from __future__ import annotations
 
-from .engine import AFFINE, DOT, Value, apply, weighted_sum
+from .engine import Value, apply, weighted_sum
 from .ops import TABLE, Op
 
 
@@ -23,7 +23,7 @@ def _function(row: Op):
     if row.arity is not None:
         def function(*operands):
             return apply(row, operands)
-    elif row is DOT or row is AFFINE:           # a neuron's weighted sum: the engine's fast path
+    elif is_weighted_sum(row):                  # a neuron's weighted sum: the engine's fast path
         count = sum(row.shape)
 
         def function(*groups):
@@ -43,6 +43,17 @@ def _function(row: Op):
     function.__name__ = function.__qualname__ = row.name
     function.__doc__ = f"{row.doc}\n\n{_example(row)}"
     return function
+
+
+def is_weighted_sum(row: Op) -> bool:
+    """Whether a row takes weights and inputs (and maybe a bias): Σ wᵢ·xᵢ (+ b), told by its ``shape``.
+
+    These rows are built by ``engine.weighted_sum``, a test holding its numbers equal to the rows'.
+
+    >>> [row.name for row in TABLE if is_weighted_sum(row)]
+    ['dot', 'affine']
+    """
+    return row.shape is not None and row.shape[0] == 2 and row.shape[1] <= 1
 
 
 def _check_lists(row: Op, groups: tuple) -> None:
@@ -67,8 +78,8 @@ def _example(row: Op) -> str:
     return f"    >>> {row.name}({args}).op.name\n    {row.name!r}\n"
 
 
-FUNCTIONS = {row.name: _function(row) for row in TABLE if row.notation.form in ("call", "lists")}
-"""name -> the module-level function of every row called by name."""
+PUBLIC_FUNCTIONS = {row.name: _function(row) for row in TABLE if row.notation.form in ("call", "lists")}
+"""name -> the public function of every row called by name (``microbp.tanh``): Values in, a node out."""
 
-globals().update(FUNCTIONS)
-__all__ = list(FUNCTIONS)
+globals().update(PUBLIC_FUNCTIONS)
+__all__ = list(PUBLIC_FUNCTIONS)

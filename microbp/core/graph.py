@@ -22,6 +22,7 @@ from functools import cached_property
 from operator import mul
 
 from .engine import NOT_COMPUTED, as_value, is_value, topological_order
+from .names import leaf_names
 from .scopes import scope
 
 __all__ = ["Graph", "chain_rule", "leaf_names", "scope", "topological_order", "NOT_COMPUTED", "is_value"]
@@ -62,34 +63,6 @@ def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
 def _is_zero(x) -> bool:
     """The number 0 (a Value is never 'zero': its derivative may not be)."""
     return type(x) is float and x == 0.0
-
-
-def leaf_names(order) -> dict:
-    """A distinct name for every leaf in ``order``: its label, else x0, x1, ...
-
-    A label used by two different leaves gets a suffix (``w``, ``w_2``), so a
-    name always means one leaf (sympy would otherwise merge them).
-
-    >>> from microbp import Value
-    >>> a, b, c = Value(1.0, label="w"), Value(2.0, label="w"), Value(3.0)
-    >>> list(leaf_names(topological_order(a * b + c)).values())
-    ['w', 'w_2', 'x0']
-    """
-    leaves = [node for node in order if node.op is None]
-    taken = {leaf.label for leaf in leaves if leaf.label}
-    names, used, counter = {}, set(), 0
-    for leaf in leaves:
-        name = leaf.label
-        if not name:
-            while f"x{counter}" in taken or f"x{counter}" in used:
-                counter += 1
-            name = f"x{counter}"
-        base, suffix = name, 2
-        while name in used:
-            name, suffix = f"{base}_{suffix}", suffix + 1
-        used.add(name)
-        names[leaf] = name
-    return names
 
 
 class Graph:

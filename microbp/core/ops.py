@@ -5,17 +5,22 @@ Everything else reads this table, and nothing outside it names an operation:
 ``__all__``, the expression parser's names, ``to_sympy``, the printer, the
 renderer's labels, the lecture captions, the code generator and the tests.
 
-A row's derivative formulas take a namespace ``m`` first: one function per row
-of this table. The same formula is then read by every interpreter of the table:
+A row's derivative formulas (``grads``) take a namespace ``m`` first: one function
+per row of this table. Three interpreters read the same formula:
 
 =============  ====================================  ==================================
 interpreter    ``m.tanh`` is                         the formula gives
 =============  ====================================  ==================================
 floats         the row's ``forward`` (``FLOATS``)    the engine's local derivatives
 Values         a function that makes a tanh node     derivatives as graphs (``create_graph``)
-sympy          ``sympy.tanh``                        the exact oracle
 text           a function that writes ``tanh(x)``    captions and generated Python
 =============  ====================================  ==================================
+
+sympy does not read ``grads``: it is the independent oracle. It reads the row's
+``sympy`` form and differentiates that itself (``sympy.diff``), so a wrong
+formula in ``grads`` is caught, not copied. Its evaluators (``check.high_precision``,
+``check.intervals``, ``check.kinks``) know sympy's functions by name; a test walks
+every row's form and derivatives through each of them.
 
 ``relu``'s derivative is ``step`` and ``abs``'s is ``sign``: rows too, whose own
 derivative is 0, so the table is closed under differentiation.

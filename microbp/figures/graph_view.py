@@ -28,7 +28,8 @@ from .labels import TITLE_LIMIT, label_text
 from .themes import THEMES
 
 CELLS = ("data", "grad", "local")
-MAX_NODES = 200     # value nodes: more is unreadable on a slide, and slow for dot
+MAX_DRAW_NODES = 200
+"""draw, render and lecture frames: value nodes drawn (after collapsing); more is unreadable and slow for dot."""
 
 
 def draw_graph(graph: Graph, options, instead=lambda graph: ""):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from .graph_view import CELLS, MAX_NODES
+from .graph_view import CELLS, MAX_DRAW_NODES
 from .themes import THEMES
 
 
@@ -35,7 +35,7 @@ class DrawOptions:
     highlight: frozenset = frozenset()
     highlight_path: object = None
     collapse: int | None = None
-    max_nodes: int = MAX_NODES
+    max_nodes: int = MAX_DRAW_NODES
     title: str | None = None
     grads: dict | None = None
     unknown_data: frozenset = frozenset()
@@ -52,7 +52,7 @@ class DrawOptions:
                             f"it takes {', '.join(sorted(NAMES))}")
         options = {**given, **{name: frozenset(given[name]) for name in SETS if name in given}}
         _check_choices(caller, options.get("rankdir") or "LR", options.get("show", CELLS),
-                       options.get("theme", "light"), options.get("collapse"), options.get("max_nodes", MAX_NODES))
+                       options.get("theme", "light"), options.get("collapse"), options.get("max_nodes", MAX_DRAW_NODES))
         _check_sizes(caller, options.get("fontsize"), options.get("size"))
         _check_number_format(caller, options.get("number_format", ".4g"))
         return cls(**{**options, "show": tuple(options.get("show", CELLS))})

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..figures.options import DrawOptions
-from .workload import MAX_ELEMENTS
+from .workload import MAX_LECTURE_ELEMENTS
 
 ORDERS = ("layers", "reverse-topological")
 
@@ -31,7 +31,7 @@ class LectureOptions:
     order: str
     learning_rate: float | None = 0.1
     captions: bool = True
-    max_elements: int = MAX_ELEMENTS
+    max_elements: int = MAX_LECTURE_ELEMENTS
 
     @property
     def collapse(self) -> int | None:
@@ -43,7 +43,7 @@ class LectureOptions:
 
     @classmethod
     def checked(cls, caller: str, default_order: str, *, order: str | None = None,
-                learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_ELEMENTS,
+                learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_LECTURE_ELEMENTS,
                 **drawing) -> LectureOptions:
         """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
         if order is not None and order not in ORDERS:

@@ -75,9 +75,7 @@ class Lecture(NamedTuple):
 
 def plan(root, caller: str, view, **options) -> Lecture:
     """Check ``root`` and the options once, and choose the view once, for the public function ``caller``."""
-    if not isinstance(root, (Value, Graph)):
-        raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
-    graph = Graph.of(root)
+    graph = Graph.of(root, f"{caller}(root)")
     chosen = resolve_view(view, graph, caller)
     lecture = LectureOptions.checked(caller, chosen.default_order, **options)
     chosen.check(graph, lecture.drawing, caller)

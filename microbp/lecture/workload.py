@@ -6,7 +6,7 @@ the graph's size. Each view counts both from the graph alone, in one pass and
 without making a caption (``graph_frames.graph_workload``,
 ``network_frames.network_workload``), and
 ``check_workload`` refuses with ``GraphTooLargeError`` past ``max_nodes`` per
-frame or ``MAX_ELEMENTS`` in all, naming the option that raises the limit.
+frame or ``MAX_LECTURE_ELEMENTS`` in all, naming the option that raises the limit.
 
 >>> import microbp.lecture.steps
 >>> from microbp import Value
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..errors import GraphTooLargeError
 
-MAX_ELEMENTS = 50_000       # frames × (nodes + edges per frame): about 10 s of dot (0.2 ms each)
+MAX_LECTURE_ELEMENTS = 50_000       # frames × (nodes + edges per frame): about 10 s of dot (0.2 ms each)
 
 
 def check_workload(view, graph, lecture) -> None:

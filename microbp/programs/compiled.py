@@ -27,14 +27,14 @@ from ..errors import GraphTooLargeError
 from . import emit
 from .program import Names, Program, chained, wrapped
 
-MAX_NODES = 200_000
-MAX_EDGES = 500_000          # about 300 MB and 5 s to compile (see benchmarks/compile.py)
+MAX_COMPILE_NODES = 200_000
+MAX_COMPILE_EDGES = 500_000          # about 300 MB and 5 s to compile (see benchmarks/compile.py)
 BATCHES = (None, "sum", "mean")
 _FLOATS = {float}
 
 
-def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_NODES, max_edges=MAX_EDGES,
-            mode="reverse"):
+def compile(root, wrt, inputs=(), *, batch=None, plus=None, max_nodes=MAX_COMPILE_NODES,
+            max_edges=MAX_COMPILE_EDGES, mode="reverse"):
     """Compile ``root``'s value and gradient: ``f(wrt_values, input_values=()) -> (value, grads)``.
 
     ``wrt`` and ``inputs`` are leaves, whose values ``f`` takes as lists, in their
@@ -122,7 +122,8 @@ def _check_size(graphs, max_nodes: int, max_edges: int) -> None:
             raise GraphTooLargeError(
                 f"compile: the graph has {count:,} {what}, over the limit of {limit:,} (compiling takes about "
                 f"10 µs and a few KB a line, and the code has a line per node and per edge); pass {option}={count} "
-                "to compile it anyway, or compile one example's graph with batch='mean'")
+                "to compile it anyway, or compile one example's graph with batch='mean'",
+                option=option, needed=count, limit=limit)
 
 
 def _unpack(names: list, source: str) -> list:

@@ -19,6 +19,7 @@ import builtins
 import keyword
 import re
 
+from ..core.names import LEAF_PREFIX, FreshNames, leaf_names
 from ..runtime import NAMES
 
 SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
@@ -63,52 +64,46 @@ class Names:
     """A distinct, safe variable name for every node, and one for its gradient.
 
     Names from labels (``name_from``) are taken first come, first served, a
-    label used again with a suffix (``w_2``); every other node gets ``x1, x2, ...``
-    (leaves) or ``v1, v2, ...`` (computed nodes), skipping names already taken.
-    Gradients are ``grad_`` and the node's name; tangents (forward mode) ``tangent_`` and it.
+    label used again with a suffix (``w_2``). An unlabelled leaf is named as
+    everywhere else (``x0``, ``x1``, ... by ``core.names.leaf_names``); every
+    other node gets ``x``/``v`` and a number (leaves, computed nodes), skipping
+    names already taken. Gradients are ``grad_`` and the node's name; tangents
+    (forward mode) ``tangent_`` and it.
     """
 
     def __init__(self):
-        self.taken = set(RESERVED)
+        self.names = FreshNames(avoid=RESERVED)
         self.value, self.grad, self.tangent = {}, {}, {}
-        self.variables = set()             # every name given out: what generated code assigns
-        self.counters = {"x": 0, "v": 0, "t": 0}
-        self.suffixes = {}                 # base -> the next suffix to try (a label used 10,000 times)
+
+    @property
+    def variables(self) -> set:
+        """Every name given out: what generated code assigns."""
+        return self.names.given
 
     def add(self, order) -> None:
-        """Name the nodes of ``order`` not named yet: from their labels, then generated names."""
+        """Name the nodes of ``order`` not named yet: from their labels, then generated names.
+
+        Unlabelled leaves are numbered in the order of their *last* occurrence, so that for
+        ``wrt + inputs + graph.order`` they are named as the graph names them.
+        """
+        order = list(order)
         new = [node for node in dict.fromkeys(order) if node not in self.value]
         for node in new:
             base = name_from(node.label)
-            if base is None:
-                continue
-            name = self._unused(base)                  # a label used twice: w, w_2
-            if is_safe(name):
+            if base is not None and is_safe(name := self.names.distinct(base, avoiding_all=True)):
                 self.value[node] = name
-                self.taken.add(name)
-                self.variables.add(name)
+        usual = leaf_names(list(dict.fromkeys(reversed(order)))[::-1])   # as every other view names leaves
+        for node in new:
+            name = usual.get(node)
+            if node.label is None and name is not None and not self.names.taken(name):
+                self.value[node] = self.names.take(name)
         for node in new:
             if node not in self.value:
-                self.value[node] = self.fresh("x" if node.op is None else "v")
+                self.value[node] = self.fresh(LEAF_PREFIX if node.op is None else "v")
 
     def fresh(self, prefix: str) -> str:
         """The next unused ``prefix1``, ``prefix2``, ... (``t`` for temporaries)."""
-        while True:
-            self.counters[prefix] += 1
-            name = f"{prefix}{self.counters[prefix]}"
-            if name not in self.taken:
-                self.taken.add(name)
-                self.variables.add(name)
-                return name
-
-    def _unused(self, base: str) -> str:
-        """``base``, or ``base_2``, ``base_3``, ... whichever is not taken yet."""
-        name = base
-        while name in self.taken:
-            suffix = self.suffixes.get(base, 2)
-            self.suffixes[base] = suffix + 1
-            name = f"{base}_{suffix}"
-        return name
+        return self.names.fresh(prefix)
 
     def of_grad(self, node) -> str:
         """``grad_`` and the node's name (with a suffix if that is taken)."""
@@ -120,8 +115,5 @@ class Names:
 
     def _derived(self, node, prefix: str, given: dict) -> str:
         if node not in given:
-            name = self._unused(prefix + self.value[node])
-            self.taken.add(name)
-            self.variables.add(name)
-            given[node] = name
+            given[node] = self.names.distinct(prefix + self.value[node], avoiding_all=True)
         return given[node]

@@ -35,7 +35,7 @@ from ..runtime import NAMES
 from ..text.notation import Written
 from . import emit
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME
-from .program import Program, import_lines, constant, wrapped
+from .program import Program, constant, import_lines, wrapped
 
 
 class TangentProgram:

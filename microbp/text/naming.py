@@ -15,35 +15,24 @@ picture does not. A name used twice gets a suffix (``n``, ``n_2``).
 
 from __future__ import annotations
 
+from ..core.names import FreshNames
+
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def node_names(graph) -> dict:
     """node -> a distinct, short name for every node of ``graph`` (see the module's docstring)."""
     names = dict(graph.names)
-    taken = set(names.values()) | {node.label for node in graph.computed if node.label}
-    used = set(names.values())
-    counter = 0
+    labels = {node.label for node in graph.computed if node.label}
+    fresh = FreshNames(avoid=set(names.values()) | labels, given=names.values())
     for node in graph.computed:
-        name = node.label
-        if not name:
-            if node is graph.root and "f" not in taken:
-                name = "f"
-            else:
-                counter += 1
-                while f"v{counter}" in taken:
-                    counter += 1
-                name = f"v{counter}"
-        names[node] = _distinct(name, used)
+        if node.label:
+            names[node] = fresh.distinct(node.label)
+        elif node is graph.root and not fresh.taken("f"):
+            names[node] = fresh.take("f")
+        else:
+            names[node] = fresh.fresh("v")
     return names
-
-
-def _distinct(name: str, used: set) -> str:
-    base, suffix = name, 2
-    while name in used:
-        name, suffix = f"{base}_{suffix}", suffix + 1
-    used.add(name)
-    return name
 
 
 def indexed(letter: str, *indices: int) -> str:

@@ -22,7 +22,9 @@ import unicodedata
 from typing import NamedTuple
 
 from ..core.graph import Graph
+from ..core.names import FreshNames
 from ..core.ops import ATOM, OPS, TABLE, Op, interpreter, special_methods  # noqa: F401 (OPS: the doctests)
+from .parser import RESERVED
 
 
 class Style(NamedTuple):
@@ -175,7 +177,7 @@ def local_formulas(node, name, style: Style = MATH) -> tuple:
 
 # --- to_text: a graph as an expression that ``parse`` reads back -------------------
 
-MAX_INLINE_DEPTH = 40      # deeper nesting is given a name of its own (the parser limits nesting)
+INLINE_NESTING = 40      # deeper nesting is given a name of its own (the parser limits nesting)
 
 
 def to_text(root) -> str:
@@ -196,7 +198,8 @@ def to_text(root) -> str:
     "v1 = x * x; v1 * v1 + 'a.b'"
     """
     graph = Graph.of(root, "to_text")
-    named, statements, depth = _statement_names(graph), [], {}
+    named, fresh = _statement_names(graph)
+    statements, depth = [], {}
     texts = {}
     for node in graph.order:
         if node.op is None:
@@ -206,39 +209,31 @@ def to_text(root) -> str:
         args = [texts[p] if type(p) is not float else number(p) for p in node.parents]
         depth[node] = 1 + max((depth[p] for p in node.parents if type(p) is not float), default=0)
         text = write(node.op, args)
-        if node is not graph.root and (node in named or depth[node] > MAX_INLINE_DEPTH):
-            name = named[node] = named.get(node) or _fresh(graph, named)
+        if node is not graph.root and (node in named or depth[node] > INLINE_NESTING):
+            name = named[node] = named.get(node) or fresh.fresh("v")
             statements.append(Written((name, " = ", text)))
             text, depth[node] = Written(name), 0
         texts[node] = text
     return "; ".join(str(part) for part in statements + [texts[graph.root]])
 
 
-def _statement_names(graph: Graph) -> dict:
-    """node -> its name, for computed nodes written as statements: shared ones, and Python-named ones."""
+def _statement_names(graph: Graph) -> tuple:
+    """(node -> its name, for computed nodes written as statements: shared ones and Python-named
+    ones; the ``FreshNames`` that names the shared ones, in order, when they are written)."""
     uses = {}
     for node in graph.computed:
         for parent in node.parents:
             if type(parent) is not float and parent.op is not None:
                 uses[parent] = uses.get(parent, 0) + 1
-    taken = set(graph.names.values())
+    fresh = FreshNames(given=graph.names.values())
     named = {}
     for node in graph.computed:
         label = node.label
-        if label and plain_name(label) and label not in taken and node is not graph.root:
-            named[node] = label
-            taken.add(label)
+        if label and plain_name(label) and not fresh.taken(label) and node is not graph.root:
+            named[node] = fresh.take(label)
         elif uses.get(node, 0) > 1:
             named[node] = None                          # a fresh name, given in order when written
-    return named
-
-
-def _fresh(graph: Graph, named: dict) -> str:
-    taken = set(graph.names.values()) | {name for name in named.values() if name}
-    counter = 1
-    while f"v{counter}" in taken:
-        counter += 1
-    return f"v{counter}"
+    return named, fresh
 
 
 def _name_text(name: str) -> Written:
@@ -253,8 +248,7 @@ def plain_name(name: str) -> bool:
     >>> plain_name("w1"), plain_name("L1.N1.w1"), plain_name("if"), plain_name("tanh"), plain_name("ｘ")
     (True, False, False, False, False)
     """
-    return (name.isidentifier() and name not in _RESERVED and not keyword.iskeyword(name)
+    return (name.isidentifier() and name not in RESERVED and not keyword.iskeyword(name)
             and unicodedata.normalize("NFKC", name) == name)
 
 
-_RESERVED = {"inf", "nan", "e", "pi", "ln"} | {row.name for row in TABLE}

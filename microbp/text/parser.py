@@ -27,14 +27,19 @@ from ..core.engine import Value, apply
 from ..core.ops import TABLE
 from ..errors import DomainError, ExpressionError
 
-MAX_LENGTH = 10_000
-MAX_DEPTH = 100
+MAX_EXPRESSION_LENGTH = 10_000
+"""Characters of an expression (docs/limits.md lists every limit)."""
+MAX_EXPRESSION_DEPTH = 100
+"""Brackets nested in an expression; the syntax tree may nest twice as deep."""
 
-FUNCTIONS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
+CALLABLE_ROWS = {row.name: row for row in TABLE if row.notation.form in ("call", "lists")}
 """What an expression may call: the table's functions, by name."""
 ALIASES = {"ln": "log"}
 """Other names students and sympy write for the same functions."""
 CONSTANTS = {"e": math.e, "pi": math.pi, "inf": math.inf, "nan": math.nan}
+"""Names an expression reads as numbers."""
+RESERVED = set(CALLABLE_ROWS) | set(ALIASES) | set(CONSTANTS)
+"""Every name the parser gives a meaning: a variable must be called otherwise (or be quoted)."""
 OPERATORS = {row.notation.token: row for row in TABLE if row.notation.form == "infix"}
 PREFIXES = {row.notation.token: row for row in TABLE if row.notation.form == "prefix"}
 _TOKENS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.USub: "-", ast.UAdd: "+"}
@@ -46,7 +51,7 @@ def allowed_names() -> str:
     >>> "tanh" in allowed_names() and "ln" in allowed_names()
     True
     """
-    return ", ".join(sorted(FUNCTIONS) + sorted(ALIASES)) + "; constants " + ", ".join(CONSTANTS)
+    return ", ".join(sorted(CALLABLE_ROWS) + sorted(ALIASES)) + "; constants " + ", ".join(CONSTANTS)
 
 
 def parse(text: str, **values) -> Value:
@@ -69,15 +74,11 @@ def parse(text: str, **values) -> Value:
             the op table's functions; the message points at the line and column.
         DomainError: an operation is outside its domain (``log(0)``).
     """
-    normalized = {unicodedata.normalize("NFKC", name): value for name, value in values.items()}
     leaves = {}
 
     def leaf(name, node):
-        given = values if isinstance(node, ast.Constant) else normalized    # Python normalises names only
-        if name not in given:
-            raise _error(text, node, f"no value for {name!r}: pass {name}=...")
         if name not in leaves:
-            leaves[name] = Value(given[name], label=name)
+            leaves[name] = Value(values[_bound_name(name, node, values, text)], label=name)
         return leaves[name]
 
     def assigned(name, result, created):
@@ -86,6 +87,27 @@ def parse(text: str, **values) -> Value:
         if created and isinstance(result, Value) and result.label is None:
             result.label = name
     return build(text, leaf, lambda op, args: apply(op, args), assigned)
+
+
+def _bound_name(name: str, node, values: dict, text: str) -> str:
+    """The key of ``values`` that a name of the text is bound to.
+
+    A quoted name (``'ｘ'``) is bound only to itself. Python reads an unquoted
+    name after NFKC normalisation (``ｘ`` is read as ``x``): it is bound to the
+    value given under that name, else to the one value whose name normalises to
+    it; two such values are ambiguous, and refused naming both. So
+    ``parse("x * 'ｘ'", x=2, ｘ=3)`` is 6: two names, two leaves.
+    """
+    if name in values:
+        return name
+    if not isinstance(node, ast.Constant):
+        matching = [given for given in values if unicodedata.normalize("NFKC", given) == name]
+        if len(matching) == 1:
+            return matching[0]
+        if matching:
+            raise _error(text, node, f"{name!r} could mean any of {', '.join(map(repr, matching))}, which "
+                                     "Python reads as one name; quote the one you mean, as in 'ｘ'")
+    raise _error(text, node, f"no value for {name!r}: pass {name}=...")
 
 
 def variables(text: str) -> list:
@@ -119,7 +141,7 @@ def build(text: str, leaf, combine, assigned=lambda name, result, created: None)
         result = builder.visit(value)
         if isinstance(statement, ast.Assign):
             name = statement.targets[0].id
-            if name in builder.names or name in CONSTANTS or name in FUNCTIONS:
+            if name in builder.names or name in CONSTANTS or name in CALLABLE_ROWS:
                 raise _error(text, statement, f"{name!r} is assigned twice, or is a reserved name")
             assigned(name, result, created=len(builder.made) > before and builder.made[-1] is result)
             builder.names[name] = result
@@ -130,13 +152,13 @@ def _syntax_tree(text: str) -> list:
     """The statements of ``text``: assignments to one name, then a last assignment or expression."""
     if not isinstance(text, str):
         raise TypeError(f"parse needs a str, got {text!r} ({type(text).__name__})")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is {len(text)} characters long, over the limit of {MAX_LENGTH}")
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(f"expression is {len(text)} characters long, over the limit of {MAX_EXPRESSION_LENGTH}")
     depth = 0
     for column, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
-        if depth > MAX_DEPTH:
-            raise ExpressionError(_pointing(f"brackets nested more than {MAX_DEPTH} deep", text, column))
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(_pointing(f"brackets nested more than {MAX_EXPRESSION_DEPTH} deep", text, column))
     if not text.strip():
         raise ExpressionError("the expression is empty")
     if "\x00" in text:
@@ -147,7 +169,7 @@ def _syntax_tree(text: str) -> list:
         raise ExpressionError(_pointing(error.msg, text, _offset(text, error.lineno or 1,
                                                                   (error.offset or 1) - 1, chars=True))) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError(f"expression is nested too deeply (limit {MAX_DEPTH})") from None
+        raise ExpressionError(f"expression is nested too deeply (limit {MAX_EXPRESSION_DEPTH})") from None
     for number, statement in enumerate(tree.body, start=1):
         simple = (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                   and isinstance(statement.targets[0], ast.Name))
@@ -163,7 +185,7 @@ def _dedented(text: str) -> str:
 
 
 def _check_depth(tree) -> None:
-    """Refuse syntax trees deeper than 2 × MAX_DEPTH, iteratively.
+    """Refuse syntax trees deeper than 2 × MAX_EXPRESSION_DEPTH, iteratively.
 
     A chain of the same operator (``x + x + x``, a flat sum as the user wrote it)
     counts as one level, however long.
@@ -171,8 +193,8 @@ def _check_depth(tree) -> None:
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH * 2:
-            raise ExpressionError(f"expression is nested more than {MAX_DEPTH * 2} levels deep")
+        if depth > MAX_EXPRESSION_DEPTH * 2:
+            raise ExpressionError(f"expression is nested more than {MAX_EXPRESSION_DEPTH * 2} levels deep")
         for child in ast.iter_child_nodes(node):
             flat = (isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
                     and type(child.op) is type(node.op))
@@ -204,7 +226,7 @@ class _Builder:
             raise _error(self.text, node, "a number too large for a float (at most about 1.8e308)") from None
 
     def visit_Name(self, node):
-        if node.id in FUNCTIONS or node.id in ALIASES:
+        if node.id in CALLABLE_ROWS or node.id in ALIASES:
             raise _error(self.text, node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
@@ -235,12 +257,12 @@ class _Builder:
     def visit_Call(self, node):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         name = ALIASES.get(name, name)
-        if name not in FUNCTIONS:
+        if name not in CALLABLE_ROWS:
             what = f"unknown function {name!r}" if name else "only named functions can be called"
             raise _error(self.text, node, f"{what} (allowed: {allowed_names()})")
         if node.keywords:
             raise _error(self.text, node.keywords[0].value, "keyword arguments are not allowed")
-        op = FUNCTIONS[name]
+        op = CALLABLE_ROWS[name]
         if op.arity is None:
             return self.apply(op, self.lists(node, op), node)
         if len(node.args) != op.arity:

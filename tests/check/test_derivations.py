@@ -251,3 +251,34 @@ def test_a_refuted_claim_shows_the_values_that_differ_even_beyond_floating_point
     first = str(result).splitlines()[0]
     claimed, correct = first.split("the claim gives ")[1].split(", but the derivative is ")
     assert claimed == "0" and correct.startswith("1.58364426") and "e-30102999566398" in correct
+
+
+# --- variable names reach lambdify only as generated positional names (issue #22, item 14) ---
+
+@pytest.mark.parametrize("expr, claimed, wrong", [
+    ("x*'ｘ'", "'ｘ'", "x"),                                          # x and ｘ are one name to Python
+    ("'tanh'*tanh(x)", "'tanh'*(1-tanh(x)**2)", "'tanh'*(1-tanh(x)**3)"),  # a variable named like a function
+    ("'sqrt' + sqrt(x)", "0.5/sqrt(x)", "1/sqrt(x)"),
+    ("'power'*x**3 + '_a0'*x", "3*'power'*x**2 + '_a0'", "3*'power'*x**2"),  # our own generated names
+])
+def test_names_that_python_would_merge_or_shadow_are_proved_and_refuted_like_any_other(expr, claimed, wrong):
+    right = check_derivation(expr, "x", claimed)
+    assert right.proved, right
+    refuted = check_derivation(expr, "x", wrong)
+    assert refuted.verdict == "refuted" and refuted.counterexample is not None, refuted
+
+
+def test_the_command_line_checks_a_claim_in_lookalike_names_without_an_internal_error():
+    result = subprocess.run([sys.executable, "-m", "microbp", "check", "x*'ｘ'", "--wrt", "x", "--claimed", "'ｘ'"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "correct" in result.stdout, result.stdout + result.stderr
+
+
+def test_each_side_is_parsed_once(monkeypatch):
+    """check_derivation once parsed each text three times (sympy, names, domain as written)."""
+    import microbp.text.parser as parser
+    read = []
+    original = parser._syntax_tree
+    monkeypatch.setattr(parser, "_syntax_tree", lambda text: read.append(text) or original(text))
+    result = check_derivation("sqrt(x)**2 + y - y", "x", "1", time_limit=None, y=2.0)
+    assert result.proved and sorted(read) == ["1", "sqrt(x)**2 + y - y"]

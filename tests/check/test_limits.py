@@ -11,7 +11,7 @@ import pytest
 import microbp
 from microbp import GraphTooLargeError, Value, check_derivation, to_sympy, verify
 from microbp.check.high_precision import RealFunction
-from microbp.check.limits import MAX_DEPTH, MAX_NODES, nesting
+from microbp.check.limits import MAX_SYMPY_DEPTH, MAX_SYMPY_NODES, nesting
 from microbp.core.graph import Graph
 
 
@@ -47,13 +47,13 @@ def test_verify_grows_linearly_with_the_chain(monkeypatch):
 
 def test_to_sympy_refuses_a_long_chain_before_any_sympy_work(monkeypatch):
     monkeypatch.setattr(Graph, "evaluate", lambda *args: pytest.fail("sympy work began"))
-    with pytest.raises(GraphTooLargeError, match=f"over the limit of {MAX_NODES}; pass max_nodes="):
+    with pytest.raises(GraphTooLargeError, match=f"over the limit of {MAX_SYMPY_NODES}; pass max_nodes="):
         to_sympy(chain(10_000))
     deep = Value(0.5)
-    for _ in range(MAX_DEPTH):
+    for _ in range(MAX_SYMPY_DEPTH):
         deep = deep.tanh()
-    assert nesting(Graph(deep)) == MAX_DEPTH + 0 and MAX_DEPTH < len(Graph(deep).order) <= MAX_NODES
-    with pytest.raises(GraphTooLargeError, match=f"nested {MAX_DEPTH + 1} levels deep.*max_depth"):
+    assert nesting(Graph(deep)) == MAX_SYMPY_DEPTH + 0 and MAX_SYMPY_DEPTH < len(Graph(deep).order) <= MAX_SYMPY_NODES
+    with pytest.raises(GraphTooLargeError, match=f"nested {MAX_SYMPY_DEPTH + 1} levels deep.*max_depth"):
         to_sympy(deep.tanh())
 
 
@@ -91,3 +91,41 @@ def test_every_limit_names_the_argument_that_raises_it():
         verify(chain(6), max_nodes=5)
     assert (caught.value.option, caught.value.needed, caught.value.limit) == ("max_nodes", 7, 5)
     assert issubclass(GraphTooLargeError, (microbp.MicrobpError, ValueError))
+
+
+def multiplied(length: int):
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(length):
+        y = y * 1.01
+    return x, y
+
+
+def refusals():
+    """(what, call with the small limit, call with the limit the error says it needs)."""
+    from microbp.lecture.steps import plan
+    from microbp.lecture.workload import check_workload
+
+    def lecture(**options):
+        planned = plan(y, "steps", "graph", **options)
+        check_workload(planned.view, planned.graph, planned.options)
+    x, y = multiplied(30)
+    yield "draw", lambda **o: microbp.draw(y, **o), {"max_nodes": 10}
+    yield "to_sympy", lambda **o: microbp.to_sympy(y, **o), {"max_nodes": 10}
+    yield "to_sympy depth", lambda **o: microbp.to_sympy(y, **o), {"max_depth": 10}
+    yield "verify", lambda **o: microbp.verify(y, **o), {"max_nodes": 10}
+    yield "compile nodes", lambda **o: microbp.compile(y, [x], **o), {"max_nodes": 10}
+    yield "compile edges", lambda **o: microbp.compile(y, [x], **o), {"max_edges": 10}
+    yield "check_derivation", lambda **o: microbp.check_derivation("x*x*x*x*x", "x", "5*x**4", **o), {"max_nodes": 3}
+    yield "lecture", lecture, {"max_elements": 10}
+
+
+@pytest.mark.parametrize("what, call, small", list(refusals()), ids=[r[0] for r in refusals()])
+def test_every_refusal_carries_option_needed_and_limit_and_needed_lets_it_through(what, call, small):
+    (option, limit), = small.items()
+    with pytest.raises(GraphTooLargeError) as caught:
+        call(**small)
+    error = caught.value
+    assert (error.option, error.limit) == (option, limit) and error.needed > limit
+    assert f"{option}={error.needed}" in str(error)
+    call(**{option: error.needed})

@@ -13,6 +13,7 @@ from hypothesis import given, strategies as st
 
 import microbp
 from microbp import DomainError, MicrobpError, Value, topological_order, zero_grad
+from microbp.core.functions import PUBLIC_FUNCTIONS, is_weighted_sum
 from microbp.core.ops import FLOATS
 
 # --- construction ---------------------------------------------------------------
@@ -175,7 +176,11 @@ def test_weighted_sums_give_exactly_what_their_rows_give(data):
     weights = [Value(w) for w in data.draw(st.lists(numbers, min_size=n, max_size=n))]
     inputs = [data.draw(st.one_of(numbers, numbers.map(Value))) for _ in range(n)]
     bias = data.draw(st.one_of(numbers, numbers.map(Value)))
-    for node in (microbp.dot(weights, inputs), microbp.affine(weights, inputs, bias)):
+    rows = [row for row in microbp.TABLE if is_weighted_sum(row)]
+    assert rows
+    for row in rows:
+        node = PUBLIC_FUNCTIONS[row.name](weights, inputs, *[bias] * row.shape[1])
+        assert node.op is row
         floats = [x if type(x) is float else x.data for x in node.parents]
         assert node.data == node.op.forward(*floats)
         assert node.local_grads == tuple(node.op.grads(FLOATS, node.data, *floats))

@@ -14,7 +14,7 @@ import microbp
 from microbp import DomainError, Value, gradients
 from microbp.core.ops import CALL, OPS, TABLE, Notation, Op, _index
 from microbp.text.notation import to_text
-from microbp.text.parser import FUNCTIONS, parse
+from microbp.text.parser import CALLABLE_ROWS, parse
 
 NUMBERS = st.one_of(
     st.integers(-3, 3).map(float),
@@ -133,7 +133,7 @@ def test_every_function_is_a_module_function_a_parser_name_and_reads_back(row):
     number = call_public(row, args)
     node = call_public(row, [Value(x, label=f"x{i}") for i, x in enumerate(args)])
     assert type(number) is float and number == node.data
-    assert FUNCTIONS[row.name] is row and row.name in microbp.__dir__()
+    assert CALLABLE_ROWS[row.name] is row and row.name in microbp.__dir__()
     again = parse(to_text(node), **{f"x{i}": x for i, x in enumerate(args)})
     assert again.op is row and again.data == node.data
 

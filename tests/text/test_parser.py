@@ -11,7 +11,7 @@ import microbp
 from microbp import DomainError, ExpressionError, Value, parse, to_text
 from microbp.check.sympy_bridge import parse_sympy
 from microbp.core.ops import TABLE
-from microbp.text.parser import MAX_DEPTH
+from microbp.text.parser import MAX_EXPRESSION_DEPTH
 
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: row.name)
@@ -117,8 +117,8 @@ def test_quoted_names_are_names_never_code(tmp_path, monkeypatch):
 
 
 def test_nesting_limit_is_clear():
-    with pytest.raises(ExpressionError, match=f"nested more than {MAX_DEPTH} deep"):
-        parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), x=1.0)
+    with pytest.raises(ExpressionError, match=f"nested more than {MAX_EXPRESSION_DEPTH} deep"):
+        parse("(" * (MAX_EXPRESSION_DEPTH + 1) + "x" + ")" * (MAX_EXPRESSION_DEPTH + 1), x=1.0)
     assert parse("(" * 50 + "x" + ")" * 50, x=1.0).data == 1.0
 
 
@@ -225,3 +225,84 @@ def test_to_text_takes_linear_memory_on_a_long_chain():
     (small, small_text), (large, large_text) = peak(5_000), peak(20_000)
     assert large_text > 3.9 * small_text
     assert large < 5 * small and large < 60 * large_text           # linear: 4× the chain, about 4× the memory
+
+
+# --- names equal after Unicode normalisation (issue #22, item 7) ------------------------------
+
+def test_a_quoted_lookalike_name_is_its_own_variable():
+    """x and 'ｘ' are two names: Python reads an unquoted ｘ as x, but a quoted one stays itself."""
+    y = parse("x * 'ｘ'", **{"x": 2.0, "ｘ": 3.0})
+    assert y.data == 6.0
+    y.backward()
+    assert {leaf.label: leaf.grad for leaf in microbp.Graph(y).leaves} == {"x": 3.0, "ｘ": 2.0}
+
+
+def test_an_unquoted_lookalike_binds_to_the_one_value_that_normalises_to_it():
+    assert parse("ｘ * 2", **{"ｘ": 3.0}).data == 6.0
+    assert parse("ｘ * 2", **{"ｘ": 3.0, "x": 5.0}).data == 10.0       # as Python reads it: ｘ is x
+
+
+def test_two_values_whose_names_normalise_to_one_are_refused_naming_both():
+    with pytest.raises(ExpressionError, match="'ｘ', '𝐱'"):
+        parse("x * 2", **{"ｘ": 3.0, "𝐱": 1.0})
+
+
+def test_to_text_of_lookalike_leaves_reads_back_the_same_value_and_gradients():
+    x, fx = Value(2.0, label="x"), Value(3.0, label="ｘ")
+    root = x * fx
+    again = parse(to_text(root), **{"x": 2.0, "ｘ": 3.0})
+    again.backward(), root.backward()
+    assert again.data == root.data == 6.0
+    assert sorted(leaf.grad for leaf in microbp.Graph(again).leaves) == [2.0, 3.0]
+
+
+def test_the_command_line_gives_lookalike_names_their_own_values():
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "microbp", "grad", "x*'ｘ'", "x=2", "ｘ=3"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.splitlines()[0] == "value: 6", result.stdout + result.stderr
+
+
+# --- to_text is linear in shared nodes (issue #22, item 15) ----------------------------------
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def lines_executed(function, budget: float = math.inf) -> int:
+    """How many Python lines ``function()`` executes (stopping once over ``budget``): work, not time."""
+    import sys
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        count += 1
+        if count > budget:
+            raise _TooMuchWork
+        return tracer
+    sys.settrace(tracer)
+    try:
+        function()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def squarings(n: int) -> Value:
+    """y = y * y, n times: every node is shared (used twice), so every one becomes a named statement."""
+    y = Value(1.0, label="x")
+    for _ in range(n):
+        y = y * y
+    return y
+
+
+def test_to_text_names_20000_shared_nodes_in_linear_work():
+    """Once quadratic (30 µs a node at n = 250, 183 at 2000): the taken names were rebuilt per name."""
+    small, large = squarings(5_000), squarings(20_000)
+    assert to_text(small).startswith("v1 = x * x; v2 = v1 * v1")
+    work = lines_executed(lambda: to_text(small))
+    try:
+        lines_executed(lambda: to_text(large), budget=5 * work)      # 4× the nodes: about 4× the work
+    except _TooMuchWork:
+        pytest.fail("to_text did more than 5× the work for 4× the shared nodes")
