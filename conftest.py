@@ -1,7 +1,8 @@
 """Shared test set-up: hypothesis settings and the ``needs_dot`` marker.
 
 A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
-``needs_browser`` needs headless Chromium and its driver. On a developer's
+``needs_browser`` needs headless Chromium and its driver; one marked
+``needs_node`` needs Node.js, to run generated JavaScript. On a developer's
 machine without them the test skips with a reason; under ``CI=true`` it fails
 instead, because CI must prove that rendering and the slideshow work.
 """
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
 REQUIREMENTS = {   # marker: (programs it needs, how to get them)
     "needs_dot": (["dot"], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
+    "needs_node": (["node"], "Node.js is not on PATH (install it: apt-get install nodejs)"),
     "needs_browser": (["chromium", "chromedriver"],
                       "headless Chromium is not installed (apt-get install chromium chromium-driver)"),
 }
