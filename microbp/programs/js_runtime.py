@@ -7,7 +7,7 @@ checks' messages) and the part generated here from the table:
 
 - ``forward.<row>``: each row written over its parameters in the JavaScript
   style of the text interpreter (``(a, b) => a * b``, ``(x) => tanh(x)``);
-- ``grads.<row>``: each row's derivative formula, read as the engine reads it
+- ``grads.<row>``: each fixed-arity row's derivative formula, read as the engine reads it
   (``microbp.core.ops.float_grads``): on floats first, and where Python would
   have raised (``x / 0``, ``0 ** -1``, overflow in ``**``) once more in IEEE
   arithmetic, where zero times anything is zero; a formula that cannot raise is
@@ -57,7 +57,8 @@ def library_functions() -> frozenset:
 def parameters(row: Op) -> list:
     """The names of ``row``'s inputs in its derivative formula (``a, b``; ``x``), for the generated functions."""
     names = list(inspect.signature(row.grads).parameters)[2:]
-    if row.arity is None or len(names) != row.arity or not all(re.fullmatch(r"[a-z]\w*", n) for n in names):
+    plain = all(re.fullmatch(r"[a-z]\w*", n) and n not in library_functions() | {"out"} for n in names)
+    if row.arity is None or len(names) != row.arity or not plain:
         names = [f"x{i}" for i in range(row.arity or 0)]
     return names
 
