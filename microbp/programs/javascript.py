@@ -100,30 +100,35 @@ class JavaScriptProgram(Program):
         return edges
 
     def run_function(self) -> list:
-        """``function run(inputs) {...}``: the forward lines, then the backward blocks."""
-        names, grad = self.name, self.names.of_grad
-        count = len(self.wrt)
+        """``function run(inputs) {...}``: the forward lines, the backward blocks, every value and gradient."""
+        order, count = self.graph.order, len(self.wrt)
         body = [f"if (!(inputs && inputs.length === {count})) "
                 f"throw new TypeError(\"run(inputs) needs an array of {count} numbers\");"]
-        body += wrapped("const [", [names(x) for x in self.wrt], ", ", "] = inputs;")
-        body.append("// forward: one line per node")
+        body += wrapped("const [", [self.name(x) for x in self.wrt], ", ", "] = inputs;")
+        body += self._forward() + self._backward() + ["return {"]
+        body += ["  " + line for line in wrapped("data: [", [self.name(node) for node in order], ", ", "],", 96)]
+        body += ["  " + line for line in wrapped("grad: [", [self.names.of_grad(n) for n in order], ", ", "],", 96)]
+        return ["function run(inputs) {"] + ["  " + line for line in body + ["};"]] + ["}"]
+
+    def _forward(self) -> list:
+        """A line per node (after its domain check, where the engine checked it)."""
+        lines = ["// forward: one line per node"]
         for step in self.steps:
             if step.checked:
-                body.append(f"check_{step.node.op.name}({', '.join(map(str, step.args))});")
-            body.append(f"const {step.name} = {forward_text(step.node.op, step.args)};")
-        body.append("// backward: gradients start at 0; the chain rule, one line per edge, last node first")
-        gradients = [f"{grad(node)} = 0" for node in self.graph.order]
-        body += [f"let {', '.join(gradients[i:i + 8])};" for i in range(0, len(gradients), 8)]
-        body.append(f"{grad(self.root)} = 1;")
+                lines.append(f"check_{step.node.op.name}({', '.join(map(str, step.args))});")
+            lines.append(f"const {step.name} = {forward_text(step.node.op, step.args)};")
+        return lines
+
+    def _backward(self) -> list:
+        """Every gradient from 0, the root's 1, then a block per node, last node first."""
+        gradients = [f"{self.names.of_grad(node)} = 0" for node in self.graph.order]
+        lines = ["// backward: gradients start at 0; the chain rule, one line per edge, last node first"]
+        lines += [f"let {', '.join(gradients[i:i + 8])};" for i in range(0, len(gradients), 8)]
+        lines.append(f"{self.names.of_grad(self.root)} = 1;")
         for step in reversed(self.steps):
             if step.edges:
-                body += self._block(step)
-        order = self.graph.order
-        body.append("return {")
-        body += ["  " + line for line in wrapped("data: [", [names(node) for node in order], ", ", "],", 96)]
-        body += ["  " + line for line in wrapped("grad: [", [grad(node) for node in order], ", ", "],", 96)]
-        body.append("};")
-        return ["function run(inputs) {"] + ["  " + line for line in body] + ["}"]
+                lines += self._block(step)
+        return lines
 
     def _block(self, step) -> list:
         """A node's block of the chain rule, under ``if (grad_n !== 0)`` as in backward."""

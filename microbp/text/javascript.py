@@ -15,9 +15,12 @@ JavaScript style is the Python style with three changes:
 Calls are the runtime's functions, named after the rows (``tanh(x)``), and n-ary
 rows take arrays, as in Python: ``dot([w1, w2], [x1, x2])``.
 
+A formula's operators are written in the style of their operands, so names are
+made in the target's style (``name``) and the formula read with its interpreter:
+
 >>> from microbp.core.ops import OPS
->>> x, w = Written("x"), Written("w")
->>> str(OPS["pow"].grads(JS_TEXT, Written("o"), x, w)[0])          # ∂(x ** w)/∂x, from the table
+>>> x, w = name("x"), name("w")
+>>> str(OPS["pow"].grads(JS_TEXT, name("o"), x, w)[0])          # ∂(x ** w)/∂x, from the table
 'w * pow(x, w - 1)'
 >>> str(JS_TEXT.truediv(x, float("inf"))), str(JS_FLOATS.truediv(x, w)), str(JS_IEEE.mul(x, w))
 ('x / Infinity', 'truediv(x, w)', 'mul(x, w)')
