@@ -273,3 +273,44 @@ def test_zero_times_anything_is_zero_as_in_backward():
     roots = [x.relu() * w, z.sqrt() * zero, (a ** b) * 3.0]
     compare_graphs(roots)
     assert (x.grad, z.grad, a.grad) == (0.0, 0.0, 0.0) and math.isnan(w.grad) is False
+
+
+def compensated_sum(xs: list) -> float:
+    """CPython 3.12's sum of floats (``builtin_sum_impl``): Neumaier's compensated sum, seeded with 0 + x0,
+    the compensation added at the end only when it is nonzero and finite."""
+    if not xs:
+        return 0.0
+    total, compensation = 0 + xs[0], 0.0
+    for x in xs[1:]:
+        t = total + x
+        compensation += (total - t) + x if abs(total) >= abs(x) else (x - t) + total
+        total = t
+    return total + compensation if compensation and math.isfinite(compensation) else total
+
+
+@needs_node
+def test_the_runtime_sums_as_python_does_in_order_or_compensated():
+    """``sum`` adds in order up to Python 3.11 and compensates from 3.12: the runtime follows the Python
+    that writes it, and its compensated path is CPython 3.12's (checked here whichever Python runs)."""
+    generator = random.Random(12)
+    lists = [[1e16, 1.0, -1e16, 1.0], [-0.0], [-0.0, -0.0], [1e308, 1e308, -1e308], [math.inf, 1.0, 2.0],
+             [1.0, math.nan], [0.1] * 10, [], [5e-324, -5e-324, 1e-300]]
+    lists += [[generator.choice([1e16, 1.0, -1e16, 0.1, 3e-17]) * generator.uniform(-2, 2) for _ in range(n)]
+              for n in range(1, 12) for _ in range(40)]
+    literal = "[" + ", ".join("[" + ", ".join(str(js_number(x)) for x in xs) + "]" for xs in lists) + "]"
+    in_order = "const SUM_ADDS_IN_ORDER = true;"
+    runtime = javascript_runtime()
+    assert (in_order in runtime) == (sum([1e100, 1.0, -1e100]) == 0.0)
+    for flag, reference in (("true", _in_order), ("false", compensated_sum)):
+        script = runtime.replace(runtime[runtime.index("const SUM_ADDS_IN_ORDER"):].split("\n")[0],
+                                 f"const SUM_ADDS_IN_ORDER = {flag};")
+        got = node(script + BITS + f"console.log(JSON.stringify({literal}.map((xs) => bits(microbp.sum(xs)))));")
+        for xs, value in zip(lists, got):
+            assert agree(decode(value), reference(xs), exact=True), (flag, xs, decode(value), reference(xs))
+
+
+def _in_order(xs: list) -> float:
+    total = 0.0
+    for x in xs:
+        total += x
+    return total
