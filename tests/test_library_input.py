@@ -12,6 +12,7 @@ import pytest
 
 import microbp
 from microbp import MicrobpError, Value
+from microbp.programs.javascript import javascript, javascript_graph
 
 x = Value(1.5, label="x")
 
@@ -69,6 +70,9 @@ HOSTILE = [   # (what is called, the call, words the message must contain)
     ("codegen(x, wrt=['x'])", lambda: microbp.codegen(x * 2, wrt=["x"]), "wrt"),
     ("compile(x, wrt=[3])", lambda: microbp.compile(x * 2, wrt=[3.0]), "wrt"),
     ("compile(...)(['a'])", lambda: microbp.compile(x * 2, wrt=[x])(["a"]), "compile"),
+    ("javascript_graph(3)", lambda: javascript_graph(3.0), "javascript_graph(root)"),
+    ("javascript(variable='let')", lambda: javascript(x * 2, variable="let"), "variable"),
+    ("javascript(variable='</script>')", lambda: javascript(x * 2, variable="</script>"), "variable"),
 ]
 
 
