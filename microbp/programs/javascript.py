@@ -29,8 +29,7 @@ which ``<``, ``>``, ``&`` and every character outside ASCII are escaped.
 >>> y = (x * w).tanh(); y.label = "y"
 >>> print(javascript_graph(y).split("function run")[1].split("return")[0])
 (inputs) {
-    if (!(inputs && inputs.length === 2)) throw new TypeError("run(inputs) needs an array of 2 numbers");
-    const [x, w] = inputs;
+    const [x, w] = leafValues(inputs, 2);
     // forward: one line per node
     const v1 = x * w;
     const y = tanh(v1);
@@ -56,16 +55,17 @@ from ..text.javascript import RESERVED, js_number, name, script_json
 from ..text.naming import node_names
 from ..text.notation import MATH, Written, formula
 from .identifiers import Names
-from .js_runtime import calls, forward_text, javascript_runtime, local_texts, unexpressed
+from .js_runtime import calls, forward_text, javascript_runtime, library_functions, local_texts, unexpressed
 from .program import Program, wrapped
 
 
 class JavaScriptNames(Names):
-    """``Names`` that also keep clear of JavaScript's reserved words and globals (``var``, ``Math``)."""
+    """``Names`` that also keep clear of JavaScript's reserved words and globals (``var``, ``Math``)
+    and of the runtime's functions (``leafValues``)."""
 
     def __init__(self):
         super().__init__()
-        self.taken |= RESERVED
+        self.taken |= RESERVED | library_functions()
 
 
 class JavaScriptProgram(Program):
@@ -102,9 +102,7 @@ class JavaScriptProgram(Program):
     def run_function(self) -> list:
         """``function run(inputs) {...}``: the forward lines, the backward blocks, every value and gradient."""
         order, count = self.graph.order, len(self.wrt)
-        body = [f"if (!(inputs && inputs.length === {count})) "
-                f"throw new TypeError(\"run(inputs) needs an array of {count} numbers\");"]
-        body += wrapped("const [", [self.name(x) for x in self.wrt], ", ", "] = inputs;")
+        body = wrapped("const [", [self.name(x) for x in self.wrt], ", ", f"] = leafValues(inputs, {count});")
         body += self._forward() + self._backward() + ["return {"]
         body += ["  " + line for line in wrapped("data: [", [self.name(node) for node in order], ", ", "],", 96)]
         body += ["  " + line for line in wrapped("grad: [", [self.names.of_grad(n) for n in order], ", ", "],", 96)]

@@ -149,6 +149,6 @@ def javascript_runtime() -> str:
         if checks_values(row):
             exported.add(f"check_{row.name}")
     exports = ", ".join(["DomainError", "forward", "grads"] + sorted(exported))
-    generated.append(f"return Object.freeze({{{exports}}});")
+    generated += ["Object.freeze(forward);", "Object.freeze(grads);", f"return Object.freeze({{{exports}}});"]
     body = library().replace(MARKER, "\n".join(generated))
     return "const microbp = (() => {\n" + body + "})();\n"

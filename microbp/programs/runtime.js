@@ -41,6 +41,14 @@ function chain(local, upstream) {  // local derivative times upstream gradient; 
   return local === 0 ? 0 : local * upstream;
 }
 
+function leafValues(inputs, count) {  // a graph's run(inputs), checked: an array (or typed array) of count numbers
+  const values = inputs === null || inputs === undefined ? [] : Array.from(inputs);
+  if (values.length !== count || !values.every((v) => typeof v === "number")) {
+    throw new TypeError(`run(inputs) needs an array of ${count} numbers`);
+  }
+  return values;
+}
+
 function twoPass(floats, ieee) {  // a derivative formula as the engine reads it: floats, or IEEE after a raise
   return (...args) => {
     raised = false;

@@ -48,7 +48,7 @@ RESERVED = frozenset("""
     protected public return static super switch this throw true try typeof var void while with yield
     await async of get set arguments eval undefined NaN Infinity Math Object Array Number String
     JSON Error Symbol globalThis window document self constructor prototype
-    microbp chain grads check data grad values names labels leaves index run local
+    microbp forward grads DomainError data grad values names labels leaves index run local inputs
 """.split())
 """Names a generated JavaScript program must not give a variable: JavaScript's reserved words and
 globals, and the names the runtime and the program use themselves."""

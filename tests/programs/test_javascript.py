@@ -219,7 +219,9 @@ def test_repr_is_python_s():
 
 HOSTILE = ["</script><script>alert(1)</script>", "</SCRIPT>", "<!--", "'", '"', "\\", "\\u2028",
            "javascript:alert(1)", "\u2028", "\u2029", "${alert(1)}", "`", "__proto__", "constructor",
-           "x\ny", "<img src=x onerror=alert(1)>", "\ud800", "&amp;", "toString"]
+           "x\ny", "<img src=x onerror=alert(1)>", "\ud800", "&amp;", "toString",
+           # names the program and the runtime use: a label never becomes one
+           "leafValues", "chain", "grads", "run", "inputs", "var", "Math", "tanh", "sum", "grad_x1", "x1", "local"]
 
 
 def hostile_graph():
@@ -314,3 +316,14 @@ def _in_order(xs: list) -> float:
     for x in xs:
         total += x
     return total
+
+
+@needs_node
+def test_run_refuses_inputs_that_are_not_its_leaves_numbers():
+    graph = javascript_graph(Value(2.0, label="x") * Value(3.0, label="y"))
+    script = [javascript_runtime(), f"const g = {graph};", "const out = [];"]
+    for inputs in ("[1]", "[1, '2']", "null", "[1, 2, 3]"):
+        script.append(f"try {{ g.run({inputs}); out.push(null); }} catch (e) {{ out.push(e.message); }}")
+    script.append("out.push(g.run(new Float64Array([4, 5])).data[2]);")
+    script.append("console.log(JSON.stringify(out));")
+    assert node("\n".join(script)) == ["run(inputs) needs an array of 2 numbers"] * 4 + [20]
