@@ -75,8 +75,8 @@ class JavaScriptProgram(Program):
 
     def __init__(self, root, caller: str = "javascript"):
         graph = Graph.of(root, f"{caller}(root)")
-        for node in graph.computed:
-            reason = unexpressed(node.op)
+        for row in dict.fromkeys(node.op for node in graph.computed):
+            reason = unexpressed(row)
             if reason:
                 raise ValueError(f"{caller}: the JavaScript runtime cannot compute this graph: {reason}")
         super().__init__(graph, wrt=graph.leaves, names=JavaScriptNames(), caller=caller)

@@ -40,15 +40,15 @@ MARKER = "/* THE TABLE */"
 RAISING = [row.name for row in TABLE if row.notation.form in ("infix", "prefix")
            and row.notation.token not in FLOATS_PASS.operators]
 """The runtime's functions that note where Python raises: the operators written as calls on floats."""
-RAISES = re.compile(r"(?<![\w.])(%s)\(" % "|".join(map(re.escape, RAISING)))
+RAISES = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, RAISING)) + r")\(")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library() -> str:
     return LIBRARY.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library_functions() -> frozenset:
     """The functions ``runtime.js`` defines, by name."""
     return frozenset(re.findall(r"^function (\w+)\(", library(), re.MULTILINE))
@@ -132,7 +132,7 @@ def _row_lines(row: Op) -> list:
     return lines
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def javascript_runtime() -> str:
     """The runtime as one script defining ``const microbp = {...}``: embed it once in a page.
 

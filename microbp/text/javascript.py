@@ -42,14 +42,17 @@ OPERATORS = frozenset({"+", "-", "*", "/"})
 
 SPELLING = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
-RESERVED = frozenset("""
-    break case catch class const continue debugger default delete do else enum export extends false
-    finally for function if implements import in instanceof interface let new null package private
-    protected public return static super switch this throw true try typeof var void while with yield
-    await async of get set arguments eval undefined NaN Infinity Math Object Array Number String
-    JSON Error Symbol globalThis window document self constructor prototype
-    microbp forward grads DomainError data grad values names labels leaves index run local inputs
-""".split())
+RESERVED = frozenset({
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
+    "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "implements",
+    "import", "in", "instanceof", "interface", "let", "new", "null", "package", "private",
+    "protected", "public", "return", "static", "super", "switch", "this", "throw", "true", "try",
+    "typeof", "var", "void", "while", "with", "yield", "await", "async", "of", "get", "set",
+    "arguments", "eval", "undefined", "NaN", "Infinity", "Math", "Object", "Array", "Number",
+    "String", "JSON", "Error", "Symbol", "globalThis", "window", "document", "self", "constructor",
+    "prototype", "microbp", "forward", "grads", "DomainError", "data", "grad", "values", "names",
+    "labels", "leaves", "index", "run", "local", "inputs",
+})
 """Names a generated JavaScript program must not give a variable: JavaScript's reserved words and
 globals, and the names the runtime and the program use themselves."""
 
