@@ -158,6 +158,22 @@ def test_random_graphs_give_the_engine_s_values_and_gradients(recipe_list):
     compare_graphs(roots)
 
 
+@st.composite
+def edge_recipes(draw):
+    """A random graph's recipe with its leaves at the edges of the floats (±0, subnormals, ±1e300, ±inf, nan)."""
+    leaves, steps = draw(recipes())
+    return draw(st.lists(st.sampled_from(GRID), min_size=len(leaves), max_size=len(leaves))), steps
+
+
+@needs_node
+@settings(max_examples=4)
+@given(st.lists(edge_recipes(), min_size=30, max_size=30))
+def test_random_graphs_at_the_edges_of_the_floats_give_the_engine_s_numbers(recipe_list):
+    """nan in gives nan out, overflow gives ±inf, and an exact 0 passes nothing on, node by node as in the engine."""
+    roots = [root for root, _ in map(build, recipe_list) if root is not None]
+    compare_graphs(roots)
+
+
 @needs_node
 def test_every_row_at_the_edges_of_the_floats_matches_forward_grads_and_domain():
     """Each fixed-arity row at ±0, subnormals, ±1e300, ±inf and nan: forward, the two-pass local
