@@ -1,7 +1,8 @@
 """Shared test set-up: hypothesis settings and the ``needs_*`` markers.
 
 A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
-``needs_browser`` needs headless Chromium, its driver and selenium; the
+``needs_browser`` needs headless Chromium, its driver and selenium; ``needs_node``
+needs Node.js, to run generated JavaScript; the
 others (``needs_matplotlib``, ``needs_sklearn``, ``needs_tqdm``, ``needs_mkdocs``)
 need that optional package of the ``test`` extra. On a developer's machine
 without it the test skips with a reason; under ``CI=true`` it fails instead,
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 EXTRA = "pip install -e '.[test]'"
 REQUIREMENTS = {   # marker: (programs it needs, Python modules it needs, how to get them)
     "needs_dot": (["dot"], [], "Graphviz's dot is not on PATH (install it: apt-get install graphviz)"),
+    "needs_node": (["node"], [], "Node.js is not on PATH (install it: apt-get install nodejs)"),
     "needs_browser": (["chromium", "chromedriver"], ["selenium"],
                       "headless Chromium or selenium is not installed (apt-get install chromium chromium-driver; "
                       f"{EXTRA})"),

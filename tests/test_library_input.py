@@ -12,6 +12,7 @@ import pytest
 
 import microbp
 from microbp import MicrobpError, Value
+from microbp.programs.javascript import javascript, javascript_graph
 
 x = Value(1.5, label="x")
 
@@ -83,6 +84,9 @@ HOSTILE = [   # (what is called, the call, words the message must contain)
      "wrt_values[0]"),
     ("compile(mode='forward')([1], ['a'])", lambda: microbp.compile(x * 2, wrt=[x], mode="forward")([1.0], ["a"]),
      "tangents[0]"),
+    ("javascript_graph(3)", lambda: javascript_graph(3.0), "javascript_graph(root)"),
+    ("javascript(variable='let')", lambda: javascript(x * 2, variable="let"), "variable"),
+    ("javascript(variable='</script>')", lambda: javascript(x * 2, variable="</script>"), "variable"),
 ]
 
 

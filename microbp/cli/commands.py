@@ -186,7 +186,7 @@ def run_grad(args) -> int:
 
 
 def _time_limit(args, seconds: float | None = None):
-    from .deadline import time_limit
+    from ..deadline import time_limit
 
     return time_limit(seconds or args.timeout, f"gave up after {seconds or args.timeout:g} s (sympy can take "
                       f"minutes on large expressions); pass --timeout {2 * args.timeout:g} to wait longer")

@@ -95,6 +95,9 @@ class Program:
     [('v1', [('a', 'a'), ('a', 'a')])]
     """
 
+    literal = staticmethod(constant)
+    """How a number is written (a target in another language gives its own: ``programs.javascript``)."""
+
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
                  constants: dict | None = None):
         self.graph = graph = _graph(root, caller)
@@ -117,7 +120,7 @@ class Program:
     def _steps(self) -> list:
         """A Step per computed node in topological order; edges where a gradient flows."""
         texts = {node: Written(name) for node, name in self.names.value.items()}
-        args = {node: [constant(p) if type(p) is float else texts[p] for p in node.parents]
+        args = {node: [self.literal(p) if type(p) is float else texts[p] for p in node.parents]
                 for node in self.graph.computed}
         reached = {self.root} if self.root in self.relevant else set()
         edges = {}
@@ -140,7 +143,7 @@ class Program:
             if not isinstance(local, Written):
                 if local == 0:               # zero times anything is zero: nothing flows
                     continue
-                local = local if local in (1, -1) else constant(local)
+                local = local if local in (1, -1) else self.literal(local)
             edges.append((parent, local))
         return edges
 

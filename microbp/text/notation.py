@@ -28,10 +28,23 @@ from .parser import RESERVED
 
 
 class Style(NamedTuple):
-    """Python (``to_text``, generated code) or maths (captions)."""
+    """Python (``to_text``, generated code) or maths (captions).
+
+    Another target (``microbp.text.javascript``) is a class with the same two
+    fields and the two methods below: it may spell Python's numbers its own way
+    and write a row its own way (an operator as a call), and ``write`` does the rest.
+    """
 
     python: bool
     number_format: str = "r"
+
+    def literal(self, text: str) -> str:
+        """A number as this target reads it, from Python's repr (``inf``, ``-0.0``, ``1e-05``)."""
+        return text
+
+    def notation(self, row: Op):
+        """How this target writes ``row``: the row's own notation."""
+        return row.notation
 
 
 PYTHON, MATH = Style(True), Style(False, ".4g")
@@ -73,7 +86,7 @@ def number(x, style: Style = PYTHON) -> Written:
     x = float(x)
     if style.python:
         whole = x.is_integer() and abs(x) < 1e15 and str(x) != "-0.0"      # -0.0 keeps its sign
-        text = repr(int(x)) if whole else repr(x)
+        text = style.literal(repr(int(x)) if whole else repr(x))
     else:
         text = format(x, style.number_format)
         text = text.replace("-", "−") if text.startswith("-") else text
@@ -89,7 +102,7 @@ def write(row: Op, args, style: Style = PYTHON) -> Written:
     'w1·x1 + w2·x2'
     """
     args = [a if isinstance(a, Written) else number(a, style) for a in args]
-    notation = row.notation
+    notation = style.notation(row)
     if notation.form == "infix":
         token = notation.token if style.python else row.symbol
         left, right = args
