@@ -34,6 +34,7 @@ class Captions:
         self.names = names if names is not None else node_names(graph)
         self.root_name = self.operand(graph.root)
         self._locals = {}
+        self.blocks = {}            # a loss block's root -> its captions (microbp.lecture.loss_captions)
 
     def operand(self, node) -> str:
         """A name fit to stand in a formula: wrapped in parentheses unless it is one word."""
@@ -112,7 +113,8 @@ class Captions:
         per_child = {}
         for child, upstream, local in terms:
             per_child[child] = (upstream, per_child.get(child, (0, 0.0))[1] + local)
-        locals_line = "; ".join(self.local(child, node) for child in per_child)
+        locals_line = "; ".join(self.blocks[child].local(node) if child in self.blocks else self.local(child, node)
+                                for child in per_child)
         symbolic = " + ".join(f"{self.total(child)} · {self.partial(child, node)}" for child in per_child)
         numeric = " + ".join(f"{self.factor(up)} × {self.factor(local)}" for up, local in per_child.values())
         return f"{locals_line}\n{self.total(node)} = {symbolic} = {numeric} = {total}"

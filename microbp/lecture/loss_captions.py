@@ -83,21 +83,26 @@ class LossCaptions:
         return (f"{self.loss} = {self._mean(self._squares(False))} = {self._mean(self._squares(True))} = "
                 f"{self.number(self.block.root.data)}")
 
-    def mse_derivative(self, prediction):
-        """∂E/∂prediction as sympy simplifies it from E = (1/n)Σ(y − t)²."""
+    def mse_derivative(self, name: str):
+        """∂E/∂(the value called ``name``) as sympy simplifies it from E = (1/n)Σ(y − t)²."""
         import sympy
-        names = [sympy.Symbol(self.name(p)) for p in self.block.predictions]
+        names = [sympy.Symbol(self.name(p) if type(p) is not float else str(p)) for p in self.block.predictions]
         targets = [sympy.Symbol(t) for t in self.targets]
         loss = sympy.Rational(1, len(names)) * sum((y - t) ** 2 for y, t in zip(names, targets))
-        return best(sympy.diff(loss, sympy.Symbol(self.name(prediction))))
+        return best(sympy.diff(loss, sympy.Symbol(name)))
 
-    def _mse_local(self, prediction) -> str:
-        i = self.block.predictions.index(prediction)
+    def _mse_local(self, node) -> str:
+        """∂E/∂node for a prediction (or a target given as a Value): the formula, the numbers, the value."""
+        i = _position(self.block.predictions, node)
+        sign = "" if i is not None else "−"
+        i = i if i is not None else _position(self.block.targets, node)
         n, target = len(self.block.predictions), self.value_of(self.block.targets[i])
         scale = f"{fraction_text(Fraction(2, n))} × " if n != 2 else ""
-        numbers = f"{scale}({self.number(prediction.data)} − {self.factor(target)})"
-        return (f"∂{self.loss}/∂{self.name(prediction)} = {maths(self.mse_derivative(prediction))} = {numbers} = "
-                f"{self.number(self.local_value(prediction))}")
+        difference = f"{self.number(self.value_of(self.block.predictions[i]))} − {self.factor(target)}"
+        numbers = f"{sign}{scale}({difference})" if sign or scale else difference
+        name = self.name(node) if _position(self.block.predictions, node) is not None else self.targets[i]
+        return (f"∂{self.loss}/∂{name} = {maths(self.mse_derivative(name))} = {numbers} = "
+                f"{self.number(self.local_value(node))}")
 
     # --- cross-entropy of the softmax ----------------------------------------------------------------
 
@@ -117,8 +122,13 @@ class LossCaptions:
                 f"{self.number(self.block.root.data)}")
 
     def _softmax_local(self, logit) -> str:
-        i = self.block.predictions.index(logit)
+        i = _position(self.block.predictions, logit)
         one_hot = 1 if i == self.block.target else 0
         p = self.probabilities()[i]
         return (f"∂{self.loss}/∂{self.name(logit)} = {indexed('p', i + 1)} − {indexed(self.symbol, i + 1)} = "
                 f"{self.number(p)} − {one_hot} = {self.number(self.local_value(logit))}")
+
+
+def _position(items: list, node) -> int | None:
+    """Where ``node`` is in ``items``, by identity (a Value's ``==`` builds a graph)."""
+    return next((i for i, item in enumerate(items) if item is node), None)
