@@ -1,7 +1,8 @@
 """Shared test set-up: hypothesis settings and the ``needs_dot`` marker.
 
 A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
-``needs_browser`` needs headless Chromium and its driver. On a developer's
+``needs_browser`` needs headless Chromium and its driver; one marked
+``needs_notebook`` needs nbclient, nbformat and ipykernel (the ``test`` extra). On a developer's
 machine without them the test skips with a reason; under ``CI=true`` it fails
 instead, because CI must prove that rendering and the slideshow work.
 """
@@ -34,6 +35,17 @@ REQUIREMENTS = {   # marker: (programs it needs, how to get them)
 }
 
 
+MODULES = {   # marker: (modules it needs, how to get them)
+    "needs_notebook": (["nbclient", "nbformat", "ipykernel"],
+                       "nbclient, nbformat or ipykernel is not installed (pip install -e '.[test]')"),
+}
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(name) is not None
+
+
 DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow"}
 
 
@@ -46,6 +58,11 @@ def pytest_collection_modifyitems(items):
 def pytest_runtest_setup(item):
     for marker, (programs, message) in REQUIREMENTS.items():
         if item.get_closest_marker(marker) and not all(shutil.which(p) for p in programs):
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"under CI=true this is a failure, not a skip: {message}", pytrace=False)
+            pytest.skip(message)
+    for marker, (modules, message) in MODULES.items():
+        if item.get_closest_marker(marker) and not all(_importable(m) for m in modules):
             if os.environ.get("CI") == "true":
                 pytest.fail(f"under CI=true this is a failure, not a skip: {message}", pytrace=False)
             pytest.skip(message)
