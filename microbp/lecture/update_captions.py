@@ -11,7 +11,7 @@ floats that ``step()`` computes, so a frame's numbers are the optimizer's.
 >>> updates.header().split("; ")[2]
 'm = β₁ × m + (1 − β₁) × g'
 >>> caption, value = updates.weight("w₀₁", None, 1.0, -4.0, "dE/dw₀₁")
->>> caption.split("; ")[3], round(value, 6)
+>>> caption.split("; ")[1], round(value, 6)
 ('m = 0.9 × 0 + (1 − 0.9) × (−4) = −0.4', 1.1)
 """
 
@@ -34,10 +34,13 @@ class Updates:
             self.given["lr"] = self.schedule_lines[-1].value
 
     def header(self) -> str:
-        """The equations once: the schedule's, then the optimizer's."""
+        """The equations once: the schedule's with its numbers, then the optimizer's, and its step counter's
+        numbers (``t = 0 + 1 = 1``), which belong to the whole step."""
         lines = [f"{rule_for('steps', self.schedule).title}: {'; '.join(line.numbers for line in self.schedule_lines)}"] \
             if self.schedule else []
-        return "\n".join(lines + [f"{self.rule.title}: {'; '.join(equations(self.rule))}"])
+        counter = update_lines(self.optimizer, p=0.0, g=0.0, **self.given)[:len(self.rule.once)]
+        return "\n".join(lines + [f"{self.rule.title}: {'; '.join(equations(self.rule))}"]
+                         + ["; ".join(line.numbers for line in counter)] * bool(counter))
 
     def weight(self, name: str, node, value: float, gradient: float, total: str) -> tuple:
         """(caption line, new value) of one weight: its numbers put into each equation, in order."""
@@ -46,8 +49,14 @@ class Updates:
         if hasattr(self.optimizer, "params") and not owned:
             return f"{name}: not among the optimizer's parameters, unchanged", value
         lines = update_lines(self.optimizer, parameter, p=value, g=gradient, **self.given)
-        numbers = "; ".join(line.numbers for line in lines)
+        once, unchanged = {a.target for a in self.rule.once}, {"g": gradient}    # L2 decay of 0 leaves g as is
+        numbers = "; ".join(line.numbers for target, line in zip(self._targets(), lines)
+                            if target not in once and unchanged.get(target) != line.value)
         return f"{name}: g = {total} = {_short(gradient)}; {numbers}", lines[-1].value
+
+
+    def _targets(self) -> list:
+        return [assignment.target for assignment in self.rule.once + self.rule.update]
 
 
 def _short(x: float) -> str:
