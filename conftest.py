@@ -46,7 +46,7 @@ def _importable(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow"}
+DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow", "microbp.lecture.notebook.stepper"}
 
 
 def pytest_collection_modifyitems(items):
