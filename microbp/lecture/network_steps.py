@@ -126,7 +126,8 @@ class _Writer:
         return "\n".join(lines)
 
     def _net_input(self, unit) -> str:
-        """``x₃ = w₁₃·y₁ + w₂₃·y₂ + b₃``, written alike however the sum was built (``*``, ``dot``, ``affine``)."""
+        """``x₃ = w₁₃·y₁ + w₂₃·y₂ + b₃``, written alike however the sum was built (``*``, ``dot``,
+        ``affine``)."""
         name = self.network.name
         terms = [(name(w.node) if type(w.node) is not float else self.number(w.node), w.value,
                   w.source.name if not hasattr(w.source, "y") else name(w.source.y), _data(w.source))

@@ -17,14 +17,16 @@ only when a lecture asks for it, and each row is simplified once per shape.
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 from ..core.graph import chain_rule
 from ..core.ops import interpreter
 
-VULGAR = {Fraction(1, 2): "½", Fraction(1, 3): "⅓", Fraction(1, 4): "¼", Fraction(2, 3): "⅔", Fraction(3, 4): "¾"}
+VULGAR = {Fraction(1, 2): "½", Fraction(1, 3): "⅓", Fraction(1, 4): "¼", Fraction(2, 3): "⅔",
+          Fraction(3, 4): "¾"}
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -37,10 +39,10 @@ def sympy_interpreter():
 def constant(x: float):
     """A number as sympy holds it exactly: 0.2 is 1/5, so 2 × 0.5 simplifies to 1."""
     import sympy
-    return sympy.Rational(repr(float(x))) if abs(x) < 1e15 and x == x and abs(x) != float("inf") else sympy.Float(x)
+    return sympy.Rational(repr(float(x))) if math.isfinite(x) and abs(x) < 1e15 else sympy.Float(x)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _row_locals(row, floats: tuple) -> tuple:
     """The row's local derivatives over symbols ``a0, a1, ...`` (a number where ``floats`` gives one) and
     ``out``, simplified: the cache is per row and shape."""

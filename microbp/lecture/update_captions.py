@@ -36,8 +36,8 @@ class Updates:
     def header(self) -> str:
         """The equations once: the schedule's with its numbers, then the optimizer's, and its step counter's
         numbers (``t = 0 + 1 = 1``), which belong to the whole step."""
-        lines = [f"{rule_for('steps', self.schedule).title}: {'; '.join(line.numbers for line in self.schedule_lines)}"] \
-            if self.schedule else []
+        schedule = "; ".join(line.numbers for line in self.schedule_lines) if self.schedule else ""
+        lines = [f"{rule_for('steps', self.schedule).title}: {schedule}"] if self.schedule else []
         counter = update_lines(self.optimizer, p=0.0, g=0.0, **self.given)[:len(self.rule.once)]
         return "\n".join(lines + [f"{self.rule.title}: {'; '.join(equations(self.rule))}"]
                          + ["; ".join(line.numbers for line in counter)] * bool(counter))

@@ -66,7 +66,8 @@ def test_a_notebook_shows_a_step_a_lecture_a_graph_and_the_stepper(notebook):
     assert "<svg" in output(notebook, 3)["image/svg+xml"]
     assert output(notebook, 3)["text/plain"].startswith("Graph(root=")
     shown = output(notebook, 4)
-    assert shown["text/plain"] == f"Stepper({len(microbp.steps(neuron_loss(), view='network'))} steps)" and shown["text/html"].startswith("<iframe srcdoc=")
+    count = len(microbp.steps(neuron_loss(), view="network"))
+    assert shown["text/plain"] == f"Stepper({count} steps)" and shown["text/html"].startswith("<iframe srcdoc=")
 
 
 @pytest.fixture(scope="module")

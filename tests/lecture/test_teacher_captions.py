@@ -6,8 +6,12 @@ import re
 
 import pytest
 import sympy
-from sympy.parsing.sympy_parser import (convert_xor, implicit_multiplication_application, parse_expr,
-                                        standard_transformations)
+from sympy.parsing.sympy_parser import (
+    convert_xor,
+    implicit_multiplication_application,
+    parse_expr,
+    standard_transformations,
+)
 
 import microbp
 from microbp import TABLE, Value, apply, losses, scope
@@ -135,7 +139,8 @@ def test_notations_name_the_neuron_as_the_lecturer_does():
     *_, a = neuron()
     first = {notation: captions(a, view="network", notation=notation)[0]
              for notation in ("walkthrough", "textbook", "labels")}
-    assert first["walkthrough"] == "x₁ = w₀₁·y₀ + b₁ = 0.5·1 + 0.1 = 0.6\ny₁ = σ(x₁) = σ(0.6) = 0.6457"
+    assert first["walkthrough"] == ("x₁ = w₀₁·y₀ + b₁ = 0.5·1 + 0.1 = 0.6\n"
+                                    "y₁ = σ(x₁) = σ(0.6) = 0.6457")
     assert first["textbook"] == "z₁ = w₀₁·x₀ + b₁ = 0.5·1 + 0.1 = 0.6\na₁ = σ(z₁) = σ(0.6) = 0.6457"
     assert first["labels"] == "z = w·x + b = 0.5·1 + 0.1 = 0.6\na = σ(z) = σ(0.6) = 0.6457"
     with pytest.raises(ValueError, match="steps: notation must be one of 'walkthrough', 'textbook', 'labels'"):
@@ -206,7 +211,7 @@ def test_a_named_optimizer_and_a_schedule_give_their_own_equations():
 
 
 def test_the_update_frames_draw_the_optimizers_values():
-    w, loss = network()
+    _, loss = network()
     frames = microbp.lecture.steps.frames(loss, view="network", optimizer="adam", learning_rate=0.1)
     step, picture = frames[-1]
     assert step.phase == "update"
