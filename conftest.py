@@ -4,7 +4,8 @@ A test marked ``needs_dot`` needs Graphviz's ``dot``; one marked
 ``needs_browser`` needs headless Chromium, its driver and selenium; ``needs_node``
 needs Node.js, to run generated JavaScript; the
 others (``needs_matplotlib``, ``needs_sklearn``, ``needs_tqdm``, ``needs_mkdocs``)
-need that optional package of the ``test`` extra. On a developer's machine
+need that optional package of the ``test`` extra, and ``needs_notebook`` needs
+nbclient, nbformat and ipykernel. On a developer's machine
 without it the test skips with a reason; under ``CI=true`` it fails instead,
 because CI must prove that rendering, the slideshow, the examples and the docs work.
 """
@@ -42,6 +43,8 @@ REQUIREMENTS = {   # marker: (programs it needs, Python modules it needs, how to
     "needs_sklearn": ([], ["sklearn"], f"scikit-learn is not installed ({EXTRA})"),
     "needs_tqdm": ([], ["tqdm"], f"tqdm is not installed ({EXTRA})"),
     "needs_mkdocs": ([], ["mkdocs"], f"mkdocs is not installed ({EXTRA})"),
+    "needs_notebook": ([], ["nbclient", "nbformat", "ipykernel"],
+                       f"nbclient, nbformat or ipykernel is not installed ({EXTRA})"),
 }
 
 
@@ -52,7 +55,7 @@ def missing(marker: str) -> bool:
             or not all(importlib.util.find_spec(m) is not None for m in modules))
 
 
-DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow"}
+DOCTESTS_NEEDING_DOT = {"microbp.lecture.slideshow.slideshow", "microbp.lecture.notebook.stepper"}
 
 
 def pytest_collection_modifyitems(items):

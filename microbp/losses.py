@@ -21,7 +21,12 @@ import numbers
 
 from .core.engine import Value, is_real
 from .core.functions import dot, exp, log, relu, softplus, sum as total
+from .core.scopes import scope
 from .errors import DomainError
+
+BLOCK = "loss: "
+"""The scope a loss is built in, ``"loss: mse"``: a lecture shows the block as the textbook writes it
+(``microbp.network.loss_block``), while the numerically stable implementation runs underneath."""
 
 
 def mse(predictions, targets) -> Value | float:
@@ -33,8 +38,9 @@ def mse(predictions, targets) -> Value | float:
     (0.25, -1.0)
     """
     predictions, targets = _pairs("mse", ("predictions", "targets"), predictions, targets)
-    errors = [p - y for p, y in zip(predictions, targets)]
-    return dot(errors, errors) * (1.0 / len(errors))
+    with scope(BLOCK + "mse"):
+        errors = [p - y for p, y in zip(predictions, targets)]
+        return dot(errors, errors) * (1.0 / len(errors))
 
 
 def binary_cross_entropy(probabilities, targets) -> Value | float:
@@ -138,7 +144,9 @@ def cross_entropy(logits, targets) -> Value | float:
     """
     if not isinstance(targets, (list, tuple)):
         logits = _checked_logits("cross_entropy", "logits", logits)
-        return _negative_log_softmax(logits, _class_index("target", targets, len(logits)))
+        target = _class_index("target", targets, len(logits))
+        with scope(BLOCK + "cross_entropy"):
+            return _negative_log_softmax(logits, target)
     batch = _checked_batch(logits, targets)
     return total([_negative_log_softmax(z, k) for z, k in batch]) * (1.0 / len(batch))
 

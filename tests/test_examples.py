@@ -49,7 +49,7 @@ def test_backprop_demo_matches_the_hand_formulas(tmp_path):
     page = (tmp_path / "backprop.html").read_text(encoding="utf-8")
     lecture = microbp.steps(error, view="network")
     assert page.count('class="frame"') == len(lecture) == 5 + 1 + 19 + 5    # units, loss; back; updates
-    assert "x₃ = w₁₃ × y₁ + w₂₃ × y₂" in page and "dE/dw₃₅ = dE/dx₅ · ∂x₅/∂w₃₅" in page
+    assert "x₃ = w₁₃·y₁ + w₂₃·y₂" in page and "dE/dw₃₅ = dE/dx₅ · ∂x₅/∂w₃₅" in page
     assert report.ok
     for j, (x, y) in units.items():
         if x is not None:                          # dE/dx_j = dE/dy_j · y_j(1 − y_j)

@@ -86,6 +86,18 @@ class Graph:
     def __contains__(self, node) -> bool:
         return node in self._members
 
+    def __repr__(self) -> str:
+        """One line: ``Graph(root=tanh = 0.76, 7 nodes, 3 leaves)``."""
+        root = self.root.label or (self.root.op.name if self.root.op else "leaf")
+        return (f"Graph(root={root} = {self.root.data:.4g}, {len(self.order)} nodes, "
+                f"{len(self.leaves)} {'leaf' if len(self.leaves) == 1 else 'leaves'})")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """In Jupyter, the drawing of the graph, as a Value shows its own (``microbp.figures.render``)."""
+        from . import engine
+        bundle = engine.display(self) if engine.display is not None else {}
+        return {**bundle, "text/plain": repr(self)}
+
     @cached_property
     def _members(self) -> set:
         return set(self.order)

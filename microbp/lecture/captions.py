@@ -2,7 +2,8 @@
 
 A total derivative is written ``do/dn`` (upright d: the derivative of the output
 ``o`` along every path), a local one ``∂o/∂n`` (one operation, its row's
-formula from the table of operations, via ``microbp.text.notation``). A backward
+formula from the table of operations, via ``microbp.text.notation``; with
+``derivatives="simplified"`` as sympy simplifies it, ``microbp.lecture.simplify``). A backward
 caption gives each local derivative with its formula and number, then the
 chain rule: the total as the sum of upstream total × local derivative.
 
@@ -27,12 +28,13 @@ from ..text.plural import count
 class Captions:
     """Names and numbers as captions write them, for one graph."""
 
-    def __init__(self, graph, number_format: str, names: dict | None = None):
-        self.graph, self.number_format = graph, number_format
+    def __init__(self, graph, number_format: str, names: dict | None = None, derivatives: str = "chain"):
+        self.graph, self.number_format, self.derivatives = graph, number_format, derivatives
         self.style = Style(False, number_format)
         self.names = names if names is not None else node_names(graph)
         self.root_name = self.operand(graph.root)
         self._locals = {}
+        self.blocks = {}            # a loss block's root -> its captions (microbp.lecture.loss_captions)
 
     def operand(self, node) -> str:
         """A name fit to stand in a formula: wrapped in parentheses unless it is one word."""
@@ -86,8 +88,15 @@ class Captions:
         return f"{self.partial(child, parent)} = {formula}" + (f" = {value}" if formula != value else "")
 
     def _local_formulas(self, child) -> tuple:
+        """The row's formulas over ``child``'s names: simplified by sympy, unless ``derivatives="chain"`` or
+        the simplified form is not plain maths (a kink's ``Piecewise``)."""
         if child not in self._locals:
-            self._locals[child] = local_formulas(child, self.operand, self.style)
+            table = tuple(map(str, local_formulas(child, self.operand, self.style)))
+            if self.derivatives == "simplified":
+                from .simplify import simplified_locals
+                table = tuple(simple if "Piecewise" not in simple and "Heaviside" not in simple else text
+                              for simple, text in zip(simplified_locals(child, self.operand), table))
+            self._locals[child] = table
         return self._locals[child]
 
     def backward(self, group, terms, value: float) -> str:
@@ -104,7 +113,8 @@ class Captions:
         per_child = {}
         for child, upstream, local in terms:
             per_child[child] = (upstream, per_child.get(child, (0, 0.0))[1] + local)
-        locals_line = "; ".join(self.local(child, node) for child in per_child)
+        locals_line = "; ".join(self.blocks[child].local(node) if child in self.blocks else self.local(child, node)
+                                for child in per_child)
         symbolic = " + ".join(f"{self.total(child)} · {self.partial(child, node)}" for child in per_child)
         numeric = " + ".join(f"{self.factor(up)} × {self.factor(local)}" for up, local in per_child.values())
         return f"{locals_line}\n{self.total(node)} = {symbolic} = {numeric} = {total}"

@@ -2,7 +2,8 @@
 
 A frame knows the inputs and the weights, and every quantity the steps
 before it computed; it highlights what its step computes and what that step
-uses; in the update phase its edges carry the weights updated so far.
+uses; in the update phase its edges carry the weights updated so far (the values
+its update step computed, by plain gradient descent or by the lecture's optimizer).
 ``network_workload`` counts the frames and what each draws, before any is drawn.
 
 >>> from microbp import Value, scope
@@ -30,7 +31,7 @@ def network_frames(network: Network, steps: list, lecture) -> list:
     updated, result = {}, []
     for step in steps:
         if step.phase == "update":
-            updated.update((part, part.value - lecture.learning_rate * grads[part.node]) for _, part in step.keys)
+            updated.update(step.terms)          # (weight, its new value): the optimizer's numbers
         state = State(known=set(known), highlight=set(step.keys) | set(step.uses), updated=dict(updated))
         picture = draw_network(network.graph, network=network, grads=grads, state=state, rankdir=drawing.rankdir,
                                number_format=drawing.number_format, theme=drawing.theme,

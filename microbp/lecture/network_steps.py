@@ -15,7 +15,7 @@ its frame highlights.
 >>> error = (y1 - 0.2) ** 2 * 0.5
 >>> for step in network_steps(Network.of(error)): print(step.phase, step.caption.splitlines()[-1])
 forward y₁ = σ(x₁) = σ(0.5) = 0.6225
-forward E = (y₁ − 0.2) ^ 2 × 0.5 = (0.6225 − 0.2) ^ 2 × 0.5 = 0.08924
+forward E = (y₁ − 0.2)² × 0.5 = (0.6225 − 0.2)² × 0.5 = 0.08924
 backward dE/dy₁ = ∂E/∂y₁ = 0.4225
 backward dE/dx₁ = dE/dy₁ · ∂y₁/∂x₁ = 0.4225 × 0.235 = 0.09928
 backward dE/dw₀₁ = dE/dx₁ · ∂x₁/∂w₀₁ = 0.09928 × 1 = 0.09928
@@ -25,16 +25,29 @@ update w₀₁ ← w₀₁ − η·dE/dw₀₁ = 0.5 − 0.1 × 0.09928 = 0.4901
 
 from __future__ import annotations
 
+import re
+
+from ..network.loss_block import loss_blocks
 from ..network.model import Network
+from ..network.notation import target_letter, use_notation
 from ..network.parts import region_formula
 from ..text.notation import Style, number
+from .loss_captions import LossCaptions
 from .step import Step
+from .update_captions import Updates
 
 
 def network_steps(network: Network, number_format: str = ".4g", order: str = "layers",
-                  learning_rate: float | None = 0.1) -> list:
-    """The steps of ``network``'s lecture (``microbp.steps(root, view="network")``)."""
-    text = _Writer(network, number_format)
+                  learning_rate: float | None = 0.1, lecture=None) -> list:
+    """The steps of ``network``'s lecture (``microbp.steps(root, view="network")``).
+
+    ``lecture`` (``LectureOptions``) gives the notation, whether local derivatives
+    are simplified, and the optimizer of the updates (``None``: ``w ← w − η·dE/dw``).
+    """
+    derivatives, notation, optimizer = ((lecture.derivatives, lecture.notation, lecture.optimizer) if lecture
+                                        else ("simplified", "walkthrough", None))
+    use_notation(network, notation)
+    text = _Writer(network, number_format, derivatives, notation)
     result = []
 
     def add(phase, caption, value, nodes, keys, uses):
@@ -54,12 +67,15 @@ def network_steps(network: Network, number_format: str = ".4g", order: str = "la
         backward.sort(key=lambda item: -position[item[2][0]])
     for item in backward:
         add("backward", *item)
-    if learning_rate is not None:
+    if learning_rate is not None or optimizer is not None:
+        updates = None if optimizer is None else Updates(optimizer, learning_rate)
         for unit in network.units:
             weights = [w for w in unit.weights + [unit.bias] if w and type(w.node) is not float]
             if weights:
-                add("update", text.update(weights, learning_rate), weights[0].value, [w.node for w in weights],
+                caption, values = text.update(weights, learning_rate, updates)
+                add("update", caption, values[0], [w.node for w in weights],
                     [("w", w) for w in weights], [("dw", w) for w in weights])
+                result[-1].terms = list(zip(weights, values))
     return result
 
 
@@ -83,11 +99,17 @@ def _backward(network: Network, text) -> list:
 class _Writer:
     """Captions in the network's names: totals ``dE/dx₃``, local derivatives ``∂y₃/∂x₃``."""
 
-    def __init__(self, network: Network, number_format: str):
+    def __init__(self, network: Network, number_format: str, derivatives: str = "simplified",
+                 notation: str = "walkthrough"):
         self.network, self.style = network, Style(False, number_format)
         self.root = network.loss.name if network.loss else network.name(network.units[-1].y)
+        blocks = [b for b in loss_blocks(network.graph) if network.loss and b.root is network.loss.node]
+        self.block = (LossCaptions(blocks[0], network.name, self.root, number_format, target_letter(notation))
+                      if blocks and all(p in network.parts for p in blocks[0].predictions) else None)
+        texts = simplified_partials(network) if derivatives == "simplified" else {}
         self.children = {}
         for (child, parent), partial in network.partials.items():
+            partial = partial._replace(text=texts.get((child, parent), partial.text))
             self.children.setdefault(parent, []).append((child, partial))
 
     def number(self, x: float) -> str:
@@ -98,20 +120,36 @@ class _Writer:
         return f"({text})" if text.startswith("−") else text
 
     def forward(self, unit) -> str:
-        lines = []
-        inside = [node for node in unit.nodes if node is not unit.y or unit.linear]
-        lines.append(self._equation(unit.x, inside))
+        lines = [self._net_input(unit)]
         if not unit.linear:
             lines.append(self._equation(unit.y, [unit.y]))
         return "\n".join(lines)
 
+    def _net_input(self, unit) -> str:
+        """``x₃ = w₁₃·y₁ + w₂₃·y₂ + b₃``, written alike however the sum was built (``*``, ``dot``,
+        ``affine``)."""
+        name = self.network.name
+        terms = [(name(w.node) if type(w.node) is not float else self.number(w.node), w.value,
+                  w.source.name if not hasattr(w.source, "y") else name(w.source.y), _data(w.source))
+                 for w in unit.weights]
+        symbolic = [f"{w}·{y}" if w != "1" else y for w, _, y, _ in terms]
+        numeric = [f"{self.factor(wv)}·{self.factor(yv)}" if w != "1" else self.factor(yv) for w, wv, _, yv in terms]
+        if unit.bias:
+            symbolic.append(name(unit.bias.node) if type(unit.bias.node) is not float
+                            else self.number(unit.bias.node))
+            numeric.append(self.factor(unit.bias.value))
+        return (f"{name(unit.x)} = {' + '.join(symbolic)} = {' + '.join(numeric)} = "
+                f"{self.number(unit.x.data)}")
+
     def loss(self) -> str:
+        if self.block:
+            return self.block.forward()
         return self._equation(self.network.loss.node, self.network.loss.nodes)
 
     def _equation(self, node, region) -> str:
         names = self.network.names
-        return (f"{self.network.name(node)} = {region_formula(region, names, self.style)} = "
-                f"{region_formula(region, names, self.style, numbers=True)} = {self.number(node.data)}")
+        return (f"{self.network.name(node)} = {_squared(region_formula(region, names, self.style))} = "
+                f"{_squared(region_formula(region, names, self.style, numbers=True))} = {self.number(node.data)}")
 
     def gradient(self, node, key) -> tuple:
         """(caption, value, nodes, keys, uses) of the step that computes dE/d(node)."""
@@ -120,7 +158,8 @@ class _Writer:
         if node is self.network.graph.root:
             return f"{total} = 1", 1.0, [node], [key], []
         terms = self.children.get(node, [])
-        locals_line = "; ".join(f"∂{name(child)}/∂{name(node)} = {partial.text}"
+        locals_line = "; ".join(self.block.local(node) if self.block and child is self.block.block.root
+                                else f"∂{name(child)}/∂{name(node)} = {partial.text}"
                                 + ("" if partial.text == self.number(partial.value) else
                                    f" = {self.number(partial.value)}") for child, partial in terms)
         value = self.number(grads[node])
@@ -136,8 +175,41 @@ class _Writer:
         uses += [("y", w.source) for w in self.network.weights if w.node is node and w.source is not None]
         return f"{locals_line}\n{chain}", grads[node], [node], [key], uses
 
-    def update(self, weights, learning_rate: float) -> str:
+    def update(self, weights, learning_rate: float, updates=None) -> tuple:
+        """(caption, new values) of a unit's weight updates: plain ``w ← w − η·dE/dw``, or ``updates``'."""
         grads = self.network.graph.gradients
+        if updates is not None:
+            lines = [updates.weight(w.name, w.node, w.value, grads[w.node], f"d{self.root}/d{w.name}")
+                     for w in weights]
+            return "\n".join([updates.header()] + [line for line, _ in lines]), [value for _, value in lines]
+        values = [w.value - learning_rate * grads[w.node] for w in weights]
         return "\n".join(f"{w.name} ← {w.name} − η·d{self.root}/d{w.name} = {self.number(w.value)} − "
                          f"{self.factor(learning_rate)} × {self.factor(grads[w.node])} = "
-                         f"{self.number(w.value - learning_rate * grads[w.node])}" for w in weights)
+                         f"{self.number(value)}" for w, value in zip(weights, values)), values
+
+
+def _squared(formula: str) -> str:
+    """``(y − t) ^ 2`` as ``(y − t)²``: a whole-number power as a superscript."""
+    return re.sub(r" \^ ([2-9])(?![\d.])", lambda m: "²³⁴⁵⁶⁷⁸⁹"[int(m.group(1)) - 2], formula)
+
+
+def _data(source) -> float:
+    """The value a weight multiplies: an input's, or a unit's output."""
+    return source.y.data if hasattr(source, "y") else source.value
+
+
+def simplified_partials(network) -> dict:
+    """(child, parent) -> the local derivative simplified by sympy (``microbp.lecture.simplify``), as text,
+    where it is plain maths; the network's own partials (the table's chain) stand elsewhere."""
+    from .simplify import maths, readable, region_simplified
+
+    regions = [(unit.y, [unit.y]) for unit in network.units if not unit.linear]
+    regions += [(unit.x, [n for n in unit.nodes if n is not unit.y or unit.linear]) for unit in network.units]
+    if network.loss:
+        regions.append((network.loss.node, network.loss.nodes))
+    found = {}
+    for top, region in regions:
+        for node, expression in region_simplified(top, region, network.names).items():
+            if readable(expression) and (top, node) in network.partials:
+                found[top, node] = maths(expression)
+    return found

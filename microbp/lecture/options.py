@@ -2,7 +2,12 @@
 
 It holds the drawing options of every frame (``microbp.figures.options``), the
 order of the backward steps, the learning rate of the weight updates, whether a
-frame carries its caption as its title, and the most a lecture may draw.
+frame carries its caption as its title, the most a lecture may draw, whether
+local derivatives are simplified (``derivatives="simplified"``, as a textbook
+writes them) or the table's product as computed (``"chain"``), the network's
+names (``notation``: ``microbp.network.notation``) and the optimizer whose
+update the last frames show (``optimizer``: a name such as ``"adam"`` or an
+optimizer from ``microbp.optim``).
 
 >>> lecture = LectureOptions.checked("steps", "layers", theme="dark")
 >>> lecture.order, lecture.drawing.theme, lecture.max_elements
@@ -21,6 +26,8 @@ from ..figures.options import DrawOptions
 from .workload import MAX_LECTURE_ELEMENTS
 
 ORDERS = ("layers", "reverse-topological")
+DERIVATIVES = ("simplified", "chain")      # local derivatives simplified by sympy, or the table's product as is
+NOTATIONS = ("walkthrough", "textbook", "labels")      # see microbp.network.notation
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,9 @@ class LectureOptions:
     learning_rate: float | None = 0.1
     captions: bool = True
     max_elements: int = MAX_LECTURE_ELEMENTS
+    derivatives: str = "simplified"
+    notation: str = "walkthrough"
+    optimizer: object = None
 
     @property
     def collapse(self) -> int | None:
@@ -44,6 +54,7 @@ class LectureOptions:
     @classmethod
     def checked(cls, caller: str, default_order: str, *, order: str | None = None,
                 learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_LECTURE_ELEMENTS,
+                derivatives: str = "simplified", notation: str = "walkthrough", optimizer=None,
                 **drawing) -> LectureOptions:
         """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
         if order is not None and order not in ORDERS:
@@ -54,5 +65,15 @@ class LectureOptions:
                                           or not isinstance(learning_rate, (int, float))):
             raise ValueError(f"{caller}: learning_rate is a number, or None for no weight updates, "
                              f"got {learning_rate!r}")
+        _check_choice(caller, "derivatives", derivatives, DERIVATIVES)
+        _check_choice(caller, "notation", notation, NOTATIONS)
+        if optimizer is not None:
+            from ..update_rules.writing import rule_for
+            rule_for(caller, optimizer)
         return cls(DrawOptions.checked(caller, **drawing), order or default_order, learning_rate, bool(captions),
-                   max_elements)
+                   max_elements, derivatives, notation, optimizer)
+
+
+def _check_choice(caller: str, name: str, value, choices: tuple) -> None:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{caller}: {name} must be one of {', '.join(map(repr, choices))}, got {value!r}")

@@ -1,8 +1,13 @@
 """One step of a lecture, whichever view made it: what it covers, computes and says.
 
+In Jupyter a step made by ``microbp.steps`` shows as its frame with its caption
+(``_repr_html_``); its ``repr`` stays one short line.
+
 >>> step = Step(0, "forward", ["x"], "y = 2 × x = 2", 2.0)
 >>> step.node, step.terms, step.keys
 ('x', [], ())
+>>> step
+Step(0, 'forward', 'y = 2 × x = 2')
 """
 
 from __future__ import annotations
@@ -29,6 +34,15 @@ class Step:
     terms: list = field(default_factory=list)
     keys: tuple = ()
     uses: tuple = ()
+    picture: object = field(default=None, repr=False, compare=False)   # () -> its frame, set by steps()
+
+    def __repr__(self) -> str:
+        last = self.caption.splitlines()[-1] if self.caption else ""
+        return f"Step({self.index}, {self.phase!r}, {last[:70] + ('…' if len(last) > 70 else '')!r})"
+
+    def _repr_html_(self) -> str:
+        from .notebook import step_html
+        return step_html(self)
 
     @property
     def node(self):

@@ -18,7 +18,7 @@ v1 = x × w = 2 × (−3) = −6
 z = v1 + b = (−6) + 6.881 = 0.8814
 o = tanh(z) = tanh(0.8814) = 0.7071
 do/do = 1
-∂o/∂z = 1 − o × o = 0.5
+∂o/∂z = 1 − o² = 0.5
 do/dz = do/do · ∂o/∂z = 1 × 0.5 = 0.5
 ∂z/∂b = 1
 do/db = do/dz · ∂z/∂b = 0.5 × 1 = 0.5
@@ -43,7 +43,8 @@ from .workload import check_workload
 
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
-          view: str = "graph", learning_rate: float | None = 0.1) -> list:
+          view: str = "graph", learning_rate: float | None = 0.1, derivatives: str = "simplified",
+          notation: str = "walkthrough", optimizer=None) -> list:
     """The forward steps in topological order, then the backward steps.
 
     Leaves are given, so forward starts at the first computed node; backward
@@ -53,7 +54,14 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     step from the output, then two steps, ...). With ``collapse``, the nodes of
     each scope at that depth (and the parameters only they use) make a single
     step. ``view="network"`` gives the network's lecture, ending with the weight
-    updates at ``learning_rate`` (``None``: none).
+    updates at ``learning_rate`` (``None``: none), or with ``optimizer``'s update
+    in its own equations (``"adam"``, or an optimizer or schedule from
+    ``microbp.optim``: ``microbp.lecture.update_captions``). Local derivatives are
+    simplified as a textbook writes them (``derivatives="chain"``: the table's
+    product as computed); ``notation`` names a network's values
+    (``"walkthrough"``, ``"textbook"``, ``"labels"``: ``microbp.network.notation``).
+    The list shows in Jupyter as a stepper, each step as its frame and caption
+    (``microbp.lecture.notebook``).
 
     >>> from microbp import Value
     >>> a = Value(3.0, label="a")
@@ -61,8 +69,10 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     ['f = a × a = 3 × 3 = 9', 'df/df = 1', '∂f/∂a = a + a = 6\\ndf/da = df/df · ∂f/∂a = 1 × 6 = 6']
     """
     lecture = plan(root, "steps", view, number_format=number_format, collapse=collapse, order=order,
-                   learning_rate=learning_rate)
-    return lecture.view.steps(lecture.graph, lecture.options)
+                   learning_rate=learning_rate, derivatives=derivatives, notation=notation, optimizer=optimizer)
+    from .notebook import Steps
+
+    return Steps(lecture, lecture.view.steps(lecture.graph, lecture.options))
 
 
 class Lecture(NamedTuple):

@@ -34,6 +34,7 @@ from typing import NamedTuple
 from ..core.graph import Graph
 from ..errors import NotANetworkError
 from ..text.naming import indexed
+from .loss_block import is_block_scope
 from .parts import connections, region_partials
 
 
@@ -111,7 +112,7 @@ class Network:
         self.number_format = number_format
         self.layers = [[unit for unit in units if unit.layer == depth] for depth in range(1, units[-1].layer + 1)]
         self.weights = [w for unit in units for w in unit.weights + ([unit.bias] if unit.bias else [])]
-        self.names = self._names()
+        self.names = self.renamed({unit: (indexed("x", unit.index), indexed("y", unit.index)) for unit in units})
 
     @classmethod
     def of(cls, root, number_format: str = ".4g") -> "Network":
@@ -129,12 +130,12 @@ class Network:
                 unit.bias.name = indexed("b", unit.index)
         return cls(graph, inputs, units, _loss(graph, units, by_node), number_format)
 
-    def _names(self) -> dict:
-        """Value (or a shared float's id) -> its name in the figure and the captions."""
+    def renamed(self, unit_names: dict) -> dict:
+        """Value (or a shared float's id) -> its name in the figure and the captions; ``unit_names`` gives
+        each unit's (net input, output) names (``microbp.network.notation`` chooses them)."""
         names = {_key(i.node): i.name for i in self.inputs}
         for unit in self.units:
-            names[unit.x] = indexed("x", unit.index)
-            names[unit.y] = indexed("y", unit.index)
+            names[unit.x], names[unit.y] = unit_names[unit]
         names.update((_key(w.node), w.name) for w in self.weights if type(w.node) is not float)
         if self.loss:
             names.update((node, self.graph.names[node]) for node in self.loss.sources if node.op is None)
@@ -187,7 +188,7 @@ def _units(graph: Graph) -> tuple:
     """(units in layer order, input nodes in order of first use), or NotANetworkError."""
     groups = {}
     for node in graph.computed:
-        if node.scope is not None:
+        if node.scope is not None and not is_block_scope(node.scope):
             groups.setdefault(node.scope, set()).add(node)
     if not groups:
         raise NotANetworkError("view='network' needs units: values made inside microbp.scope (microbp.nn "

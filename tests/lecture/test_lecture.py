@@ -20,7 +20,7 @@ NEURON_CAPTIONS = [
     "n = (x1·w1 + x2·w2) + b = (−6) + 6.881 = 0.8814",
     "o = tanh(n) = tanh(0.8814) = 0.7071",
     "do/do = 1",
-    "∂o/∂n = 1 − o × o = 0.5\ndo/dn = do/do · ∂o/∂n = 1 × 0.5 = 0.5",
+    "∂o/∂n = 1 − o² = 0.5\ndo/dn = do/do · ∂o/∂n = 1 × 0.5 = 0.5",
     "∂n/∂b = 1\ndo/db = do/dn · ∂n/∂b = 0.5 × 1 = 0.5",
     "∂n/∂(x1·w1 + x2·w2) = 1\ndo/d(x1·w1 + x2·w2) = do/dn · ∂n/∂(x1·w1 + x2·w2) = 0.5 × 1 = 0.5",
     "∂(x1·w1 + x2·w2)/∂(x2·w2) = 1\n"
@@ -116,7 +116,7 @@ def test_captions_use_the_labels_the_parser_gives():
     captions = [step.caption for step in steps(o)]
     assert captions[:3] == ["v1 = x × w = 2 × (−3) = −6", "n = v1 + b = (−6) + 6.881 = 0.8814",
                             "o = tanh(n) = tanh(0.8814) = 0.7071"]
-    assert captions[4] == "∂o/∂n = 1 − o × o = 0.5\ndo/dn = do/do · ∂o/∂n = 1 × 0.5 = 0.5"
+    assert captions[4] == "∂o/∂n = 1 − o² = 0.5\ndo/dn = do/do · ∂o/∂n = 1 × 0.5 = 0.5"
     assert "tanh(" not in "".join(captions[3:])                    # no formula stands in for a name
 
 

@@ -28,7 +28,7 @@ class GraphView(View):
         return draw_graph(graph, drawing, self.instead)
 
     def steps(self, graph: Graph, lecture) -> list:
-        return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order)
+        return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order, lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
         return graph_frames(graph, steps, lecture)

@@ -67,7 +67,7 @@ class NetworkView(View):
 
     def steps(self, graph: Graph, lecture) -> list:
         network = self.network(graph, lecture.number_format)
-        return network_steps(network, lecture.number_format, lecture.order, lecture.learning_rate)
+        return network_steps(network, lecture.number_format, lecture.order, lecture.learning_rate, lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
         return network_frames(self.network(graph, lecture.number_format), steps, lecture)

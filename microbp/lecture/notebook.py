@@ -1,0 +1,107 @@
+"""Lectures in Jupyter: a step shows as its frame and caption, a list of steps as a stepper.
+
+``microbp.stepper(root)`` is the slideshow (``microbp.lecture.slideshow``'s own
+page, built by its functions) inline in a notebook: an ``<iframe>`` whose
+``srcdoc`` holds the whole self-contained page, so ←/→ (after a click on it) and
+the buttons step through it in JupyterLab, in Jupyter Notebook and in a notebook
+exported to HTML, with nothing fetched and no widgets.
+
+>>> import microbp
+>>> lecture = microbp.steps(microbp.Value(0.5, label="x").exp())
+>>> type(lecture).__name__, lecture[-1]
+('Steps', Step(2, 'backward', 'df/dx = df/df · ∂f/∂x = 1 × 1.649 = 1.649'))
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+HEIGHT = 560        # pixels of the stepper in a notebook; the page fits any size
+
+
+class Steps(list):
+    """The steps of a lecture (a list), which Jupyter shows as a stepper; each step shows its frame."""
+
+    def __init__(self, lecture, made: list):
+        super().__init__(made)
+        self.lecture = lecture
+        for step in made:
+            step.picture = partial(_picture, lecture, made, step.index)
+
+    def _repr_html_(self) -> str:
+        return Stepper(self.lecture, list(self)).iframe()
+
+
+def _picture(lecture, made: list, index: int):
+    """The frame of step ``index`` (a ``graphviz.Digraph``): drawn when shown, knowing the steps before it."""
+    return lecture.view.frames(lecture.graph, made[:index + 1], lecture.options)[-1][1]
+
+
+def step_html(step) -> str:
+    """A step as HTML: its frame (SVG, when Graphviz is installed) above its caption."""
+    caption = f'<pre style="white-space: pre-wrap">{html.escape(step.caption)}</pre>'
+    if step.picture is None:
+        return f"<div><b>{html.escape(step.phase)}</b>{caption}</div>"
+    from ..errors import GraphvizNotFoundError
+    from ..figures.render import image_bytes
+    try:
+        svg = image_bytes(step.picture(), "svg").decode("utf-8")
+    except GraphvizNotFoundError:
+        return f"<div><b>{html.escape(step.phase)}</b>{caption}</div>"
+    return f"<figure>{svg[svg.index('<svg'):]}<figcaption>{caption}</figcaption></figure>"
+
+
+class Stepper:
+    """A lecture as the slideshow's page, shown inline in a notebook (``_repr_html_``) or saved."""
+
+    def __init__(self, lecture, made: list | None = None, title: str | None = None):
+        from .steps import lecture_frames
+        from .workload import check_workload
+
+        if made is None:
+            slides = lecture_frames(lecture)
+        else:
+            check_workload(lecture.view, lecture.graph, lecture.options)
+            slides = lecture.view.frames(lecture.graph, made, lecture.options)
+        self.count, self.html = len(slides), _page(lecture, slides, title)
+
+    def __repr__(self) -> str:
+        return f"Stepper({self.count} steps)"
+
+    def iframe(self, height: int = HEIGHT) -> str:
+        """The page in an ``<iframe srcdoc>``: its script runs in its own document, as in the slideshow."""
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="lecture, {self.count} steps" '
+                f'style="width: 100%; height: {height}px; border: 0" allow="fullscreen"></iframe>')
+
+    def _repr_html_(self) -> str:
+        return self.iframe()
+
+
+def _page(lecture, slides: list, title: str | None) -> str:
+    """The slideshow's page for ``slides``, by the slideshow's own functions (its frames, bar and script)."""
+    from ..figures.render import image_bytes
+    from ..figures.themes import THEMES
+    from .slideshow import _page as page, _section as section
+
+    sections = [section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides)) for step, frame in slides]
+    heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
+    return page(heading, sections, THEMES[lecture.options.drawing.theme])
+
+
+def stepper(root, title: str | None = None, view: str = "graph", **options) -> Stepper:
+    """The lecture of ``root`` as a stepper: shown inline in Jupyter, ←/→ or the buttons to step.
+
+    ``options`` are ``microbp.slideshow``'s (``order``, ``learning_rate``,
+    ``optimizer``, ``notation``, ``derivatives``, ``theme``, ...). ``.html``
+    is the page itself, the slideshow's.
+
+    >>> from microbp import Value
+    >>> shown = stepper(Value(0.5, label="x").exp())
+    >>> shown, shown._repr_html_().startswith("<iframe srcdoc=")
+    (Stepper(3 steps), True)
+    """
+    from .steps import plan
+
+    lecture = plan(root, "stepper", view, captions=False, **options)     # the captions are HTML text
+    return Stepper(lecture, title=title)
