@@ -20,7 +20,9 @@ microbp.errors.ExpressionError: invalid syntax at column 4
 from __future__ import annotations
 
 import ast
+import re
 import math
+import sys
 import unicodedata
 
 from ..core.engine import Value, apply
@@ -166,8 +168,7 @@ def _syntax_tree(text: str) -> list:
     try:
         tree = ast.parse(_dedented(text), mode="exec")
     except SyntaxError as error:
-        raise ExpressionError(_pointing(error.msg, text, _offset(text, error.lineno or 1,
-                                                                  (error.offset or 1) - 1, chars=True))) from None
+        raise _syntax_error(text, error) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(f"expression is nested too deeply (limit {MAX_EXPRESSION_DEPTH})") from None
     for number, statement in enumerate(tree.body, start=1):
@@ -177,6 +178,22 @@ def _syntax_tree(text: str) -> list:
             raise _error(text, statement, "only 'name = expression' statements and a last expression are allowed")
         _check_depth(statement.value)
     return tree.body
+
+
+def _syntax_error(text: str, error: SyntaxError) -> ExpressionError:
+    """Python's complaint, pointing at the place; an integer literal too long to read is said in microbp's words.
+
+    >>> _syntax_error("x + " + "9" * 5000, SyntaxError("Exceeds the limit (4300 digits)"))  # doctest: +ELLIPSIS
+    ExpressionError('a number of 5000 digits is too long to read (at most 4300); ... 1e300 ...')
+    """
+    long_number = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+    if long_number and error.msg.startswith("Exceeds the limit"):
+        message = (f"a number of {len(long_number.group())} digits is too long to read (at most "
+                   f"{sys.get_int_max_str_digits()}); beyond about 1.8e308 no number is a float anyway: "
+                   "write it in scientific notation, such as 1e300")
+        return ExpressionError(_pointing(message, text, long_number.start()))
+    return ExpressionError(_pointing(error.msg, text, _offset(text, error.lineno or 1, (error.offset or 1) - 1,
+                                                              chars=True)))
 
 
 def _dedented(text: str) -> str:
