@@ -21,6 +21,7 @@ from ..figures.options import DrawOptions
 from .workload import MAX_ELEMENTS
 
 ORDERS = ("layers", "reverse-topological")
+MODES = ("reverse", "forward")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class LectureOptions:
     learning_rate: float | None = 0.1
     captions: bool = True
     max_elements: int = MAX_ELEMENTS
+    mode: str = "reverse"           # "forward": values and tangents, node by node (microbp.lecture.tangent_steps)
+    seed: object = None             # forward mode: the leaf that moves at speed 1
 
     @property
     def collapse(self) -> int | None:
@@ -44,10 +47,12 @@ class LectureOptions:
     @classmethod
     def checked(cls, caller: str, default_order: str, *, order: str | None = None,
                 learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_ELEMENTS,
-                **drawing) -> LectureOptions:
+                mode: str = "reverse", seed=None, **drawing) -> LectureOptions:
         """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
         if order is not None and order not in ORDERS:
             raise ValueError(f"{caller}: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
+        if not (isinstance(mode, str) and mode in MODES):
+            raise ValueError(f"{caller}: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
         if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 1:
             raise ValueError(f"lecture: max_elements must be a positive int, got {max_elements!r}")
         if learning_rate is not None and (isinstance(learning_rate, bool)
@@ -55,4 +60,4 @@ class LectureOptions:
             raise ValueError(f"{caller}: learning_rate is a number, or None for no weight updates, "
                              f"got {learning_rate!r}")
         return cls(DrawOptions.checked(caller, **drawing), order or default_order, learning_rate, bool(captions),
-                   max_elements)
+                   max_elements, mode, seed)

@@ -37,13 +37,14 @@ from typing import NamedTuple
 from ..core.engine import Value
 from ..core.graph import Graph
 from .options import LectureOptions
+from .tangent_steps import check_seed
 from .views.registry import resolve_view
 from .views.view import View
 from .workload import check_workload
 
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
-          view: str = "graph", learning_rate: float | None = 0.1) -> list:
+          view: str = "graph", learning_rate: float | None = 0.1, mode: str = "reverse", seed=None) -> list:
     """The forward steps in topological order, then the backward steps.
 
     Leaves are given, so forward starts at the first computed node; backward
@@ -53,7 +54,9 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     step from the output, then two steps, ...). With ``collapse``, the nodes of
     each scope at that depth (and the parameters only they use) make a single
     step. ``view="network"`` gives the network's lecture, ending with the weight
-    updates at ``learning_rate`` (``None``: none).
+    updates at ``learning_rate`` (``None``: none). ``mode="forward"`` with
+    ``seed=x`` gives forward mode instead: each node's value and tangent, as
+    ``x`` moves at speed 1 (``microbp.lecture.tangent_steps``).
 
     >>> from microbp import Value
     >>> a = Value(3.0, label="a")
@@ -61,7 +64,7 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     ['f = a × a = 3 × 3 = 9', 'df/df = 1', '∂f/∂a = a + a = 6\\ndf/da = df/df · ∂f/∂a = 1 × 6 = 6']
     """
     lecture = plan(root, "steps", view, number_format=number_format, collapse=collapse, order=order,
-                   learning_rate=learning_rate)
+                   learning_rate=learning_rate, mode=mode, seed=seed)
     return lecture.view.steps(lecture.graph, lecture.options)
 
 
@@ -81,6 +84,7 @@ def plan(root, caller: str, view, **options) -> Lecture:
     chosen = resolve_view(view, graph, caller)
     lecture = LectureOptions.checked(caller, chosen.default_order, **options)
     chosen.check(graph, lecture.drawing, caller)
+    check_seed(graph, lecture, caller)
     return Lecture(graph, chosen, lecture)
 
 

@@ -13,6 +13,8 @@ from ...core.graph import Graph
 from ...figures.graph_view import draw_graph
 from ..graph_frames import graph_frames, graph_workload
 from ..graph_steps import graph_steps
+from ..tangent_frames import graph_tangent_frames
+from ..tangent_steps import graph_tangent_steps
 from .view import View
 
 
@@ -28,9 +30,13 @@ class GraphView(View):
         return draw_graph(graph, drawing, self.instead)
 
     def steps(self, graph: Graph, lecture) -> list:
+        if lecture.mode == "forward":
+            return graph_tangent_steps(graph, lecture)
         return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
+        if lecture.mode == "forward":
+            return graph_tangent_frames(graph, steps, lecture)
         return graph_frames(graph, steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
