@@ -13,8 +13,7 @@ from ...core.graph import Graph
 from ...figures.graph_view import draw_graph
 from ..graph_frames import graph_frames, graph_workload
 from ..graph_steps import graph_steps
-from ..tangent_frames import graph_tangent_frames
-from ..tangent_steps import graph_tangent_steps
+from ..graph_tangents import graph_tangent_frames, graph_tangent_steps
 from .view import View
 
 

@@ -21,8 +21,7 @@ from ...figures.network_view import draw_network
 from ...network.model import Network
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
-from ..tangent_frames import network_tangent_frames
-from ..tangent_steps import network_tangent_steps
+from ..network_tangents import network_tangent_frames, network_tangent_steps
 from .view import View
 
 GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")
