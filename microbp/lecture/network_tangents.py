@@ -38,10 +38,8 @@ def network_tangent_steps(network: Network, lecture) -> list:
     """The network view's forward-mode lecture: the seed, unit by unit (x, ẋ, y, ẏ), the loss, the comparison."""
     _check_seed(network, lecture.seed)
     text = _Lines(network, lecture)
-    leaves = [network.key_of(node, derivative=True) for node in network.parts
-              if node.op is None and network.key_of(node)[0] in ("y", "w")]
     result = [Step(0, "seed", [lecture.seed], text.writer.seed(network.name(lecture.seed), "input and weight"), 1.0,
-                   keys=tuple(leaves), uses=(network.key_of(lecture.seed, derivative=True),))]
+                   keys=(network.key_of(lecture.seed, derivative=True),))]
 
     def add(nodes, lines, value_of, keys, uses):
         result.append(Step(len(result), "forward", list(nodes), "\n".join(lines), text.moving.get(value_of, 0.0),
@@ -113,7 +111,9 @@ def network_tangent_frames(network, steps: list, lecture) -> list:
     drawing = lecture.drawing
     moving = tangents(network.graph.order, {lecture.seed: 1.0})
     shown = {node: moving.get(node, 0.0) for node in network.graph.order}
-    known = {("y", item) for item in network.inputs} | {("w", weight) for weight in network.weights}
+    leaves = [node for node in network.parts if node.op is None]          # the seed gives every leaf's tangent
+    known = ({("y", item) for item in network.inputs} | {("w", weight) for weight in network.weights}
+             | {network.key_of(node, derivative=True) for node in leaves})
     result = []
     for step in steps:
         title = step.caption if lecture.captions else drawing.title

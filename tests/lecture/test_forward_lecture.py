@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings
 from test_random_graphs import build, recipes
-from test_slides import NODE_TEXT, browser, inside, layout, open_page  # noqa: F401 (browser: a fixture)
+from test_slides import HIGHLIGHTED, NODE_TEXT, browser, inside, layout, open_page  # noqa: F401 (browser: a fixture)
 
 import microbp
 from microbp import Graph, Value, jvp, scope, slideshow, steps
@@ -221,4 +221,5 @@ def test_the_walkthrough_s_forward_slideshow_fits_and_reads_as_its_backward_one(
         heights = browser.execute_script(NODE_TEXT)
         assert statistics.median(heights) >= (18 if size == (1920, 1080) else 0), (where, sorted(heights))
         if step.phase != "compare":
+            assert browser.execute_script(HIGHLIGHTED) > 0, f"{where} highlights nothing"
             assert len(heights) > 10 and statistics.median(heights) >= backward_median, (where, backward_median)
