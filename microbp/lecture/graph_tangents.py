@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from ..core.forward import tangents
 from ..figures.graph_view import draw_graph
+from .graph_frames import graph_workload
 from ..text.notation import local_formulas
 from .captions import Captions
 from .mode_costs import comparison_caption, comparison_picture, graph_costs
@@ -72,3 +73,9 @@ def graph_tangent_frames(graph, steps: list, lecture) -> list:
                         unknown_grads=computed - known, highlight=set(step.nodes) | inputs)
         result.append((step, draw_graph(graph, frame)))
     return result
+
+
+def graph_tangent_workload(graph, max_nodes: int, instead=lambda graph: "") -> tuple:
+    """(frames, nodes and edges per frame): the backward lecture's frames, less its backward half."""
+    _, elements = graph_workload(graph, None, max_nodes, instead)
+    return len(graph.computed) + 2, elements

@@ -29,6 +29,7 @@ from ..figures.network_view import State, draw_network
 from ..network.model import Network
 from ..network.parts import region_formula
 from ..text.notation import Style
+from .network_frames import network_workload
 from .mode_costs import comparison_caption, comparison_picture, network_costs
 from .step import Step
 from .tangent_steps import TangentWriter, flows
@@ -127,3 +128,9 @@ def network_tangent_frames(network, steps: list, lecture) -> list:
         result.append((step, picture))
         known |= set(step.keys)
     return result
+
+
+def network_tangent_workload(network: Network) -> tuple:
+    """(frames, nodes and edges per frame): the seed, a frame per unit, the loss, the comparison."""
+    _, elements = network_workload(network)
+    return len(network.units) + (1 if network.loss else 0) + 2, elements

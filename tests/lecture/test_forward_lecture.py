@@ -223,3 +223,22 @@ def test_the_walkthrough_s_forward_slideshow_fits_and_reads_as_its_backward_one(
         if step.phase != "compare":
             assert browser.execute_script(HIGHLIGHTED) > 0, f"{where} highlights nothing"
             assert len(heights) > 10 and statistics.median(heights) >= backward_median, (where, backward_median)
+
+
+@pytest.mark.parametrize("view", ["graph", "network"])
+def test_the_workload_counts_the_forward_lecture_s_own_frames(view):
+    from microbp.lecture.steps import plan
+
+    error, nodes = walkthrough()
+    lecture = plan(error, "frames", view, mode="forward", seed=nodes["w13"])
+    counted, _ = lecture.view.workload(lecture.graph, lecture.options)
+    assert counted == len(steps(error, view=view, mode="forward", seed=nodes["w13"]))
+
+
+def test_a_forward_lecture_too_large_is_refused_by_its_own_count():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(150):
+        y = y * 1.01
+    with pytest.raises(microbp.GraphTooLargeError, match="lecture: 152 frames of up to 751 nodes and edges"):
+        frames(y, mode="forward", seed=x)

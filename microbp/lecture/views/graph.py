@@ -13,7 +13,7 @@ from ...core.graph import Graph
 from ...figures.graph_view import draw_graph
 from ..graph_frames import graph_frames, graph_workload
 from ..graph_steps import graph_steps
-from ..graph_tangents import graph_tangent_frames, graph_tangent_steps
+from ..graph_tangents import graph_tangent_frames, graph_tangent_steps, graph_tangent_workload
 from .view import View
 
 
@@ -39,4 +39,6 @@ class GraphView(View):
         return graph_frames(graph, steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
+        if lecture.mode == "forward":
+            return graph_tangent_workload(graph, lecture.drawing.max_nodes, self.instead)
         return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)

@@ -21,7 +21,7 @@ from ...figures.network_view import draw_network
 from ...network.model import Network
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
-from ..network_tangents import network_tangent_frames, network_tangent_steps
+from ..network_tangents import network_tangent_frames, network_tangent_steps, network_tangent_workload
 from .view import View
 
 GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")
@@ -78,6 +78,8 @@ class NetworkView(View):
         return network_frames(self.network(graph, lecture.number_format), steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
+        if lecture.mode == "forward":
+            return network_tangent_workload(self.network(graph, lecture.number_format))
         return network_workload(self.network(graph, lecture.number_format))
 
 
