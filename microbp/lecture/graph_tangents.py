@@ -33,7 +33,7 @@ from ..text.notation import local_formulas
 from .captions import Captions
 from .mode_costs import comparison_caption, comparison_picture, graph_costs
 from .step import Step
-from .tangent_steps import TangentWriter, flows
+from .tangent_steps import TangentWriter, moves
 
 
 def graph_tangent_steps(graph, lecture) -> list:
@@ -46,7 +46,7 @@ def graph_tangent_steps(graph, lecture) -> list:
         formulas = local_formulas(node, text.operand, text.style)
         terms = [(parent, moving[parent], local, str(formula))
                  for parent, local, formula in zip(node.parents, node.local_grads, formulas)
-                 if type(parent) is not float and flows(moving.get(parent), local)]
+                 if type(parent) is not float and moves(moving.get(parent))]
         line = writer.tangent(text.operand(node), [(f, local, text.operand(p), t) for p, t, local, f in terms],
                               moving.get(node, 0.0))
         result.append(Step(len(result), "forward", [node], f"{text.forward([node])}\n{line}",

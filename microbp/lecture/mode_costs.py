@@ -39,7 +39,8 @@ class Cost(NamedTuple):
 
 def graph_costs(graph, seed, names: dict) -> list:
     """The graph view's two questions: the root by its inputs (the leaves), every computed value by the seed."""
-    return _costs(graph.root, graph.leaves, count(len(graph.leaves), "input"), graph.computed, seed, names.get)
+    outputs = graph.computed or [graph.root]            # a root that is a leaf: the seed itself
+    return _costs(graph.root, graph.leaves, count(len(graph.leaves), "input"), outputs, seed, names.get)
 
 
 def network_costs(network, seed) -> list:

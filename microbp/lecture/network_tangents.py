@@ -32,7 +32,7 @@ from ..text.notation import Style
 from .network_frames import network_workload
 from .mode_costs import comparison_caption, comparison_picture, network_costs
 from .step import Step
-from .tangent_steps import TangentWriter, flows
+from .tangent_steps import TangentWriter, moves
 
 
 def network_tangent_steps(network: Network, lecture) -> list:
@@ -101,7 +101,7 @@ class _Lines:
         """ṅ = Σ ∂n/∂p · ṗ over the drawn values p below ``node`` that move, in forward order."""
         network, moving = self.network, self.moving
         flowing = [(parent, partial) for (child, parent), partial in network.partials.items()
-                   if child is node and type(parent) is not float and flows(moving.get(parent), partial.value)]
+                   if child is node and type(parent) is not float and moves(moving.get(parent))]
         terms = [(partial.text, partial.value, network.name(parent), moving[parent])
                  for parent, partial in sorted(flowing, key=lambda item: self.position[item[0]])]
         return self.writer.tangent(network.name(node), terms, moving.get(node, 0.0))

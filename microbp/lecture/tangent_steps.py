@@ -5,8 +5,9 @@ One leaf, the seed, moves at speed 1 (ẋ = 1); every other leaf stays still
 tangent ṅ = Σ ∂n/∂p · ṗ over its parents p, the ∂n/∂p written with the
 table's formulas (``microbp.text.notation``) and the numbers those of
 ``microbp.jvp`` (``microbp.core.forward.tangents``), so a step's ``value`` is
-its node's tangent bit for bit. A term whose tangent (or local derivative) is 0
-passes nothing, as in ``jvp``, and is left out of the caption. The lecture ends
+its node's tangent bit for bit. A term whose tangent is 0 passes nothing, as
+in ``jvp``, and is left out of the caption; one whose local derivative is 0
+(relu below 0) is written, since it is what stops the motion. The lecture ends
 with a comparison of what each mode costs on this graph (``mode_costs``).
 Here: the checks of the seed, and the tangent captions.
 
@@ -44,9 +45,10 @@ def check_seed(graph, lecture, caller: str) -> None:
                          "tangent, so leave collapse out")
 
 
-def flows(tangent, local) -> bool:
-    """Whether a term passes something on: as ``jvp``, a tangent or local derivative of 0 passes nothing."""
-    return tangent is not None and not (type(tangent) is float and tangent == 0.0) and local != 0.0
+def moves(tangent) -> bool:
+    """Whether a parent moves: a tangent that is not 0 (a term whose tangent is 0 is left out, as ``jvp``
+    leaves it out; one whose local derivative is 0 is written, to show that it stops the motion)."""
+    return tangent is not None and not (type(tangent) is float and tangent == 0.0)
 
 
 class TangentWriter:

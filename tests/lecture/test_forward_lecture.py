@@ -242,3 +242,17 @@ def test_a_forward_lecture_too_large_is_refused_by_its_own_count():
         y = y * 1.01
     with pytest.raises(microbp.GraphTooLargeError, match="lecture: 152 frames of up to 751 nodes and edges"):
         frames(y, mode="forward", seed=x)
+
+
+def test_a_local_derivative_of_0_is_written_since_it_stops_the_motion():
+    y = Value(-1.0, label="y")
+    lecture = steps((y * 2).relu(), mode="forward", seed=y)
+    assert lecture[2].caption.splitlines()[1] == "ḟ = step(v1) · v̇1 = 0 × 2 = 0"
+    assert lecture[2].value == 0.0 and lecture[2].terms == [(lecture[1].node, 2.0, 0.0)]
+
+
+def test_a_root_that_is_the_seed_itself_has_a_seed_and_a_comparison():
+    x = Value(2.0, label="x")
+    lecture = steps(x, mode="forward", seed=x)
+    assert [step.phase for step in lecture] == ["seed", "compare"]
+    assert "x by x: forward 1 pass" in lecture[-1].caption
