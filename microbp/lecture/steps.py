@@ -97,7 +97,7 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, orde
     yet; with ``captions`` the step's caption is the graph's title. Before any
     work, the size is checked (``microbp.lecture.workload``): a lecture too large to
     draw raises ``GraphTooLargeError``, naming the option that raises the limit.
-    ``options`` are ``microbp.draw``'s, and ``max_elements``.
+    ``options`` are ``microbp.draw``'s, ``max_elements``, and ``mode`` and ``seed`` (forward mode, as in ``steps``).
 
     >>> from microbp import Value
     >>> [step.phase for step, frame in frames(Value(3.0, label="a").exp())]
