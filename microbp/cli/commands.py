@@ -109,6 +109,9 @@ def build_parser() -> Parser:
                    'microbp codegen "tanh(x*w + b)" --wrt x,w,b')
     code.add_argument("--wrt", metavar="NAME[,NAME]", help="the arguments to differentiate by (default: every name "
                       "without a value); other names need a value, and are written in as constants")
+    code.add_argument("--mode", default="reverse", choices=["reverse", "forward"],
+                      help="reverse: the chain rule a line per edge, last node first; forward: each node's "
+                      "tangent, a line per node, first node first (default: %(default)s)")
     check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
                     "counterexample; 3: right at every point tried, not proved",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
@@ -249,7 +252,7 @@ def run_codegen(args) -> int:
         raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2")
     leaves = {node.label: node for node in topological_order(root) if node.op is None}
     check_constants(root, [leaves[name] for name in wrt])
-    say(codegen(root, wrt=[leaves[name] for name in wrt]))
+    say(codegen(root, wrt=[leaves[name] for name in wrt], mode=args.mode))
     return 0
 
 

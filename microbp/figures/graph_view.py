@@ -50,6 +50,8 @@ def draw_graph(graph: Graph, options, instead=lambda graph: ""):
     grads = options.grads
     if grads is None and root.grad is not NOT_COMPUTED:   # backward has run: show the graph's own gradients
         grads = {node: node.grad for node in order}
+    if options.tangents is not None:                      # forward mode: the tangents, in the gradients' cell
+        grads = options.tangents
     fills = _grad_colors(order, grads, style) if options.color_by_grad and grads else {}
     context = _Context(order, boxes, style, options, marked, fills, grads, node_names(graph))
     attributes = _graph_attributes(style, options.rankdir or "LR", options.title, options.size)
@@ -69,6 +71,7 @@ class _Context:
         self.order, self.boxes, self.style, self.show, self.names = order, boxes, style, options.show, names
         self.number_format, self.marked, self.fills = options.number_format, marked, fills
         self.grads = grads                      # None: no gradient computed yet, every grad shows "?"
+        self.grad_word = "grad" if options.tangents is None else "tangent"     # what the second number is
         self.unknown_data, self.unknown_grads = options.unknown_data, options.unknown_grads
         self.ids = {node: f"n{i}" for i, node in enumerate(order)}    # counter in topological order
         self.members: dict[tuple, list] = {(): []}                      # scope path -> node statements
@@ -133,8 +136,8 @@ class _Context:
                          else f"data {self.number(node.data)}")
         if "grad" in self.show:
             known = self.grads is not None and node not in self.unknown_grads
-            cells.append(f"grad {self.number(self.grads[node])}" if known
-                         else unknown(self.style["muted"], "grad"))
+            cells.append(f"{self.grad_word} {self.number(self.grads[node])}" if known
+                         else unknown(self.style["muted"], self.grad_word))
         return cells
 
     def add_value(self, node) -> None:

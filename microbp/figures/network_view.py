@@ -24,6 +24,7 @@ import html
 
 from ..core.graph import NOT_COMPUTED
 from ..network.model import Network
+from ..text.naming import dotted
 from ..text.notation import Style, number
 from .labels import label_text
 from .themes import THEMES
@@ -40,8 +41,12 @@ class State:
 
 
 def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str = "light", title=None,
-                 grads=None, fontsize=None, size=None, state: State | None = None, network=None):
-    """``root``'s network as a ``graphviz.Digraph`` (the network view's picture: ``draw(root, view="network")``)."""
+                 grads=None, fontsize=None, size=None, state: State | None = None, network=None, tangents=None):
+    """``root``'s network as a ``graphviz.Digraph`` (the network view's picture: ``draw(root, view="network")``).
+
+    With ``tangents`` (forward mode: node -> its tangent), each value shows its tangent ``ẏ₃`` where
+    it would show dE/dy₃, and the loss its tangent ``Ė`` under it.
+    """
     import graphviz
 
     network = network or Network.of(root, number_format)
@@ -49,7 +54,7 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
     style["fontsize"] = fontsize or style["network_fontsize"]
     if grads is None and network.graph.root.grad is not NOT_COMPUTED:
         grads = {node: node.grad for node in network.graph.order}
-    picture = _Picture(network, style, Style(False, number_format), grads, state or State())
+    picture = _Picture(network, style, Style(False, number_format), grads, state or State(), tangents)
     rankdir = rankdir or ("LR" if len(network.layers) + 2 >= _widest(network) else "TB")
     dot = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
                            node_attr={"fontname": style["fontname"], "fontsize": f"{style['fontsize']:g}",
@@ -71,9 +76,10 @@ def _widest(network) -> int:
 class _Picture:
     """The DOT statements of one network picture."""
 
-    def __init__(self, network, style, number_style, grads, state):
+    def __init__(self, network, style, number_style, grads, state, tangents=None):
         self.network, self.style, self.number_style = network, style, number_style
-        self.grads, self.state = grads, state
+        self.grads, self.state = (grads if tangents is None else tangents), state
+        self.forward_mode = tangents is not None
         self.loss_name = network.loss.name if network.loss else network.name(network.units[-1].y)
         self.parts = network.parts
         counts = {}
@@ -144,18 +150,22 @@ class _Picture:
         """(key, name, value) per line of an input's circle."""
         rows = [(("y", item), item.name, lambda: item.value)]
         if type(item.node) is not float:
-            rows.append((("dy", item), f"d{self.loss_name}/d{item.name}", self.gradient(item.node)))
+            rows.append((("dy", item), self.derivative(item.name), self.gradient(item.node)))
         return rows
 
     def unit_rows(self, unit) -> list:
         """(key, name, value) per line of a unit's circle: x, y, dE/dx, dE/dy (y and dE/dy when linear)."""
-        name, loss = self.network.name, self.loss_name
+        name = self.network.name
         rows = [] if unit.linear else [(("x", unit), name(unit.x), lambda: unit.x.data)]
         rows.append((("y", unit), name(unit.y), lambda: unit.y.data))
         if not unit.linear:
-            rows.append((("dx", unit), f"d{loss}/d{name(unit.x)}", self.gradient(unit.x)))
-        rows.append((("dy", unit), f"d{loss}/d{name(unit.y)}", self.gradient(unit.y)))
+            rows.append((("dx", unit), self.derivative(name(unit.x)), self.gradient(unit.x)))
+        rows.append((("dy", unit), self.derivative(name(unit.y)), self.gradient(unit.y)))
         return rows
+
+    def derivative(self, name: str) -> str:
+        """What a value's second line is: dE/dy₃ backward, the tangent ẏ₃ in forward mode."""
+        return dotted(name) if self.forward_mode else f"d{self.loss_name}/d{name}"
 
     def add_node(self, dot, name: str, rows: list, diameter: float, attributes: dict) -> None:
         """A circle of the given diameter (points), the same for every unit and in every frame."""
@@ -172,7 +182,10 @@ class _Picture:
         loss = self.network.loss
         with dot.subgraph(name="loss") as rank:
             rank.attr(rank="same")
-            rank.node("loss", self.table([self.row(("E", loss), loss.name, lambda: loss.node.data)]),
+            rows = [self.row(("E", loss), loss.name, lambda: loss.node.data)]
+            if self.forward_mode:
+                rows.append(self.row(("dE", loss), dotted(loss.name), self.gradient(loss.node)))
+            rank.node("loss", self.table(rows),
                       shape="box", style="rounded,filled", fillcolor=self.style["leaf_fill"],
                       **self.marked([("E", loss)], self.style["value_border"]))
         for source in loss.sources:
@@ -196,7 +209,7 @@ class _Picture:
         if type(weight.node) is not float:
             known = self.knows(("dw", weight))
             gradient = self.number(self.grads[weight.node]) if known else "?"
-            lines.append(f"d{self.loss_name}/d{weight.name} {gradient}")
+            lines.append(f"{self.derivative(weight.name)} {gradient}")
         keys = [("dw", weight), ("w", weight)]
         current = any(key in self.state.highlight for key in keys)
         fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if current else ""

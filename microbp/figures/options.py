@@ -42,6 +42,7 @@ class DrawOptions:
     unknown_grads: frozenset = frozenset()
     fontsize: float | None = None
     size: tuple | None = None
+    tangents: dict | None = None    # forward mode: each node's tangent, drawn where its gradient would be
 
     @classmethod
     def checked(cls, caller: str, **given) -> DrawOptions:

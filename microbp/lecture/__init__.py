@@ -6,6 +6,9 @@ and the registry that resolves ``view=``; ``steps`` reads the options once
 ``graph_frames`` make the graph view's lecture, ``network_steps`` and
 ``network_frames`` the network view's; ``step`` is a step of either;
 ``captions`` writes each step as the table's formula and its numbers;
+``tangent_steps``, ``graph_tangents`` and ``network_tangents`` give the
+forward-mode lecture (``mode="forward"``: values and tangents), and
+``mode_costs`` its comparison of what both modes cost;
 ``workload`` refuses a lecture too large to make before any work; and
 ``slideshow`` writes one self-contained HTML file (its CSS and JavaScript are
 package data beside it).

@@ -28,6 +28,7 @@ from .workload import MAX_LECTURE_ELEMENTS
 ORDERS = ("layers", "reverse-topological")
 DERIVATIVES = ("simplified", "chain")      # local derivatives simplified by sympy, or the table's product as is
 NOTATIONS = ("walkthrough", "textbook", "labels")      # see microbp.network.notation
+MODES = ("reverse", "forward")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class LectureOptions:
     derivatives: str = "simplified"
     notation: str = "walkthrough"
     optimizer: object = None
+    mode: str = "reverse"           # "forward": values and tangents, node by node (microbp.lecture.tangent_steps)
+    seed: object = None             # forward mode: the leaf that moves at speed 1
 
     @property
     def collapse(self) -> int | None:
@@ -55,10 +58,13 @@ class LectureOptions:
     def checked(cls, caller: str, default_order: str, *, order: str | None = None,
                 learning_rate: float | None = 0.1, captions: bool = True, max_elements: int = MAX_LECTURE_ELEMENTS,
                 derivatives: str = "simplified", notation: str = "walkthrough", optimizer=None,
+                mode: str = "reverse", seed=None,
                 **drawing) -> LectureOptions:
         """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
         if order is not None and order not in ORDERS:
             raise ValueError(f"{caller}: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
+        if not (isinstance(mode, str) and mode in MODES):
+            raise ValueError(f"{caller}: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
         if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 1:
             raise ValueError(f"lecture: max_elements must be a positive int, got {max_elements!r}")
         if learning_rate is not None and (isinstance(learning_rate, bool)
@@ -71,7 +77,7 @@ class LectureOptions:
             from ..update_rules.writing import rule_for
             rule_for(caller, optimizer)
         return cls(DrawOptions.checked(caller, **drawing), order or default_order, learning_rate, bool(captions),
-                   max_elements, derivatives, notation, optimizer)
+                   max_elements, derivatives, notation, optimizer, mode, seed)
 
 
 def _check_choice(caller: str, name: str, value, choices: tuple) -> None:

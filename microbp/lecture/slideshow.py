@@ -61,7 +61,8 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     slides = lecture_frames(lecture)
     sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides),
                          None if program is None else _step_code(step, program)) for step, frame in slides]
-    heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
+    subject = "Forward mode" if lecture.options.mode == "forward" else "Backpropagation"
+    heading = html.escape(title or f"{subject}, step by step ({len(slides)} steps)")
     page = _page(heading, sections, THEMES[lecture.options.drawing.theme])
     write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)

@@ -37,6 +37,7 @@ from typing import NamedTuple
 from ..core.engine import Value
 from ..core.graph import Graph
 from .options import LectureOptions
+from .tangent_steps import check_seed
 from .views.registry import resolve_view
 from .views.view import View
 from .workload import check_workload
@@ -44,7 +45,7 @@ from .workload import check_workload
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
           view: str = "graph", learning_rate: float | None = 0.1, derivatives: str = "simplified",
-          notation: str = "walkthrough", optimizer=None) -> list:
+          notation: str = "walkthrough", optimizer=None, mode: str = "reverse", seed=None) -> list:
     """The forward steps in topological order, then the backward steps.
 
     Leaves are given, so forward starts at the first computed node; backward
@@ -61,7 +62,9 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     product as computed); ``notation`` names a network's values
     (``"walkthrough"``, ``"textbook"``, ``"labels"``: ``microbp.network.notation``).
     The list shows in Jupyter as a stepper, each step as its frame and caption
-    (``microbp.lecture.notebook``).
+    (``microbp.lecture.notebook``). ``mode="forward"`` with ``seed=x`` gives
+    forward mode instead: each node's value and tangent, as ``x`` moves at
+    speed 1 (``microbp.lecture.tangent_steps``).
 
     >>> from microbp import Value
     >>> a = Value(3.0, label="a")
@@ -69,7 +72,8 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     ['f = a × a = 3 × 3 = 9', 'df/df = 1', '∂f/∂a = a + a = 6\\ndf/da = df/df · ∂f/∂a = 1 × 6 = 6']
     """
     lecture = plan(root, "steps", view, number_format=number_format, collapse=collapse, order=order,
-                   learning_rate=learning_rate, derivatives=derivatives, notation=notation, optimizer=optimizer)
+                   learning_rate=learning_rate, derivatives=derivatives, notation=notation, optimizer=optimizer,
+                   mode=mode, seed=seed)
     from .notebook import Steps
 
     return Steps(lecture, lecture.view.steps(lecture.graph, lecture.options))
@@ -89,6 +93,7 @@ def plan(root, caller: str, view, **options) -> Lecture:
     chosen = resolve_view(view, graph, caller)
     lecture = LectureOptions.checked(caller, chosen.default_order, **options)
     chosen.check(graph, lecture.drawing, caller)
+    check_seed(graph, lecture, caller)
     return Lecture(graph, chosen, lecture)
 
 
@@ -101,7 +106,7 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, orde
     yet; with ``captions`` the step's caption is the graph's title. Before any
     work, the size is checked (``microbp.lecture.workload``): a lecture too large to
     draw raises ``GraphTooLargeError``, naming the option that raises the limit.
-    ``options`` are ``microbp.draw``'s, and ``max_elements``.
+    ``options`` are ``microbp.draw``'s, ``max_elements``, and ``mode`` and ``seed`` (forward mode, as in ``steps``).
 
     >>> from microbp import Value
     >>> [step.phase for step, frame in frames(Value(3.0, label="a").exp())]

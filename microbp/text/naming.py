@@ -15,6 +15,9 @@ picture does not. A name used twice gets a suffix (``n``, ``n_2``).
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from ..core.names import FreshNames
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -43,3 +46,18 @@ def indexed(letter: str, *indices: int) -> str:
     """
     separator = "," if any(index > 9 for index in indices) else ""
     return letter + separator.join(str(index) for index in indices).translate(SUBSCRIPTS)
+
+
+DOT_ABOVE = "\u0307"        # combining: Newton's dot, joined to the letter before it (x + ̇ = ẋ)
+
+
+def dotted(name: str) -> str:
+    """The name of a tangent (forward mode's ṅ): a dot over the letter of a letter-and-index name,
+    else ``˙`` after the name in parentheses.
+
+    >>> dotted("x₃"), dotted("w13"), dotted("v1"), dotted("E"), dotted("loss"), dotted("(a.b)")
+    ('ẋ₃', 'ẇ13', 'v̇1', 'Ė', '(loss)˙', '(a.b)˙')
+    """
+    if re.fullmatch(r"[^\W\d_][0-9₀-₉,_]*", name):
+        return unicodedata.normalize("NFC", name[0] + DOT_ABOVE + name[1:])
+    return (name if name.startswith("(") and name.endswith(")") else f"({name})") + "\u02d9"

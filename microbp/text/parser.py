@@ -20,8 +20,8 @@ microbp.errors.ExpressionError: invalid syntax at column 4
 from __future__ import annotations
 
 import ast
-import re
 import math
+import re
 import sys
 import unicodedata
 

@@ -329,6 +329,20 @@ def test_codegen_prints_a_program_that_computes_the_engines_gradients():
     assert value == root.data and grads == [expected["x"], expected["w"]]
 
 
+def test_codegen_mode_forward_prints_the_tangent_program_that_gives_jvps_numbers():
+    from microbp import jvp
+
+    status, out, err = run("codegen", "n = x*w + b; tanh(n) * x", "--wrt", "x,w", "b=0.5", "--mode", "forward")
+    assert status == 0 and err == "" and "def f(x, w, tangent_x, tangent_w):" in out and "# tangents" in out
+    namespace = {}
+    exec(out, namespace)
+    root = parse("n = x*w + b; tanh(n) * x", x=0.3, w=-1.2, b=0.5)
+    leaves = {node.label: node for node in topological_order(root) if node.op is None}
+    assert namespace["f"](0.3, -1.2, 0.0, 1.0) == jvp(root, [leaves["x"], leaves["w"]], [0.0, 1.0])
+    assert one_line_error(*run("codegen", "x*y", "--mode", "sideways")).startswith(
+        "microbp codegen: argument --mode: invalid choice: 'sideways'")
+
+
 def microbp_gradients(root) -> dict:
     from microbp import gradients
     return {leaf.label: grad for leaf, grad in gradients(root).items()}

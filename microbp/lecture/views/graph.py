@@ -13,6 +13,7 @@ from ...core.graph import Graph
 from ...figures.graph_view import draw_graph
 from ..graph_frames import graph_frames, graph_workload
 from ..graph_steps import graph_steps
+from ..graph_tangents import graph_tangent_frames, graph_tangent_steps, graph_tangent_workload
 from .view import View
 
 
@@ -28,10 +29,16 @@ class GraphView(View):
         return draw_graph(graph, drawing, self.instead)
 
     def steps(self, graph: Graph, lecture) -> list:
+        if lecture.mode == "forward":
+            return graph_tangent_steps(graph, lecture)
         return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order, lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
+        if lecture.mode == "forward":
+            return graph_tangent_frames(graph, steps, lecture)
         return graph_frames(graph, steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
+        if lecture.mode == "forward":
+            return graph_tangent_workload(graph, lecture.drawing.max_nodes, self.instead)
         return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)

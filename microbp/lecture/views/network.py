@@ -21,6 +21,7 @@ from ...figures.network_view import draw_network
 from ...network.model import Network
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
+from ..network_tangents import network_tangent_frames, network_tangent_steps, network_tangent_workload
 from .view import View
 
 GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")
@@ -67,12 +68,18 @@ class NetworkView(View):
 
     def steps(self, graph: Graph, lecture) -> list:
         network = self.network(graph, lecture.number_format)
+        if lecture.mode == "forward":
+            return network_tangent_steps(network, lecture)
         return network_steps(network, lecture.number_format, lecture.order, lecture.learning_rate, lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
+        if lecture.mode == "forward":
+            return network_tangent_frames(self.network(graph, lecture.number_format), steps, lecture)
         return network_frames(self.network(graph, lecture.number_format), steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
+        if lecture.mode == "forward":
+            return network_tangent_workload(self.network(graph, lecture.number_format))
         return network_workload(self.network(graph, lecture.number_format))
 
 

@@ -24,7 +24,8 @@ ROOT = PACKAGE.parent
 
 # The views' own modules: the registry and the view classes, and the parts that only one view uses.
 VIEW_MODULES = {"lecture/views/", "figures/network_view.py", "lecture/network_steps.py", "lecture/network_frames.py",
-                "figures/graph_view.py", "lecture/graph_steps.py", "lecture/graph_frames.py"}
+                "figures/graph_view.py", "lecture/graph_steps.py", "lecture/graph_frames.py",
+                "lecture/graph_tangents.py", "lecture/network_tangents.py"}
 ASKS_WHICH_VIEW = re.compile(r"""\bview\s*(==|!=)|\bview\s+(not\s+)?in\s*[(\[{]|[=!]=\s*["'](network|graph)["']"""
                              r"""|\[\s*["']view["']\s*\]|\.get\(\s*["']view["']""")
 KNOWS_THE_NETWORK_VIEW = re.compile(r"\b(network_view|network_steps|network_frames|NetworkView|network_workload)\b")
