@@ -7,6 +7,7 @@ on either side come from drawing operands out of the growing pool.
 """
 
 import math
+import warnings
 
 import sympy
 from hypothesis import assume, given, settings, strategies as st
@@ -19,13 +20,17 @@ from microbp.core.ops import TABLE
 ROWS = [row for row in TABLE]
 
 
+MODERATE = st.floats(-2, 2).filter(lambda v: abs(v) > 0.05)
+EDGES = st.one_of(MODERATE, st.sampled_from([0.0, -0.0, 1.0, -1.0, 1e-300, -1e-300, 1e300, -1e300, 800.0]))
+"""Leaf values where 0 meets inf: relu's 0 under sqrt's infinite slope, overflow, underflow."""
+
+
 @st.composite
-def recipes(draw):
+def recipes(draw, values=MODERATE):
     """(number of leaves, leaf values, steps): a step is (row, operands) with operands
     ("node", index into the pool so far) or ("const", number)."""
     leaf_count = draw(st.integers(1, 4))
-    leaves = draw(st.lists(st.floats(-2, 2).filter(lambda v: abs(v) > 0.05), min_size=leaf_count,
-                           max_size=leaf_count))
+    leaves = draw(st.lists(values, min_size=leaf_count, max_size=leaf_count))
     steps = []
     pool = leaf_count
     for _ in range(draw(st.integers(1, 8))):
@@ -139,3 +144,42 @@ def test_second_and_third_derivatives_of_random_graphs_equal_sympy(recipe, path)
         return
     assert math.isclose(current.data, exact.real, rel_tol=1e-9, abs_tol=1e-9), (
         f"∂ by {path}: engine {current.data}, sympy {exact.real}")
+
+
+def same_number(a: float, b: float) -> bool:
+    """Equal as floats (the sign of a zero aside), or both nan."""
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def _build_quietly(recipe):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build(recipe)
+
+
+@settings(max_examples=300)
+@given(recipes(EDGES))
+def test_gradients_as_graphs_equal_backward_bit_for_bit(recipe):
+    """create_graph=True builds the backward pass as nodes, and its values are backward's numbers:
+    zero times anything is zero in both (relu(x).sqrt() at x < 0: 0 × inf passes nothing)."""
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    floats = gradients(root, leaves)
+    graphs = gradients(root, leaves, create_graph=True)
+    for leaf in leaves:
+        assert same_number(graphs[leaf].data, floats[leaf]), (leaf.label, graphs[leaf].data, floats[leaf])
+
+
+@settings(max_examples=200)
+@given(recipes(EDGES), st.integers(0, 3))
+def test_second_derivatives_as_graphs_equal_backward_through_the_gradient_graph(recipe, index):
+    """One order up: the gradient graph, differentiated as a graph and on floats, gives the same numbers
+    (a Hessian row is nan only where backward's is)."""
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    x = leaves[index % len(leaves)]
+    slope = gradients(root, x, create_graph=True)[x]
+    floats = gradients(slope, leaves)
+    graphs = gradients(slope, leaves, create_graph=True)
+    for leaf in leaves:
+        assert same_number(graphs[leaf].data, floats[leaf]), (leaf.label, graphs[leaf].data, floats[leaf])

@@ -32,8 +32,9 @@ from ..errors import DomainError, GradientAccumulationWarning
 from .ops import FLOATS, OPS, TABLE, Op, float_grads, interpreter, special_methods
 from .scopes import current_scope as _scope
 
-DOT, AFFINE = OPS["dot"], OPS["affine"]
+DOT, AFFINE, MUL, TIMES = OPS["dot"], OPS["affine"], OPS["mul"], OPS["times"]
 _new_object = object.__new__
+_INF = float("inf")
 _FLOATS = {float}
 _formulas_evaluating = contextvars.ContextVar("microbp_formulas", default=False)
 _backpropagated = weakref.WeakSet()          # roots backward has run from (to warn on a repeat)
@@ -381,8 +382,11 @@ def _operator(op: Op, reflected: bool = False):
 
     Binary operators are most of any graph, so the method evaluates its row
     directly (two inputs, no argument tuples) instead of through ``_node``.
+    Inside derivative formulas (``derivative_formulas``), 0 × ±inf is a ``times``
+    node, 0, as the same formula gives on floats (``ops.IEEEFloat``): zero times
+    anything is zero, so gradients as graphs keep backward's numbers.
     """
-    forward, grads = op.forward, op.grads
+    forward, grads, is_mul = op.forward, op.grads, op is MUL
 
     def method(self, other):
         if type(other) is float:
@@ -402,8 +406,14 @@ def _operator(op: Op, reflected: bool = False):
             da, db = grads(FLOATS, out, a, b)
         except (ArithmeticError, ValueError):
             da, db = float_grads(op, out, (a, b))
+        if is_mul and out != out and _zero_times_infinity(a, b) and _formulas_evaluating.get():
+            return _make(TIMES, 0.0, first, da, second, db)
         return _make(op, out, first, da, second, db)
     return method
+
+
+def _zero_times_infinity(a: float, b: float) -> bool:
+    return (a == 0 and abs(b) == _INF) or (b == 0 and abs(a) == _INF)
 
 
 def _unary(op: Op):

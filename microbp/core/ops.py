@@ -247,8 +247,17 @@ def _sign(x: float) -> float:
 
 
 def _xlogy(x: float, y: float) -> float:
-    """x · log y, and 0 where x = 0 (so ∂(0 ** b)/∂b is 0 for b > 0, as in PyTorch)."""
-    return 0.0 if x == 0 and y == y else x * _log(y)
+    """x · log y; 0 where x = 0, and 0 where y = 0 (nan stays nan): so ∂(a ** b)/∂b = xlogy(a ** b, a)
+    is 0 at a = 0 for every b >= 0, b = 0 included, as in PyTorch (y = 0 is outside xlogy's own domain:
+    only derivative formulas reach it)."""
+    if (x == 0 and y == y) or (y == 0 and x == x):
+        return 0.0
+    return x * _log(y)
+
+
+def _times(a: float, b: float) -> float:
+    """a × b, and 0 where either is 0, even times inf or nan: the chain rule's product (0 passes nothing)."""
+    return 0.0 if a == 0 or b == 0 else a * b
 
 
 def _kinked(pieces, fallback):
@@ -392,7 +401,12 @@ TABLE = (
        doc="1, 0 or −1 by the sign of x: the derivative of abs."),
     Op("xlogy", 2, "xlogy", CALL, _xlogy,
        lambda m, out, x, y: (m.log(y), x / y), lambda s, x, y: x * s.log(y),
-       _log_argument, doc="x · log y, needing y > 0; 0 where x = 0 (in derivatives): ∂(a ** b)/∂b."),
+       _log_argument, doc="x · log y, needing y > 0; 0 where x = 0 or y = 0 (in derivatives): ∂(a ** b)/∂b."),
+    # the chain rule's product: gradients as graphs multiply with it, so they pass nothing through a 0
+    Op("times", 2, "×", CALL, _times,
+       lambda m, out, a, b: (b, a), lambda s, a, b: a * b,
+       doc="a × b, and 0 where a or b is 0, even times inf or nan: the chain rule's product, in gradient "
+           "graphs."),
     # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
     Op("sum", None, "Σ", LISTS, lambda *xs: sum(xs),
        lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs), shape=(1, 0),
