@@ -220,7 +220,7 @@ def chain(graph, derivatives: dict, absolute: bool = False) -> dict:
 
     local = (lambda node: tuple(map(abs, derivatives[node]))) if absolute else derivatives.__getitem__
     with mpmath.workdps(DIGITS):
-        return chain_rule(graph.order, graph.root, 1.0, local, product=_times)
+        return chain_rule(graph.order, graph.root, 1.0, local, product=_times, warn=False)
 
 
 def _times(local, upstream):
