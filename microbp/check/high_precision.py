@@ -185,8 +185,9 @@ def exact_values(graph) -> dict:
 
 
 def apply_exactly(row, *inputs):
-    """``row`` at ``inputs``, exactly (nan where it has no real value)."""
-    return value_or_nan(row_forward(row, len(inputs))(*inputs))
+    """``row`` at ``inputs``, exactly (nan where it has no real value): at ``DIGITS`` digits, or at mpmath's
+    working precision when that is higher."""
+    return value_or_nan(row_forward(row, len(inputs))(*inputs, digits=max(DIGITS, mpmath.mp.dps)))
 
 
 def inputs_of(node, values: dict | None) -> tuple:

@@ -186,7 +186,7 @@ class Value:
             for node in reversed(order):      # the chain rule: parent.grad += local * node.grad
                 upstream = node.grad
                 if upstream == 0.0:           # zero times anything is zero: nothing flows on
-                    if abs(node.data) == _INF:    # ... but an overflow's 0 (1/inf) may be wrong: say so
+                    if node.data - node.data:     # inf or nan: an overflow's 0 (1/inf) may be wrong: say so
                         warn_if_overflow_hidden(node)
                     continue
                 if upstream - upstream:       # inf or nan: edges whose local derivative is 0 pass nothing
