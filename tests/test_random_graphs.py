@@ -7,6 +7,7 @@ on either side come from drawing operands out of the growing pool.
 """
 
 import math
+import sys
 import warnings
 
 import sympy
@@ -26,7 +27,7 @@ EDGES = st.one_of(MODERATE, st.sampled_from([0.0, -0.0, 1.0, -1.0, 1e-300, -1e-3
 
 
 @st.composite
-def recipes(draw, values=MODERATE):
+def recipes(draw, values=MODERATE, constants=(-2.0, -0.5, 0.5, 1.0, 2.0, 3.0)):
     """(number of leaves, leaf values, steps): a step is (row, operands) with operands
     ("node", index into the pool so far) or ("const", number)."""
     leaf_count = draw(st.integers(1, 4))
@@ -40,7 +41,7 @@ def recipes(draw, values=MODERATE):
         for position in range(count):
             use_constant = draw(st.booleans()) and draw(st.booleans())   # a quarter of operands
             if use_constant:
-                operands.append(("const", draw(st.sampled_from([-2.0, -0.5, 0.5, 1.0, 2.0, 3.0]))))
+                operands.append(("const", draw(st.sampled_from(list(constants)))))
             else:
                 operands.append(("node", draw(st.integers(0, pool - 1))))
         if all(kind == "const" for kind, _ in operands):
@@ -183,3 +184,37 @@ def test_second_derivatives_as_graphs_equal_backward_through_the_gradient_graph(
     graphs = gradients(slope, leaves, create_graph=True)
     for leaf in leaves:
         assert same_number(graphs[leaf].data, floats[leaf]), (leaf.label, graphs[leaf].data, floats[leaf])
+
+
+SCALED = st.builds(lambda sign, power, mantissa: sign * mantissa * 10.0 ** power, st.sampled_from([-1.0, 1.0]),
+                   st.integers(-300, 300), st.floats(1, 9.99))
+"""Leaf values from 1e-300 to 1e300 in magnitude."""
+CANCELLING = [-1e15, 1e15, -1e8, 1e8, 1e-300, 1e300, -2.0, 0.5, 3.0]
+"""Constants whose paths cancel: (x + 1e15) * (x - 1e15) has a gradient of 2x from two paths of 1e15."""
+
+
+@settings(max_examples=60, deadline=None)
+@given(recipes(st.one_of(SCALED, MODERATE), constants=CANCELLING))
+def test_verify_never_says_agree_where_the_engine_is_off_the_exact_derivative(recipe):
+    """Whatever the scale, however paths cancel: where verify's report says "all gradients agree", every
+    engine gradient is within rtol of sympy.diff of the same expression, evaluated at 50 digits."""
+    from microbp import verify
+    from microbp.check.high_precision import RealFunction
+
+    point, steps = recipe
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    report = verify(root)
+    if "all gradients agree" not in str(report):
+        return
+    assert report.ok and report.accurate and root.data == root.data
+    symbols = sympy.symbols(f"x0:{len(point)}", real=True)
+    exact = replay(list(symbols), steps)
+    by_name = {symbol.name: symbol for symbol in symbols}
+    for check in report.leaves:
+        symbol = by_name[check.name]
+        reference = RealFunction(sympy.diff(exact, symbol), symbols)(*point)
+        if reference is None:
+            continue                         # no real derivative here: nothing to hold the engine to
+        assert abs(check.engine - reference) <= report.rtol * abs(reference) + sys.float_info.min, (
+            check.name, check.engine, float(reference), str(report))
