@@ -429,7 +429,7 @@ def _operator(op: Op, reflected: bool = False):
     node, 0, as the same formula gives on floats (``ops.IEEEFloat``): zero times
     anything is zero, so gradients as graphs keep backward's numbers.
     """
-    forward, grads, is_mul = op.forward, op.grads, op is MUL
+    forward, grads = op.forward, op.grads
 
     def method(self, other):
         if type(other) is float:
@@ -449,7 +449,7 @@ def _operator(op: Op, reflected: bool = False):
             da, db = grads(FLOATS, out, a, b)
         except (ArithmeticError, ValueError):
             da, db = float_grads(op, out, (a, b))
-        if is_mul and out != out and _zero_times_infinity(a, b) and _formulas_evaluating.get():
+        if out != out and op is MUL and _zero_times_infinity(a, b) and _formulas_evaluating.get():
             return _make(TIMES, 0.0, first, da, second, db)
         return _make(op, out, first, da, second, db)
     return method

@@ -24,8 +24,6 @@ from operator import mul
 from .engine import NOT_COMPUTED, as_value, is_value, topological_order, warn_if_overflow_hidden
 from .scopes import scope
 
-_INF = float("inf")
-
 __all__ = ["Graph", "chain_rule", "leaf_names", "scope", "topological_order", "NOT_COMPUTED", "is_value"]
 
 
@@ -55,9 +53,8 @@ def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul, warn=True)
         upstream = grads.get(node)
         if node.op is None:
             continue
-        if warn and (upstream is None or _is_zero(upstream) or _is_zero_value(upstream)) \
-                and abs(node.data) == _INF:
-            warn_if_overflow_hidden(node)
+        if warn and _passes_zero(upstream):
+            warn_if_overflow_hidden(node)      # when the node overflowed, that 0 may be only 1/inf
         if upstream is None or _is_zero(upstream):
             continue
         for parent, local in zip(node.parents, local_grads(node)):
@@ -74,9 +71,10 @@ def _is_zero(x) -> bool:
     return type(x) is float and x == 0.0
 
 
-def _is_zero_value(x) -> bool:
-    """A gradient that is a graph whose value is 0 (it passes 0 on through a ``times`` node)."""
-    return type(x) is not float and is_value(x) and x.data == 0.0
+def _passes_zero(upstream) -> bool:
+    """No gradient, the number 0, or a gradient graph whose value is 0 (a ``times`` node passes 0 on)."""
+    return upstream is None or _is_zero(upstream) or (type(upstream) is not float and is_value(upstream)
+                                                      and upstream.data == 0.0)
 
 
 def leaf_names(order) -> dict:
