@@ -121,16 +121,17 @@ def domain(case, mine, theirs) -> bool:
 
 def nan_in_nan_out(case, mine, theirs) -> bool:
     """A nan input gives nan, never a number: the value of sign(nan), step(nan) and the derivatives of
-    relu, abs and a ** 0 at nan; PyTorch's masks turn some of these into numbers."""
+    relu and abs at nan; PyTorch's masks turn some of these into numbers."""
     pairs = list(zip([mine[0], *mine[1]], [theirs[0], *theirs[1]]))
     return any(a != a for a in case.args) and all(same(m, t) or (m != m and t == t) for m, t in pairs)
 
 
 def zero_times_anything(case, mine, theirs) -> bool:
-    """Where a ** b is 0, ∂/∂b = xlogy(a ** b, a) is 0 even where log a is nan or ±inf (a < 0, a = ±inf):
-    zero times anything is zero, as in the chain rule; PyTorch computes 0 · log a = nan."""
-    return (case.row.name == "pow" and case.values[1] and mine[0] == 0 == theirs[0] and mine[1][-1] == 0
-            and theirs[1][-1] != theirs[1][-1] and all(map(same, mine[1][:-1], theirs[1][:-1])))
+    """Where a ** b is 0, ∂/∂b = xlogy(a ** b, a) is 0 even where log a is nan or ±inf (a < 0, a = ±inf),
+    and ∂/∂a = times(b, a ** (b - 1)) is 0 where a ** (b - 1) is 0, even where b is ±inf: zero times
+    anything is zero, as in the chain rule; PyTorch computes 0 · log a and inf · 0 = nan."""
+    return (case.row.name == "pow" and mine[0] == 0 == theirs[0]
+            and all(same(m, t) or (m == 0 and t != t) for m, t in zip(mine[1], theirs[1])))
 
 
 def chain_rule_product(case, mine, theirs) -> bool:

@@ -32,7 +32,7 @@ from ..errors import DomainError, GradientAccumulationWarning
 from .ops import FLOATS, OPS, TABLE, Op, float_grads, interpreter, special_methods
 from .scopes import current_scope as _scope
 
-DOT, AFFINE, MUL, TIMES = OPS["dot"], OPS["affine"], OPS["mul"], OPS["times"]
+DOT, AFFINE = OPS["dot"], OPS["affine"]
 _new_object = object.__new__
 _INF = float("inf")
 _FLOATS = {float}
@@ -425,9 +425,6 @@ def _operator(op: Op, reflected: bool = False):
 
     Binary operators are most of any graph, so the method evaluates its row
     directly (two inputs, no argument tuples) instead of through ``_node``.
-    Inside derivative formulas (``derivative_formulas``), 0 × ±inf is a ``times``
-    node, 0, as the same formula gives on floats (``ops.IEEEFloat``): zero times
-    anything is zero, so gradients as graphs keep backward's numbers.
     """
     forward, grads = op.forward, op.grads
 
@@ -449,14 +446,8 @@ def _operator(op: Op, reflected: bool = False):
             da, db = grads(FLOATS, out, a, b)
         except (ArithmeticError, ValueError):
             da, db = float_grads(op, out, (a, b))
-        if out != out and op is MUL and _zero_times_infinity(a, b) and _formulas_evaluating.get():
-            return _make(TIMES, 0.0, first, da, second, db)
         return _make(op, out, first, da, second, db)
     return method
-
-
-def _zero_times_infinity(a: float, b: float) -> bool:
-    return (a == 0 and abs(b) == _INF) or (b == 0 and abs(a) == _INF)
 
 
 def _unary(op: Op):

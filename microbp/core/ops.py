@@ -345,7 +345,7 @@ TABLE = (
     Op("truediv", 2, "÷", infix("/", 2), _divide,
        lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor, doc="a ÷ b"),
     Op("pow", 2, "^", infix("**", 4, right=True), _power,
-       lambda m, out, a, b: (b * a ** (b - 1), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
+       lambda m, out, a, b: (m.times(b, a ** (b - 1)), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
        doc="a to the power b"),
     Op("neg", 1, "−", prefix("-", 3), operator.neg,
        lambda m, out, x: (-1.0,), lambda s, x: -x, doc="−x"),
