@@ -204,6 +204,9 @@ def _engine_check(evidence, rtol: float, trouble: str) -> tuple:
         return close, (f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through "
                        f"which the engine's gradient and sympy's are nan; but the function's slope is "
                        f"{float(slope.value):.10g}")
+    if _number(evidence.exact):                 # only the exact derivative is known: it must be the engine's
+        return _close(engine, evidence.exact, rtol * abs(evidence.exact)), _engine_wrong(engine, evidence.exact,
+                                                                                         trouble)
     return True, ""
 
 
