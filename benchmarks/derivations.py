@@ -77,6 +77,10 @@ RIGHT = [Case(*row, True, why) for *row, why in [
     ("sin(3*x)", "x", "3*cos(3*x)", "a sine"),
     ("exp(-x**2)", "x", "-2*x*exp(-x**2)", "a Gaussian"),
     ("log(x**2)", "x", "2/x", "log of a square, both signs"),
+    ("max(x, 1)", "x", "step(x - 1)", "max: a tie is a kink (microbp takes 0.5 there)"),
+    ("min(x, 1)", "x", "step(1 - x)", "min: a tie is a kink"),
+    ("min(x, 2)", "x", "step(2 - x)", "min, tied at 2"),
+    ("max(2*x, 1)", "x", "2*step(2*x - 1)", "max of a line, tied at 1/2"),
 ]]
 
 WRONG = [Case(*row, False, why) for *row, why in [
@@ -114,6 +118,10 @@ WRONG = [Case(*row, False, why) for *row, why in [
     ("sigmoid(x)", "x", "sigmoid(x)*(1 - sigmoid(x)) + 1e-30*step(x - 30)", "off by 1e-30, only for x > 30"),
     ("softplus(x)", "x", "sigmoid(-x)", "a sign inside"),
     ("tanh(x)", "x", "1 - tanh(x)", "the square forgotten"),
+    ("max(x, 1)", "x", "step(x)", "max: the tie put at 0, wrong on (0, 1)"),
+    ("min(x, 1)", "x", "step(x - 1)", "min taken for max"),
+    ("max(2*x, 1)", "x", "step(2*x - 1)", "max of a line: the inner factor 2 forgotten"),
+    ("max(x, y)", "x", "step(y - x)", "max by x: the sides swapped"),
 ]]
 
 CASES = RIGHT + WRONG

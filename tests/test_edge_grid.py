@@ -45,6 +45,7 @@ def torch_functions(torch) -> dict:
         "log1p": torch.log1p, "sin": torch.sin, "cos": torch.cos, "sinh": torch.sinh, "cosh": torch.cosh,
         "tanh": torch.tanh, "sigmoid": torch.sigmoid, "softplus": F.softplus, "relu": torch.relu,
         "abs": torch.abs, "sign": torch.sign, "xlogy": torch.xlogy,
+        "times": torch.mul,
         "sech": lambda x: torch_sech(torch, x),
         "max": torch.maximum, "min": torch.minimum,
         "step": lambda x: torch.heaviside(x.detach(), torch.zeros((), dtype=torch.float64)),
@@ -120,24 +121,24 @@ def domain(case, mine, theirs) -> bool:
 
 def nan_in_nan_out(case, mine, theirs) -> bool:
     """A nan input gives nan, never a number: the value of sign(nan), step(nan) and the derivatives of
-    relu, abs and a ** 0 at nan; PyTorch's masks turn some of these into numbers."""
+    relu and abs at nan; PyTorch's masks turn some of these into numbers."""
     pairs = list(zip([mine[0], *mine[1]], [theirs[0], *theirs[1]]))
     return any(a != a for a in case.args) and all(same(m, t) or (m != m and t == t) for m, t in pairs)
 
 
-def zero_to_the_zero(case, mine, theirs) -> bool:
-    """∂(a ** b)/∂b at a = 0, b = 0 is -inf: 0 ** b falls from 1 to 0 as b grows from 0 (the slope
-    from the right); PyTorch masks it to 0."""
-    return (case.row.name == "pow" and case.args[0] == 0 and case.args[1] == 0 and case.values[1]
-            and mine[1][-1] == -math.inf and theirs[1][-1] == 0 and same(mine[0], theirs[0])
-            and all(map(same, mine[1][:-1], theirs[1][:-1])))
-
-
 def zero_times_anything(case, mine, theirs) -> bool:
-    """Where a ** b is 0, ∂/∂b = xlogy(a ** b, a) is 0 even where log a is nan or ±inf (a < 0, a = ±inf):
-    zero times anything is zero, as in the chain rule; PyTorch computes 0 · log a = nan."""
-    return (case.row.name == "pow" and case.values[1] and mine[0] == 0 == theirs[0] and mine[1][-1] == 0
-            and theirs[1][-1] != theirs[1][-1] and all(map(same, mine[1][:-1], theirs[1][:-1])))
+    """Where a ** b is 0, ∂/∂b = xlogy(a ** b, a) is 0 even where log a is nan or ±inf (a < 0, a = ±inf),
+    and ∂/∂a = times(b, a ** (b - 1)) is 0 where a ** (b - 1) is 0, even where b is ±inf: zero times
+    anything is zero, as in the chain rule; PyTorch computes 0 · log a and inf · 0 = nan."""
+    return (case.row.name == "pow" and mine[0] == 0 == theirs[0]
+            and all(same(m, t) or (m == 0 and t != t) for m, t in zip(mine[1], theirs[1])))
+
+
+def chain_rule_product(case, mine, theirs) -> bool:
+    """times, the chain rule's product in gradient graphs, is 0 where a factor is 0, even times inf or nan
+    (zero passes nothing on, as in backward); PyTorch's mul gives nan. Its derivatives are mul's."""
+    return (case.row.name == "times" and 0 in case.args and mine[0] == 0 and theirs[0] != theirs[0]
+            and all(map(same, mine[1], theirs[1])))
 
 
 def subnormal_log1p(case, mine, theirs) -> bool:
@@ -153,7 +154,7 @@ def equal_infinities(case, mine, theirs) -> bool:
             and same(mine[0], theirs[0]) and all(g != g for g in mine[1]))
 
 
-RULES = [domain, nan_in_nan_out, zero_to_the_zero, zero_times_anything, subnormal_log1p, equal_infinities]
+RULES = [domain, nan_in_nan_out, zero_times_anything, chain_rule_product, subnormal_log1p, equal_infinities]
 
 
 def agrees(mine, theirs) -> bool:

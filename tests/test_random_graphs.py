@@ -7,6 +7,8 @@ on either side come from drawing operands out of the growing pool.
 """
 
 import math
+import sys
+import warnings
 
 import sympy
 from hypothesis import assume, given, settings, strategies as st
@@ -19,13 +21,17 @@ from microbp.core.ops import TABLE
 ROWS = [row for row in TABLE]
 
 
+MODERATE = st.floats(-2, 2).filter(lambda v: abs(v) > 0.05)
+EDGES = st.one_of(MODERATE, st.sampled_from([0.0, -0.0, 1.0, -1.0, 1e-300, -1e-300, 1e300, -1e300, 800.0]))
+"""Leaf values where 0 meets inf: relu's 0 under sqrt's infinite slope, overflow, underflow."""
+
+
 @st.composite
-def recipes(draw):
+def recipes(draw, values=MODERATE, constants=(-2.0, -0.5, 0.5, 1.0, 2.0, 3.0)):
     """(number of leaves, leaf values, steps): a step is (row, operands) with operands
     ("node", index into the pool so far) or ("const", number)."""
     leaf_count = draw(st.integers(1, 4))
-    leaves = draw(st.lists(st.floats(-2, 2).filter(lambda v: abs(v) > 0.05), min_size=leaf_count,
-                           max_size=leaf_count))
+    leaves = draw(st.lists(values, min_size=leaf_count, max_size=leaf_count))
     steps = []
     pool = leaf_count
     for _ in range(draw(st.integers(1, 8))):
@@ -35,7 +41,7 @@ def recipes(draw):
         for position in range(count):
             use_constant = draw(st.booleans()) and draw(st.booleans())   # a quarter of operands
             if use_constant:
-                operands.append(("const", draw(st.sampled_from([-2.0, -0.5, 0.5, 1.0, 2.0, 3.0]))))
+                operands.append(("const", draw(st.sampled_from(list(constants)))))
             else:
                 operands.append(("node", draw(st.integers(0, pool - 1))))
         if all(kind == "const" for kind, _ in operands):
@@ -139,3 +145,81 @@ def test_second_and_third_derivatives_of_random_graphs_equal_sympy(recipe, path)
         return
     assert math.isclose(current.data, exact.real, rel_tol=1e-9, abs_tol=1e-9), (
         f"∂ by {path}: engine {current.data}, sympy {exact.real}")
+
+
+def same_number(a: float, b: float) -> bool:
+    """Equal as floats (the sign of a zero aside), or both nan."""
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def _build_quietly(recipe):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build(recipe)
+
+
+@settings(max_examples=300)
+@given(recipes(EDGES))
+def test_gradients_as_graphs_equal_backward_bit_for_bit(recipe):
+    """create_graph=True builds the backward pass as nodes, and its values are backward's numbers:
+    zero times anything is zero in both (relu(x).sqrt() at x < 0: 0 × inf passes nothing)."""
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    floats = gradients(root, leaves)
+    graphs = gradients(root, leaves, create_graph=True)
+    for leaf in leaves:
+        assert same_number(graphs[leaf].data, floats[leaf]), (leaf.label, graphs[leaf].data, floats[leaf])
+
+
+@settings(max_examples=200)
+@given(recipes(EDGES), st.integers(0, 3))
+def test_second_derivatives_as_graphs_equal_backward_through_the_gradient_graph(recipe, index):
+    """One order up: the gradient graph, differentiated as a graph and on floats, gives the same numbers
+    (a Hessian row is nan only where backward's is)."""
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    x = leaves[index % len(leaves)]
+    slope = gradients(root, x, create_graph=True)[x]
+    floats = gradients(slope, leaves)
+    graphs = gradients(slope, leaves, create_graph=True)
+    for leaf in leaves:
+        assert same_number(graphs[leaf].data, floats[leaf]), (leaf.label, graphs[leaf].data, floats[leaf])
+
+
+SCALED = st.builds(lambda sign, power, mantissa: sign * mantissa * 10.0 ** power, st.sampled_from([-1.0, 1.0]),
+                   st.integers(-300, 300), st.floats(1, 9.99))
+"""Leaf values from 1e-300 to 1e300 in magnitude."""
+CANCELLING = [-1e15, 1e15, -1e8, 1e8, 1e-300, 1e300, -2.0, 0.5, 3.0]
+"""Constants whose paths cancel: (x + 1e15) * (x - 1e15) has a gradient of 2x from two paths of 1e15."""
+
+
+@settings(max_examples=60, deadline=None)
+@given(recipes(st.one_of(SCALED, MODERATE), constants=CANCELLING))
+def test_verify_never_says_agree_where_the_engine_is_off_the_exact_derivative(recipe):
+    """Whatever the scale, however paths cancel: where verify's report says "all gradients agree", every
+    engine gradient is within rtol of sympy.diff of the same expression, evaluated at 50 digits."""
+    from microbp import verify
+    from microbp.check.high_precision import RealFunction, to_float
+
+    point, steps = recipe
+    root, leaves = _build_quietly(recipe)
+    assume(root is not None)
+    report = verify(root)
+    if "all gradients agree" not in str(report):
+        return
+    assert report.ok and report.accurate and root.data == root.data
+    symbols = sympy.symbols(f"x0:{len(point)}", real=True)
+    exact_steps = [(row, [(kind, sympy.Float(item, 60) if kind == "const" else item) for kind, item in operands])
+                   for row, operands in steps]        # constants exact too: -1e15 * 1e300 is not -inf
+    exact = replay(list(symbols), exact_steps)
+    by_name = {symbol.name: symbol for symbol in symbols}
+    for check in report.leaves:
+        symbol = by_name[check.name]
+        reference = RealFunction(sympy.diff(exact, symbol), symbols)(*point)
+        if reference is None:
+            continue                         # no real derivative here: nothing to hold the engine to
+        if not math.isfinite(to_float(reference)):                  # beyond the floats: inf is the nearest
+            assert check.engine == to_float(reference), (check.name, check.engine, str(report))
+            continue
+        assert abs(check.engine - reference) <= report.rtol * abs(reference) + sys.float_info.min, (
+            check.name, check.engine, float(reference), str(report))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 import random
+
+import mpmath
 from typing import NamedTuple
 
 from ..errors import DomainError
@@ -129,9 +131,11 @@ def _differ(a, b) -> bool:
 
 def _continuous(function, values, value) -> bool:
     """The derivative takes the same value just beside the point (so the function is differentiable there)."""
-    x = values[0]
-    step = 1e-30 * max(abs(x), 1e-10)
-    for nearby in (x - step, x + step):
+    with mpmath.workdps(50):                    # beside it at 50 digits (as floats, x ± 1e-30 is x)
+        x = mpmath.mpf(values[0])
+        step = mpmath.mpf("1e-30") * max(abs(x), mpmath.mpf("1e-10"))
+        sides = (x - step, x + step)
+    for nearby in sides:
         side = function(nearby, *values[1:])
         if side is None or abs(side - value) > 1e-15 * max(abs(value), 1e-300):
             return False

@@ -47,17 +47,17 @@ def gather(graph: Graph, rtol: float) -> dict:
     for leaf in graph.leaves:
         truth, size = exact.get(leaf, 0.0), scale.get(leaf, 0.0)
         evidence[leaf] = Evidence(engine[leaf], truth, along.get(leaf, 0.0), size, scale_along.get(leaf, 0.0),
-                                  _slope(graph, leaf, values, truth, size, rtol))
+                                  _slope(graph, leaf, values, truth, rtol, (engine, exact)))
     return evidence
 
 
-def _slope(graph: Graph, leaf, values: dict, truth, size, rtol: float) -> Slope:
+def _slope(graph: Graph, leaf, values: dict, truth, rtol: float, sensitivities) -> Slope:
     """The float central difference when it is accurate enough and agrees with ``truth``; else the precise one."""
-    quick = slope(graph, leaf)
-    if quick.value == quick.value:
-        tolerance = rtol * max(abs(quick.value), abs(truth) if truth == truth else 0, size if size == size else 0)
+    quick = slope(graph, leaf, sensitivity=sensitivities[0])
+    if quick.value == quick.value:         # relative to the slope itself: a sum over paths would hide errors
+        tolerance = rtol * max(abs(quick.value), abs(truth) if truth == truth else 0)
         decisive = quick.error <= 0.01 * tolerance
         agrees = truth != truth or abs(quick.value - truth) <= tolerance
         if decisive and agrees:
             return quick
-    return slope(graph, leaf, precise=True, values=values)
+    return slope(graph, leaf, precise=True, values=values, sensitivity=sensitivities[1])

@@ -43,22 +43,40 @@ class Slope(NamedTuple):
     kink: bool = False
 
 
-def slope(graph, leaf, precise: bool = False, values: dict | None = None) -> Slope:
+def slope(graph, leaf, precise: bool = False, values: dict | None = None, sensitivity: dict | None = None) -> Slope:
     """∂root/∂leaf by central differences, on floats or (``precise``) at ``DIGITS`` digits.
 
     ``values``: the exact node values (``exact_values(graph)``), when already computed.
+    ``sensitivity``: ∂root/∂node for the nodes, when known; the rounding of each
+    intermediate moves the root by about |∂root/∂node · node|, so the error bound
+    counts the largest of these (cosh(x)**2 - sinh(x)**2 is 1, from terms of 10^17).
     """
     if not precise:
+        magnitude = _largest(graph, leaf, sensitivity, lambda node: node.data)
         return _estimate(_float_function(graph, leaf), leaf.data, FLOAT_STEP * max(abs(leaf.data), 1e-3),
-                         4 * 2.0 ** -52)
+                         4 * 2.0 ** -52, magnitude)
     values = exact_values(graph) if values is None else values
-    with mpmath.workdps(DIGITS):
-        x = mpmath.mpf(leaf.data)
-        step = PRECISE_STEP * abs(x) if x else PRECISE_STEP * mpmath.mpf(10) ** -5
-        return _estimate(_exact_function(graph, leaf, values), x, step, mpmath.mpf(10) ** -(DIGITS - 2))
+    for digits in (DIGITS, 3 * DIGITS):         # more digits where intermediates cancel (1e15 - 1e15)
+        with mpmath.workdps(digits):
+            x = mpmath.mpf(leaf.data)
+            step = PRECISE_STEP * abs(x) if x else PRECISE_STEP * mpmath.mpf(10) ** -5
+            magnitude = _largest(graph, leaf, sensitivity, values.get)
+            estimate = _estimate(_exact_function(graph, leaf, values), x, step, mpmath.mpf(10) ** -(digits - 2),
+                                 magnitude)
+        if estimate.kink or not estimate.error > 1e-7 * abs(estimate.value):
+            return estimate
+    return estimate
 
 
-def _estimate(f, x, h, rounding) -> Slope:
+def _largest(graph, leaf, sensitivity, value) -> float:
+    """The largest finite |∂root/∂node · node| over the nodes that depend on ``leaf`` (0 without ``sensitivity``)."""
+    if sensitivity is None:
+        return 0
+    sizes = (abs(sensitivity.get(node, 0) * value(node)) for node in downstream(graph, leaf))
+    return max((size for size in sizes if _finite(size)), default=0)
+
+
+def _estimate(f, x, h, rounding, magnitude=0) -> Slope:
     """Richardson's extrapolation of central differences with steps h and h/2."""
     here, up, down = f(x), f(x + h), f(x - h)
     if not all(map(_finite, (here, up, down))):
@@ -69,7 +87,7 @@ def _estimate(f, x, h, rounding) -> Slope:
     if not _finite(half):
         return Slope(math.nan, math.inf)
     extrapolated = (4 * half - wide) / 3
-    noise = rounding * max(abs(up), abs(down), abs(here)) / h
+    noise = rounding * max(abs(up), abs(down), abs(here), magnitude) / h
     error = abs(extrapolated - half) + noise
     if abs(forward - backward) > 1e-3 * max(abs(forward), abs(backward)) + 4 * error:
         return Slope(math.nan, math.inf, kink=True)

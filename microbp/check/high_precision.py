@@ -199,8 +199,9 @@ def exact_values(graph) -> dict:
 
 
 def apply_exactly(row, *inputs):
-    """``row`` at ``inputs``, exactly (nan where it has no real value)."""
-    return value_or_nan(row_forward(row, len(inputs))(*inputs))
+    """``row`` at ``inputs``, exactly (nan where it has no real value): at ``DIGITS`` digits, or at mpmath's
+    working precision when that is higher."""
+    return value_or_nan(row_forward(row, len(inputs))(*inputs, digits=max(DIGITS, mpmath.mp.dps)))
 
 
 def inputs_of(node, values: dict | None) -> tuple:
@@ -234,7 +235,7 @@ def chain(graph, derivatives: dict, absolute: bool = False) -> dict:
 
     local = (lambda node: tuple(map(abs, derivatives[node]))) if absolute else derivatives.__getitem__
     with mpmath.workdps(DIGITS):
-        return chain_rule(graph.order, graph.root, 1.0, local, product=_times)
+        return chain_rule(graph.order, graph.root, 1.0, local, product=_times, warn=False)
 
 
 def _times(local, upstream):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import mpmath
 import sympy
 
 from .high_precision import RealFunction
@@ -191,6 +192,7 @@ def _same(a, b) -> bool:
 
 def _continuous(function, at: float, value) -> bool:
     """The derivative takes the same value just left and right of ``at`` (so the function is smooth there)."""
-    step = 1e-30 * max(abs(at), 1)
-    sides = [function(at - step), function(at + step)]
+    with mpmath.workdps(60):                    # beside it at 60 digits (as floats, at ± 1e-30 is at)
+        at, step = mpmath.mpf(at), mpmath.mpf("1e-30") * max(abs(at), 1)
+        sides = [function(at - step), function(at + step)]
     return None not in sides and all(abs(side - value) <= 1e-20 * max(abs(value), 1) for side in sides)

@@ -4,10 +4,13 @@ The three are independent. The engine uses the table's derivative formulas
 on floats. The exact derivative uses none of them: it is ``sympy.diff`` of
 each row's sympy form, chained at 50 digits with mpmath (``highprecision``),
 in time linear in the graph. The finite difference uses no derivative at all
-(``finite_differences``). Tolerances are relative, scaled by the sum over
+(``finite_differences``). The chain rule is judged against sympy's derivative
+at the engine's own float values, with a tolerance scaled by the sum over
 paths of |local derivative products| (what float rounding in backward is
 proportional to), so ``x + 1e7`` and ``sin(30000 x)`` are judged as fairly
-as ``x * x``.
+as ``x * x``. But "agree" is said only where the engine's gradient is also
+within ``rtol`` of the exact derivative, relative to it alone: where the
+float forward pass moved it, the report's first line says by how much.
 
 >>> from microbp import Value
 >>> x = Value(0.5, label="x")
@@ -21,12 +24,15 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 
-from ..core.engine import Value
+import mpmath
+
+from ..core.engine import OverflowWarning, Value
 from ..core.graph import Graph
 from .evidence import gather
-from .high_precision import to_float
+from .high_precision import exact_values, to_float
 from .limits import check_graph_size
 
 MAX_VERIFY_NODES = 20_000
@@ -44,18 +50,47 @@ class LeafCheck:
     finite_difference: float
     ok: bool
     note: str = ""
+    inaccuracy: float | None = None     # |engine - exact| / |exact| where the float forward pass moves it
 
 
 @dataclass
 class Report:
-    """The result of ``verify``: one ``LeafCheck`` per leaf; true when all agree."""
+    """The result of ``verify``: one ``LeafCheck`` per leaf; true when all agree and the value is a number.
+
+    ``accurate``: every engine gradient is also within ``rtol`` of the exact one. A report can be ok
+    (the chain rule is right) and not accurate: the graph is ill-conditioned at these values, and
+    float rounding in the forward pass moved the gradient; the first line of the report says so.
+    """
 
     leaves: list = field(default_factory=list)
     rtol: float = 1e-6
+    value: float = 0.0
+    trouble: str = ""
 
     @property
     def ok(self) -> bool:
-        return all(leaf.ok for leaf in self.leaves)
+        return self.value == self.value and all(leaf.ok for leaf in self.leaves)
+
+    @property
+    def accurate(self) -> bool:
+        return self.ok and all(leaf.inaccuracy is None for leaf in self.leaves)
+
+    def warnings(self) -> list:
+        """The lines that come first: a nan value, and gradients float rounding moved."""
+        lines = [] if self.value == self.value else [
+            f"NOT OK: the graph's value is nan, so its gradients mean nothing here{_because(self.trouble)}"]
+        lines += [f"ILL-CONDITIONED: {c.name}'s float gradient {c.engine:.10g} is off the exact {c.sympy:.10g} by "
+                  f"{c.inaccuracy:.2g} relative: float rounding in the forward pass moved it (the chain rule "
+                  f"then differentiates the rounded values exactly)" for c in self.leaves if c.inaccuracy is not None]
+        return lines
+
+    def verdict(self) -> str:
+        if not self.ok:
+            return "some gradients DISAGREE" if any(not c.ok for c in self.leaves) else "NOT OK: the value is nan"
+        if not self.accurate:
+            count = sum(c.inaccuracy is not None for c in self.leaves)
+            return f"the chain rule agrees, but {count} gradient(s) are ill-conditioned here (see the first line)"
+        return "all gradients agree"
 
     def __bool__(self) -> bool:
         return self.ok
@@ -72,16 +107,15 @@ class Report:
         rows = self.rows()
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-        verdict = "all gradients agree" if self.ok else "some gradients DISAGREE"
-        return "\n".join(lines + self.notes() + [f"{verdict} (rtol {self.rtol:g})"])
+        return "\n".join(self.warnings() + lines + self.notes() + [f"{self.verdict()} (rtol {self.rtol:g})"])
 
     def _repr_markdown_(self) -> str:
         rows = self.rows()
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
+        lines = [f"**{line}**\n" for line in self.warnings()]
+        lines += ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         notes = "".join(f"\n- {note}" for note in self.notes())
-        verdict = "all gradients agree" if self.ok else "some gradients disagree"
-        return "\n".join(lines) + f"\n{notes}\n\n**{verdict}** (rtol {self.rtol:g})"
+        return "\n".join(lines) + f"\n{notes}\n\n**{self.verdict()}** (rtol {self.rtol:g})"
 
 
 def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_VERIFY_NODES) -> Report:
@@ -105,55 +139,91 @@ def verify(root: Value, rtol: float = 1e-6, max_nodes: int = MAX_VERIFY_NODES) -
     """
     graph = Graph.of(root, "verify")
     check_graph_size(graph, "verify", max_nodes)
-    evidence = gather(graph, rtol)
-    report = Report(rtol=rtol)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OverflowWarning)       # the report says what went out of range
+        evidence = gather(graph, rtol)
+    trouble = out_of_range(graph)
+    report = Report(rtol=rtol, value=graph.root.data, trouble=trouble)
     for leaf in graph.leaves:
-        report.leaves.append(_judge(graph.names[leaf], leaf, evidence[leaf], rtol))
+        report.leaves.append(_judge(graph.names[leaf], leaf, evidence[leaf], rtol, trouble))
     return report
 
 
-def _judge(name: str, leaf: Value, evidence, rtol: float) -> LeafCheck:
+def out_of_range(graph: Graph) -> str:
+    """The first node whose float value overflowed to ±inf or underflowed to 0 where its exact value is a
+    finite nonzero number, described; "" if none."""
+    if not any(node.data == 0 or abs(node.data) == math.inf for node in graph.computed):
+        return ""
+    exact = exact_values(graph)
+    for node in graph.computed:
+        value = exact[node]
+        if _number(value) and value and (abs(node.data) == math.inf or node.data == 0):
+            kind = "overflowed to" if node.data else "underflowed to"
+            name = f"{node.label!r} ({node.op.name})" if node.label else node.op.name
+            return f"the {name} node {kind} {node.data:g} in floats (its exact value is {mpmath.nstr(value, 5)})"
+    return ""
+
+
+def _because(trouble: str) -> str:
+    return f": {trouble}" if trouble else ""
+
+
+def _judge(name: str, leaf: Value, evidence, rtol: float, trouble: str) -> LeafCheck:
     """One leaf's verdict from its evidence (``references.Evidence``): the engine against sympy's
     derivative at the engine's values (or the slope, where that is undefined), and the slope against
-    sympy's derivative at the leaves' values."""
+    sympy's derivative at the leaves' values; and how far the engine is from the exact derivative."""
     engine, exact, slope = evidence.engine, evidence.exact, evidence.slope
-    engine_ok, why = _engine_check(evidence, rtol)
+    engine_ok, why = _engine_check(evidence, rtol, trouble)
     slope_ok = not (_number(exact) and _number(slope.value)) or _close(
-        slope.value, exact, rtol * max(abs(exact), abs(slope.value), evidence.scale) + 4 * slope.error)
-    note = why if not engine_ok else _note(evidence, slope_ok, rtol)
-    return LeafCheck(name, leaf.data, engine, _float(exact), _float(slope.value), engine_ok and slope_ok, note)
+        slope.value, exact, rtol * max(abs(exact), abs(slope.value)) + 4 * slope.error)
+    note = why if not engine_ok else _note(evidence, slope_ok)
+    inaccuracy = _inaccuracy(engine, exact, rtol) if engine_ok and slope_ok else None
+    return LeafCheck(name, leaf.data, engine, _float(exact), _float(slope.value), engine_ok and slope_ok, note,
+                     inaccuracy)
 
 
-def _engine_check(evidence, rtol: float) -> tuple:
+def _inaccuracy(engine: float, exact, rtol: float) -> float | None:
+    """|engine - exact| / |exact| when it is over ``rtol`` (inf for exact 0), else None: only relative
+    to the exact derivative, never to a sum over paths, which cancelling paths make large."""
+    if not (_number(exact) and _number(engine)) or _close(engine, exact, rtol * abs(exact)):
+        return None
+    return float(abs(engine - exact) / abs(exact)) if exact else math.inf
+
+
+def _engine_check(evidence, rtol: float, trouble: str) -> tuple:
     """(whether the engine's gradient is right, what to say if not)."""
     engine, along, slope = evidence.engine, evidence.along_engine, evidence.slope
     if _number(along):
-        return _close(engine, along, rtol * max(abs(along), evidence.scale_along)), _engine_wrong(engine, along)
+        return (_close(engine, along, rtol * max(abs(along), evidence.scale_along)),
+                _engine_wrong(engine, along, trouble))
     if _number(slope.value):
-        return (_close(engine, slope.value, rtol * max(abs(slope.value), abs(engine)) + 4 * slope.error),
-                f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through which the "
-                f"engine's gradient and sympy's are nan; but the function's slope is {float(slope.value):.10g}")
+        close = _close(engine, slope.value, rtol * max(abs(slope.value), abs(engine)) + 4 * slope.error)
+        if trouble:
+            return close, (f"the engine's gradient is {engine:.10g}, but the function's slope is "
+                           f"{float(slope.value):.10g}: {trouble}, and the chain rule met it")
+        return close, (f"the chain rule meets a step with no real value (as ∂(a**b)/∂b for a < 0), through "
+                       f"which the engine's gradient and sympy's are nan; but the function's slope is "
+                       f"{float(slope.value):.10g}")
+    if _number(evidence.exact):                 # only the exact derivative is known: it must be the engine's
+        return _close(engine, evidence.exact, rtol * abs(evidence.exact)), _engine_wrong(engine, evidence.exact,
+                                                                                         trouble)
     return True, ""
 
 
-def _note(evidence, slope_ok: bool, rtol: float) -> str:
-    """What to say about a leaf whose engine gradient is right: a kink, or ill-conditioning."""
-    exact, along = evidence.exact, evidence.along_engine
+def _note(evidence, slope_ok: bool) -> str:
+    """What to say about a leaf whose engine gradient is right: a kink (ill-conditioning comes first)."""
     if not slope_ok:
         return ("the finite difference is not sympy's derivative: at a kink, a convention (relu'(0) = 0, "
                 "abs'(0) = 0) is not the slope of the function")
     if evidence.slope.kink:
         return "a kink: finite differences cannot judge here (the one-sided slopes differ)"
-    if _number(exact) and _number(along) and not _close(exact, along, rtol * max(abs(exact), evidence.scale)):
-        return (f"ill-conditioned: float rounding in the forward pass moves the derivative from "
-                f"{float(exact):.10g} to {float(along):.10g}; the engine agrees with the latter")
     return ""
 
 
-def _engine_wrong(engine: float, along) -> str:
+def _engine_wrong(engine: float, along, trouble: str) -> str:
     if engine != engine or abs(engine) == math.inf:
-        return (f"the engine's gradient is {engine} but the exact one is {float(along):.10g}: a float "
-                f"intermediate overflowed, or met an undefined step that the exact derivative avoids")
+        cause = trouble or "a float intermediate overflowed, or met an undefined step that the exact derivative avoids"
+        return f"the engine's gradient is {engine} but the exact one is {float(along):.10g}: {cause}"
     return f"the engine's gradient is not sympy's derivative at the engine's values ({float(along):.10g})"
 
 

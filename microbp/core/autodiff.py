@@ -81,12 +81,14 @@ def _local_grads_as_values(node: Value) -> tuple:
 
 
 def _times(local, upstream):
-    """local × upstream, without a node for a factor that is the number 1."""
+    """local × upstream as a ``times`` node, in which zero times anything is zero, as in backward: a 0
+    passes nothing on, even through an infinite or nan factor, at this order and every higher one.
+    No node for a factor that is the number 1."""
     if type(upstream) is float and upstream == 1.0:
         return local
     if type(local) is float and local == 1.0:
         return upstream
-    return local * upstream
+    return VALUES.times(local, upstream)
 
 
 def _named(gradient, graph: Graph, x: Value) -> Value:

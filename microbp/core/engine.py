@@ -34,6 +34,7 @@ from .scopes import current_scope as _scope
 
 DOT, AFFINE = OPS["dot"], OPS["affine"]
 _new_object = object.__new__
+_INF = float("inf")
 _FLOATS = {float}
 _formulas_evaluating = contextvars.ContextVar("microbp_formulas", default=False)
 _backpropagated = weakref.WeakSet()          # roots backward has run from (to warn on a repeat)
@@ -158,7 +159,12 @@ class Value:
         A local derivative with no real value (∂(a**b)/∂b for a < 0) is nan, and
         so is every gradient that flows through it; but zero times anything is
         zero: where a gradient or a local derivative is exactly 0, nothing flows
-        on, even through an infinite or nan factor.
+        on, even through an infinite or nan factor. Where that 0 reaches a node
+        whose value overflowed to ±inf, it is often only 1/inf (``x.exp().log()``
+        at x = 800: the log's local derivative 1/inf is 0, and the exp's is inf),
+        so the gradient may be wrong: an ``OverflowWarning`` names the node
+        (PyTorch gives nan there). The number stays what the rule gives, so
+        ``microbp.compile`` gives the same.
 
         >>> w = Value(2.0)
         >>> loss = w * w
@@ -180,6 +186,8 @@ class Value:
             for node in reversed(order):      # the chain rule: parent.grad += local * node.grad
                 upstream = node.grad
                 if upstream == 0.0:           # zero times anything is zero: nothing flows on
+                    if node.data - node.data:     # inf or nan: an overflow's 0 (1/inf) may be wrong: say so
+                        warn_if_overflow_hidden(node)
                     continue
                 if upstream - upstream:       # inf or nan: edges whose local derivative is 0 pass nothing
                     _backward_not_finite(node, upstream)
@@ -265,6 +273,42 @@ def _backward_not_finite(node: Value, upstream: float) -> None:
     for parent, local in zip(node.parents, node.local_grads):
         if type(parent) is not float and local != 0.0:
             parent.grad += local * upstream
+
+
+def warn_if_overflow_hidden(node: Value) -> None:
+    """Warn that a gradient through ``node`` may be wrong: its value overflowed to ±inf, a gradient of 0
+    reached it (often 1/inf, from the overflow), and the zero rule passed that 0 on through a local
+    derivative that is ±inf or nan, where IEEE 754 (and PyTorch) would give nan."""
+    if not (overflowed(node) and any(local - local != 0.0 for local in node.local_grads)):
+        return
+    name = f"{node.label!r} ({node.op.name})" if node.label else node.op.name
+    warnings.warn(
+        f"the value of the {name} node overflowed to {node.data}, and the gradient reaching it is 0 "
+        f"(often 1/inf, from that overflow): zero times anything is zero, so it passed 0 on through a local "
+        f"derivative of {_infinite_local(node)}; the gradients of what it depends on may be wrong (PyTorch "
+        f"gives nan). Rescale so that no intermediate overflows (log(exp(x)) is x; use softplus, logsumexp).",
+        OverflowWarning, stacklevel=3)
+
+
+def overflowed(node: Value) -> bool:
+    """Whether ``node``'s value is ±inf from finite, nonzero inputs: too large for a float, not a pole
+    (``0.5 / 0`` and ``log(0)`` are infinite exactly; ``exp(800)`` is a finite number that overflowed).
+
+    >>> overflowed(Value(800.0).exp()), overflowed(Value(8.0).exp()), overflowed(Value(float("inf")).exp())
+    (True, False, False)
+    """
+    if abs(node.data) != _INF or node.op is None:
+        return False
+    inputs = [p if type(p) is float else p.data for p in node.parents]
+    return all(x - x == 0.0 and x != 0.0 for x in inputs)
+
+
+class OverflowWarning(RuntimeWarning):
+    """A gradient passed through a node whose value overflowed to ±inf, where it may be wrong."""
+
+
+def _infinite_local(node: Value) -> float:
+    return next(local for local in node.local_grads if local - local != 0.0)
 
 
 def _warn_if_accumulating(root: Value) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import cached_property
 from operator import mul
 
-from .engine import NOT_COMPUTED, as_value, is_value, topological_order
+from .engine import NOT_COMPUTED, as_value, is_value, topological_order, warn_if_overflow_hidden
 from .names import leaf_names
 from .scopes import scope
 
@@ -29,7 +29,7 @@ __all__ = ["Graph", "chain_rule", "leaf_names", "scope", "topological_order", "N
 
 
 
-def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
+def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul, warn=True) -> dict:
     """∂root/∂node for every node of ``order``: the chain rule, in reverse topological order.
 
     ``local_grads(node)`` gives ∂node/∂parent per parent, in any arithmetic
@@ -39,7 +39,10 @@ def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
     passes nothing on, even through an infinite or NaN factor (where IEEE
     arithmetic would make a NaN), as PyTorch's masks do. ``zero`` starts each
     sum (``None``: the first term as it is, so no ``0 + g`` node is made);
-    ``product(local, upstream)`` makes each term.
+    ``product(local, upstream)`` makes each term. Where a 0 reaches a node whose
+    float value overflowed to ±inf through an infinite local derivative, an
+    ``OverflowWarning`` says the gradient may be wrong, as ``Value.backward``
+    does (``warn=False``: for values that cannot overflow, at 50 digits).
 
     >>> from microbp import Value
     >>> x = Value(3.0); y = x * x
@@ -49,7 +52,11 @@ def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
     grads = {root: seed}
     for node in reversed(order):
         upstream = grads.get(node)
-        if node.op is None or upstream is None or _is_zero(upstream):
+        if node.op is None:
+            continue
+        if warn and _passes_zero(upstream):
+            warn_if_overflow_hidden(node)      # when the node overflowed, that 0 may be only 1/inf
+        if upstream is None or _is_zero(upstream):
             continue
         for parent, local in zip(node.parents, local_grads(node)):
             if type(parent) is float or _is_zero(local):
@@ -63,6 +70,12 @@ def chain_rule(order, root, seed, local_grads, zero=0.0, product=mul) -> dict:
 def _is_zero(x) -> bool:
     """The number 0 (a Value is never 'zero': its derivative may not be)."""
     return type(x) is float and x == 0.0
+
+
+def _passes_zero(upstream) -> bool:
+    """No gradient, the number 0, or a gradient graph whose value is 0 (a ``times`` node passes 0 on)."""
+    return upstream is None or _is_zero(upstream) or (type(upstream) is not float and is_value(upstream)
+                                                      and upstream.data == 0.0)
 
 
 class Graph:

@@ -58,13 +58,16 @@ class Notation:
     ``token`` is Python's operator; the maths form uses the row's ``symbol``, or
     ``math``, a format string, when given (``"|{}|"`` for abs). ``precedence`` is
     Python's: 1 for ``+ -``, 2 for ``* /``, 3 for unary minus, 4 for ``**``.
+    ``in_maths``: another notation for maths alone, when the row is written as a
+    call in Python but as an operator in captions (``times``: ``b × a``).
     """
 
-    __slots__ = ("form", "token", "precedence", "right", "math")
+    __slots__ = ("form", "token", "precedence", "right", "math", "in_maths")
 
     def __init__(self, form: str, token: str | None = None, precedence: int = 10, right: bool = False,
-                 math: str | None = None):
+                 math: str | None = None, in_maths: "Notation | None" = None):
         self.form, self.token, self.precedence, self.right, self.math = form, token, precedence, right, math
+        self.in_maths = in_maths
 
     def __repr__(self):
         return f"Notation({self.form!r}, {self.token!r}, precedence={self.precedence})"
@@ -278,8 +281,17 @@ def _sign(x: float) -> float:
 
 
 def _xlogy(x: float, y: float) -> float:
-    """x · log y, and 0 where x = 0 (so ∂(0 ** b)/∂b is 0 for b > 0, as in PyTorch)."""
-    return 0.0 if x == 0 and y == y else x * _log(y)
+    """x · log y; 0 where x = 0, and 0 where y = 0 (nan stays nan): so ∂(a ** b)/∂b = xlogy(a ** b, a)
+    is 0 at a = 0 for every b >= 0, b = 0 included, as in PyTorch (y = 0 is outside xlogy's own domain:
+    only derivative formulas reach it)."""
+    if (x == 0 and y == y) or (y == 0 and x == x):
+        return 0.0
+    return x * _log(y)
+
+
+def _times(a: float, b: float) -> float:
+    """a × b, and 0 where either is 0, even times inf or nan: the chain rule's product (0 passes nothing)."""
+    return 0.0 if a == 0 or b == 0 else a * b
 
 
 def _kinked(pieces, fallback):
@@ -367,7 +379,7 @@ TABLE = (
     Op("truediv", 2, "÷", infix("/", 2), _divide,
        lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor, doc="a ÷ b"),
     Op("pow", 2, "^", infix("**", 4, right=True), _power,
-       lambda m, out, a, b: (b * a ** (b - 1), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
+       lambda m, out, a, b: (m.times(b, a ** (b - 1)), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
        doc="a to the power b"),
     Op("neg", 1, "−", prefix("-", 3), operator.neg,
        lambda m, out, x: (-1.0,), lambda s, x: -x, doc="−x"),
@@ -423,7 +435,12 @@ TABLE = (
        doc="1, 0 or −1 by the sign of x: the derivative of abs."),
     Op("xlogy", 2, "xlogy", CALL, _xlogy,
        lambda m, out, x, y: (m.log(y), x / y), lambda s, x, y: x * s.log(y),
-       _log_argument, doc="x · log y, needing y > 0; 0 where x = 0 (in derivatives): ∂(a ** b)/∂b."),
+       _log_argument, doc="x · log y, needing y > 0; 0 where x = 0 or y = 0 (in derivatives): ∂(a ** b)/∂b."),
+    # the chain rule's product: gradients as graphs multiply with it, so they pass nothing through a 0
+    Op("times", 2, "×", Notation("call", in_maths=infix("*", 2)), _times,
+       lambda m, out, a, b: (b, a), lambda s, a, b: a * b,
+       doc="a × b, and 0 where a or b is 0, even times inf or nan: the chain rule's product, in gradient "
+           "graphs."),
     # n-ary: one node however many inputs (dot: n weights then n inputs; affine: and a bias)
     Op("sum", None, "Σ", LISTS, lambda *xs: sum(xs),
        lambda m, out, *xs: (1.0,) * len(xs), lambda s, *xs: s.Add(*xs), shape=(1, 0),

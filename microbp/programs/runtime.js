@@ -115,7 +115,8 @@ function relu(x) { return x <= 0 ? 0 : x; }
 function abs(x) { return Math.abs(x); }
 function step(x) { return x > 0 ? 1 : (x <= 0 ? 0 : x); }
 function sign(x) { return x > 0 ? 1 : (x < 0 ? -1 : x * 0); }
-function xlogy(x, y) { return x === 0 && y === y ? 0 : x * log(y); }
+function xlogy(x, y) { return (x === 0 && y === y) || (y === 0 && x === x) ? 0 : x * log(y); }
+function times(a, b) { return a === 0 || b === 0 ? 0 : a * b; }  // the chain rule's product: 0 passes nothing
 function sum(xs) { return addAll(xs); }
 function dot(ws, xs) { return addAll(ws.map((w, i) => w * xs[i])); }
 function affine(ws, xs, b) { return dot(ws, xs) + b; }

@@ -43,7 +43,9 @@ class Style(NamedTuple):
         return text
 
     def notation(self, row: Op):
-        """How this target writes ``row``: the row's own notation."""
+        """How this target writes ``row``: the row's own notation (in maths, its ``in_maths`` one if it has one)."""
+        if not self.python and row.notation.in_maths is not None:
+            return row.notation.in_maths
         return row.notation
 
 

@@ -80,7 +80,8 @@ def test_float_rounding_in_the_forward_pass_is_no_disagreement_but_is_said():
     x = Value(0.5, label="x")
     report = verify((x + 1e16).sin())
     check = report.leaves[0]
-    assert report.ok and "ill-conditioned" in check.note
+    assert report.ok and not report.accurate and str(report).startswith("ILL-CONDITIONED: x's float gradient")
+    assert check.inaccuracy > 0.1
     assert check.engine == pytest.approx(math.cos(0.5 + 1e16), rel=1e-12)
     assert check.sympy == pytest.approx(check.finite_difference, rel=1e-6)
     assert abs(check.engine - check.sympy) > 0.1
@@ -124,3 +125,53 @@ def test_verify_refuses_a_graph_over_its_limit():
     with pytest.raises(microbp.GraphTooLargeError, match=r"verify: the graph has 11 nodes.*pass max_nodes=11"):
         verify(y, max_nodes=10)
     assert verify(y, max_nodes=11).ok
+
+
+# --- no wrong number passes without a word (issue #22, item 2) ------------------------------------
+
+def test_cancelling_paths_are_not_called_agreement():
+    """(x + 1e15)(x - 1e15): two paths of 1e15 cancel to 2x = 0.6; the float gradient is 0.5. A tolerance
+    scaled by the sum over paths (2e15) once absorbed it and the report said "all gradients agree"."""
+    x = Value(0.3, label="x")
+    report = verify((x + 1e15) * (x - 1e15))
+    first = str(report).splitlines()[0]
+    assert report.ok and not report.accurate and "all gradients agree" not in str(report)
+    assert first.startswith("ILL-CONDITIONED") and "0.5" in first and "0.6" in first and "0.17 relative" in first
+    assert report.leaves[0].finite_difference == pytest.approx(0.6, rel=1e-9)
+
+
+def test_exp_minus_one_over_x_at_a_tiny_x_says_first_that_it_is_ill_conditioned():
+    x = Value(1e-8, label="x")
+    report = verify((x.exp() - 1) / x)
+    assert report.leaves[0].engine == pytest.approx(1.6077, rel=1e-4)
+    assert str(report).startswith("ILL-CONDITIONED: x's float gradient 1.607747093 is off the exact 0.5")
+    assert "all gradients agree" not in str(report)
+
+
+def test_a_graph_whose_value_is_nan_is_never_ok():
+    x = Value(1.0, label="x")
+    big = x * 1e300 * 1e300
+    report = verify(big - big + x)
+    assert not report.ok and str(report).startswith("NOT OK: the graph's value is nan")
+    assert "overflowed to inf" in str(report).splitlines()[0]
+
+
+@pytest.mark.parametrize("make, at, cause", [
+    (lambda x: x.exp().log(), 800.0, "the exp node overflowed to inf in floats (its exact value is 2.7264e+347)"),
+    (lambda x: (x * x).sqrt(), 1e-300, "the mul node underflowed to 0 in floats (its exact value is 1.0e-600)"),
+])
+def test_an_overflow_or_underflow_is_named_as_the_cause(make, at, cause):
+    """Not "a step with no real value": the float intermediate went out of range, and the note names it."""
+    x = Value(at, label="x")
+    report = verify(make(x))
+    assert not report.ok
+    assert cause in report.leaves[0].note and "no real value" not in report.leaves[0].note
+
+
+def test_cancellation_in_the_function_is_no_kink():
+    """cosh(x)**2 - sinh(x)**2 at 20 is 1 from terms of 5.9e16: the finite difference's rounding is
+    bounded by those terms, not by the result, so it is no 'kink' (it was)."""
+    x = Value(20.0, label="x")
+    report = verify(x.cosh() ** 2 - x.sinh() ** 2)
+    assert "kink" not in str(report)
+    assert abs(report.leaves[0].finite_difference) < 1e-9

@@ -123,3 +123,39 @@ def test_graph_is_built_once_and_read_by_everyone():
     x = Value(1.0, label="x")
     graph = Graph((x * x).tanh())
     assert Graph.of(graph) is graph and gradients(graph)[x] == Graph(graph.root).gradients[x]
+
+
+# --- zero times anything is zero, in gradients as graphs too (issue #22, items 1 and 4) ---------
+
+def test_relu_under_sqrt_has_gradient_zero_as_a_graph_as_in_backward():
+    """relu(x) = 0 under sqrt, whose slope there is inf: step(x) = 0 passes nothing on, in backward and in
+    the graph create_graph builds (once 0 × inf = nan); PyTorch gives 0 too."""
+    x = Value(-1.0, label="x")
+    y = x.relu().sqrt()
+    as_graph = gradients(y, x, create_graph=True)[x]
+    assert as_graph.data == gradients(y, x)[x] == 0.0
+    assert gradients(as_graph, x)[x] == 0.0
+
+
+def test_hessian_of_relu_under_sqrt_is_zeros_not_nan():
+    assert hessian(lambda x, y: (x * y).relu().sqrt())(-1.0, 2.0) == [[0.0, 0.0], [0.0, 0.0]]
+
+
+def test_derivative_formulas_on_values_mask_zero_times_infinity_as_on_floats():
+    """∂(a ** b)/∂a = b · a ** (b - 1) at a = b = 0 is 0 · inf: 0 on floats and, as a times node, on Values."""
+    x = Value(0.0, label="x")
+    y = x ** x
+    graph = gradients(y, x, create_graph=True)[x]
+    assert graph.data == gradients(y, x)[x] == 0.0
+
+
+def test_zero_to_the_zero_inside_a_derivative_is_pytorch_s():
+    """0 ** (a - a) is 1 for every a, so d/da [-(0 ** (a - a)) - a] = -1: ∂(0 ** b)/∂b is 0 at b = 0,
+    as PyTorch takes it, not -inf (which made inf - inf = nan through a - a)."""
+    f = lambda a: -(0.0 ** (a - a)) - a  # noqa: E731
+    assert grad(f)(-1.36) == -1.0
+    assert grad(grad(f))(-1.36) == 0.0
+    torch = pytest.importorskip("torch")
+    a = torch.tensor(-1.36, dtype=torch.float64, requires_grad=True)
+    (-(torch.tensor(0.0, dtype=torch.float64) ** (a - a)) - a).backward()
+    assert a.grad.item() == -1.0

@@ -500,3 +500,39 @@ def test_the_binary_operators_fast_path_makes_what_the_table_makes(row, a, b, re
     assert same(fast.data, generic.data)
     assert all(same(f, g) for f, g in zip(fast.local_grads, generic.local_grads))
     assert [type(p) for p in fast.parents] == [type(p) for p in generic.parents]
+
+
+# --- an overflowed forward pass never gives a silent finite gradient (issue #22, item 3) ---------
+
+from microbp.core.engine import OverflowWarning  # noqa: E402
+
+
+@pytest.mark.parametrize("make, name, number", [
+    (lambda x: x.exp().log(), "exp", 0.0),                 # truth 1: the log's 1/inf is 0, the exp's slope inf
+    (lambda x: x.cosh().log() + x, "cosh", 1.0),           # truth 2
+])
+def test_a_gradient_through_an_overflow_warns_naming_the_node(make, name, number):
+    """The value overflowed to inf, so the 0 that reaches it is 1/inf; the zero rule passes it on, and an
+    OverflowWarning names the node, in backward, gradients and create_graph alike."""
+    x = Value(800.0, label="x")
+    y = make(x)
+    with pytest.warns(OverflowWarning, match=f"the {name} node overflowed to inf"):
+        y.backward()
+    assert x.grad == number
+    with pytest.warns(OverflowWarning, match=name):
+        assert microbp.gradients(y, x)[x] == number
+    with pytest.warns(OverflowWarning, match=name):
+        assert microbp.gradients(y, x, create_graph=True)[x].data == number
+
+
+@pytest.mark.parametrize("make, at", [
+    (lambda x: x.relu().sqrt(), -1.0),                  # sqrt'(0) = inf is exact (a pole); relu'(-1) = 0 exactly
+    (lambda x: (x * 1e200 * 1e200).sigmoid(), 1.0),    # overflowed, but every local derivative is finite
+    (lambda x: x.exp() * 2, 800.0),                     # overflowed, and its gradient is inf: not a finite number
+], ids=["pole", "finite-locals", "infinite-gradient"])
+def test_no_overflow_warning_where_the_gradient_is_not_a_hidden_wrong_number(make, at):
+    x = Value(at, label="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OverflowWarning)
+        make(x).backward()
+        microbp.gradients(make(x), x, create_graph=True)
