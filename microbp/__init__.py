@@ -24,7 +24,9 @@ from .errors import (
     GraphvizNotFoundError,
     MicrobpError,
     NotANetworkError,
+    OptimizerStateWarning,
     OutputError,
+    OverflowWarning,
     TimeLimitError,
     UnknownVariableError,
 )
@@ -79,5 +81,5 @@ __all__ = [
     *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
-    "GradientAccumulationWarning",
+    "GradientAccumulationWarning", "OverflowWarning", "OptimizerStateWarning",
 ]

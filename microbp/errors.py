@@ -174,3 +174,17 @@ def _digits(value: int) -> int:
     magnitude = abs(value)
     estimate = int(magnitude.bit_length() * 0.30102999566398120)      # log10(2)
     return estimate + (magnitude >= 10 ** estimate)
+
+
+class OverflowWarning(RuntimeWarning):
+    """A gradient passed through a node whose value overflowed to ±inf, where it may be wrong.
+
+    Zero times anything is zero: a 0 that reaches an overflowed node (often 1/inf,
+    from that very overflow) passes 0 on through its infinite local derivative,
+    where the true derivative may be anything. The numbers are kept (compile
+    gives the same) and this warning names the node; PyTorch gives nan there.
+
+    >>> issubclass(OverflowWarning, RuntimeWarning)
+    True
+    """
+

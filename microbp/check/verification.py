@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 import mpmath
 
-from ..core.engine import OverflowWarning, Value
+from ..core.engine import Value
+from ..errors import OverflowWarning
 from ..core.graph import Graph
 from .evidence import gather
 from .high_precision import exact_values, to_float

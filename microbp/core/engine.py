@@ -28,7 +28,7 @@ import weakref
 from itertools import filterfalse
 from operator import mul as _mul
 
-from ..errors import DomainError, GradientAccumulationWarning
+from ..errors import DomainError, GradientAccumulationWarning, OverflowWarning
 from .ops import FLOATS, OPS, TABLE, Op, float_grads, interpreter, special_methods
 from .scopes import current_scope as _scope
 
@@ -159,7 +159,12 @@ class Value:
         A local derivative with no real value (∂(a**b)/∂b for a < 0) is nan, and
         so is every gradient that flows through it; but zero times anything is
         zero: where a gradient or a local derivative is exactly 0, nothing flows
-        on, even through an infinite or nan factor. Where that 0 reaches a node
+        on, even through an infinite or nan factor.
+
+        A graph belongs to one thread at a time: two threads running backward
+        through one graph (or through graphs that share a parameter) add into
+        the same ``.grad`` slots and get wrong gradients, with no error. Give
+        each thread its own graphs and parameters. Where that 0 reaches a node
         whose value overflowed to ±inf, it is often only 1/inf (``x.exp().log()``
         at x = 800: the log's local derivative 1/inf is 0, and the exp's is inf),
         so the gradient may be wrong: an ``OverflowWarning`` names the node
@@ -301,10 +306,6 @@ def overflowed(node: Value) -> bool:
         return False
     inputs = [p if type(p) is float else p.data for p in node.parents]
     return all(x - x == 0.0 and x != 0.0 for x in inputs)
-
-
-class OverflowWarning(RuntimeWarning):
-    """A gradient passed through a node whose value overflowed to ±inf, where it may be wrong."""
 
 
 def _infinite_local(node: Value) -> float:

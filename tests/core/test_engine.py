@@ -504,7 +504,7 @@ def test_the_binary_operators_fast_path_makes_what_the_table_makes(row, a, b, re
 
 # --- an overflowed forward pass never gives a silent finite gradient (issue #22, item 3) ---------
 
-from microbp.core.engine import OverflowWarning  # noqa: E402
+from microbp.errors import OverflowWarning  # noqa: E402
 
 
 @pytest.mark.parametrize("make, name, number", [
