@@ -73,3 +73,30 @@ def operand_counts(row) -> list:
 def finite_real(z: complex) -> bool:
     """True for a finite real number (sympy's zoo, nan and complex values are not)."""
     return math.isfinite(z.real) and math.isfinite(z.imag) and abs(z.imag) < 1e-12
+
+
+def rebuilt_by_engine(root, replaced=None):
+    """The graph of ``root`` made again node by node with ``apply``, in topological order (leaves
+    replaced as given; nodes of gradient graphs inside derivative formulas): {old node: new node},
+    or the DomainError the engine raises on the way."""
+    from microbp.core.autodiff import made_by_gradients
+    from microbp.core.engine import apply, derivative_formulas
+    from microbp.core.graph import topological_order
+    from microbp.errors import DomainError
+
+    made = {}
+    try:
+        for node in topological_order(root):
+            if node.op is None:
+                made[node] = (replaced or {}).get(node, node)
+                continue
+            operands = [p if type(p) is float else made[p] for p in node.parents]
+            if made_by_gradients(node):
+                with derivative_formulas():
+                    made[node] = apply(node.op, operands)
+            else:
+                made[node] = apply(node.op, operands)
+    except DomainError as error:
+        return error
+    return made
+

@@ -21,7 +21,7 @@ import re
 
 from ..core.ops import ATOM
 from ..text.naming import node_names
-from ..text.notation import Style, Written, local_formulas, number, write
+from ..text.notation import Style, Written, as_factor, local_formulas, number, write
 from ..text.plural import count
 
 
@@ -46,8 +46,7 @@ class Captions:
 
     def factor(self, x: float) -> str:
         """A number as a factor of a product: ``(−3)`` in parentheses when negative."""
-        text = self.number(x)
-        return f"({text})" if text.startswith("−") else text
+        return as_factor(x, self.style)
 
     def total(self, node) -> str:
         """The total derivative of the output by ``node``: ``do/dn``."""

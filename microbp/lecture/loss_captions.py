@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from ..core.graph import chain_rule
 from ..text.naming import indexed
-from ..text.notation import Style, number
+from ..text.notation import Style, as_factor, number
 from .simplify import best, fraction_text, maths
 
 
@@ -48,8 +48,8 @@ class LossCaptions:
         return str(number(x, self.style))
 
     def factor(self, x: float) -> str:
-        text = self.number(x)
-        return f"({text})" if text.startswith("−") else text
+        """A number as a factor of a product: ``(−3)`` in parentheses when negative."""
+        return as_factor(x, self.style)
 
     def value_of(self, x) -> float:
         return x if type(x) is float else x.data

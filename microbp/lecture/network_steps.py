@@ -31,7 +31,7 @@ from ..network.loss_block import loss_blocks
 from ..network.model import Network
 from ..network.notation import target_letter, use_notation
 from ..network.parts import region_formula
-from ..text.notation import Style, number
+from ..text.notation import Style, as_factor, number
 from .loss_captions import LossCaptions
 from .step import Step
 from .update_captions import Updates
@@ -116,8 +116,8 @@ class _Writer:
         return str(number(x, self.style))
 
     def factor(self, x: float) -> str:
-        text = self.number(x)
-        return f"({text})" if text.startswith("−") else text
+        """A number as a factor of a product: ``(−3)`` in parentheses when negative."""
+        return as_factor(x, self.style)
 
     def forward(self, unit) -> str:
         lines = [self._net_input(unit)]

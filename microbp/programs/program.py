@@ -175,21 +175,28 @@ class Program:
         return [NodeLines(node, self._forward.get(node, []), self._block.get(node, []), self._into.get(node, []))
                 for node in self.graph.order]
 
-    def _write(self, name: str) -> str:
+    def opening(self, name: str) -> list:
+        """The lines every program of this graph starts with: the constants, then forward, a line per node
+        (and its domain check); each node's forward lines are kept in ``_forward``. ``name`` is checked."""
         if not (SAFE_NAME.fullmatch(name) and name not in RESERVED - INTERNAL):
             raise ValueError(f"codegen: name must be an ASCII identifier that is not a keyword or a builtin, "
                              f"got {name!r}")
-        names, grad = self.name, self.names.of_grad
-        self._forward, self._block, self._into = {}, {}, {}
+        self._forward = {}
         body = []
         if self.constants:
             body.append("# constants: the leaves that are neither in wrt nor in inputs")
-            body += [f"{names(leaf)} = {constant(value)}" for leaf, value in self.constants.items()]
+            body += [f"{self.name(leaf)} = {constant(value)}" for leaf, value in self.constants.items()]
         body.append("# forward: one line per node")
         for step in self.steps:
             check = self.check_line(step)
             self._forward[step.node] = ([check] if check else []) + [f"{step.name} = {self.forward_text(step)}"]
             body += self._forward[step.node]
+        return body
+
+    def _write(self, name: str) -> str:
+        names, grad = self.name, self.names.of_grad
+        body = self.opening(name)
+        self._block, self._into = {}, {}
         body.append("# backward: gradients start at 0; the chain rule, one line per edge, last node first")
         body += chained([grad(x) for x in self.wrt], "0.0")
         if self.root in self.relevant:

@@ -34,8 +34,7 @@ import re
 from ..runtime import NAMES
 from ..text.notation import Written
 from . import emit
-from .identifiers import INTERNAL, RESERVED, SAFE_NAME
-from .program import Program, constant, import_lines, wrapped
+from .program import Program, import_lines, wrapped
 
 
 class TangentProgram:
@@ -76,18 +75,8 @@ class TangentProgram:
 
     def source(self, name: str = "f") -> str:
         """The program as ``name(*wrt, *inputs, *tangents of wrt) -> (value, tangent)``."""
-        if not (SAFE_NAME.fullmatch(name) and name not in RESERVED - INTERNAL):
-            raise ValueError(f"codegen: name must be an ASCII identifier that is not a keyword or a builtin, "
-                             f"got {name!r}")
         program = self.program
-        body = []
-        if program.constants:
-            body.append("# constants: the leaves that are neither in wrt nor in inputs")
-            body += [f"{program.name(leaf)} = {constant(value)}" for leaf, value in program.constants.items()]
-        body.append("# forward: one line per node")
-        for step in program.steps:
-            check = program.check_line(step)
-            body += ([check] if check else []) + [f"{step.name} = {program.forward_text(step)}"]
+        body = program.opening(name)
         moved = ", ".join(program.name(x) for x in self.wrt) or "nothing"
         body.append(f"# tangents: how fast each node moves as {moved} move, one line per node, first node first")
         body += [line for block in self.tangent_blocks() for line in block.lines]

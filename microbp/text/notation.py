@@ -97,6 +97,16 @@ def number(x, style: Style = PYTHON) -> Written:
     return Written(text, ATOM, style)
 
 
+def as_factor(x, style: Style = MATH) -> str:
+    """A number as a factor of a product: in parentheses when negative, as captions write it.
+
+    >>> as_factor(-3.0), as_factor(0.5)
+    ('(−3)', '0.5')
+    """
+    text = str(number(x, style))
+    return f"({text})" if text.startswith(("−", "-")) else text
+
+
 def write(row: Op, args, style: Style = PYTHON) -> Written:
     """``row`` applied to ``args`` (Written texts or numbers), written in ``style``.
 

@@ -15,13 +15,13 @@ import random
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
-from oracles import call_public, operand_counts
+from oracles import call_public, operand_counts, rebuilt_by_engine
 
 import microbp
 import microbp.nn
 from microbp import DomainError, GraphTooLargeError, Value, gradients
 from microbp.core.autodiff import made_by_gradients
-from microbp.core.engine import apply, derivative_formulas
+from microbp.core.engine import apply
 from microbp.core.graph import topological_order
 from microbp.core.ops import TABLE
 from microbp.programs import emit
@@ -88,20 +88,9 @@ def engine(root, wrt, replaced=None):
     """What the engine computes: the graph made again node by node with ``apply`` in topological
     order (leaves replaced as given; nodes of gradient graphs inside derivative formulas), then
     ``gradients``; or the DomainError it raises."""
-    made = {}
-    try:
-        for node in topological_order(root):
-            if node.op is None:
-                made[node] = (replaced or {}).get(node, node)
-                continue
-            operands = [p if type(p) is float else made[p] for p in node.parents]
-            if made_by_gradients(node):
-                with derivative_formulas():
-                    made[node] = apply(node.op, operands)
-            else:
-                made[node] = apply(node.op, operands)
-    except DomainError as error:
-        return error
+    made = rebuilt_by_engine(root, replaced)
+    if isinstance(made, DomainError):
+        return made
     grads = gradients(made[root], [made.get(x, x) for x in wrt])
     return made[root].data, [grads[made.get(x, x)] for x in wrt]
 

@@ -10,12 +10,11 @@ import math
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from oracles import rebuilt_by_engine
 from test_codegen import build, cut, run_printed, same, split, values
 
 import microbp
 from microbp import DomainError, Value
-from microbp.core.autodiff import made_by_gradients
-from microbp.core.engine import apply, derivative_formulas
 from microbp.core.forward import jvp
 from microbp.core.graph import topological_order
 from microbp.programs.program import codegen
@@ -25,20 +24,9 @@ speeds = st.lists(st.sampled_from([1.0, -1.0, 0.0, -0.0, 0.5, 2.0, math.inf, mat
 
 def engine_jvp(root, wrt, tangents, replaced=None):
     """What jvp gives on the graph made again by the engine (leaves replaced as given), or its DomainError."""
-    made = {}
-    try:
-        for node in topological_order(root):
-            if node.op is None:
-                made[node] = (replaced or {}).get(node, node)
-                continue
-            operands = [p if type(p) is float else made[p] for p in node.parents]
-            if made_by_gradients(node):
-                with derivative_formulas():
-                    made[node] = apply(node.op, operands)
-            else:
-                made[node] = apply(node.op, operands)
-    except DomainError as error:
-        return error
+    made = rebuilt_by_engine(root, replaced)
+    if isinstance(made, DomainError):
+        return made
     return jvp(made[root], [made.get(x, x) for x in wrt], tangents)
 
 
