@@ -27,8 +27,8 @@ from .core.graph import scope
 from .core.ops import TABLE
 from .errors import shown
 
-ACTIVATIONS = {**{row.name: PUBLIC_FUNCTIONS[row.name] for row in TABLE
-                  if row.arity == 1 and row.name in PUBLIC_FUNCTIONS},
+ACTIVATIONS = {**{row.name: getattr(Value, row.name) for row in TABLE
+                  if row.arity == 1 and row.name in PUBLIC_FUNCTIONS},   # the methods: the engine's short way
                "linear": None}
 """A neuron's activation by name: every unary function of the table (relu, tanh, sigmoid, softplus, ...),
 or ``"linear"``, none."""
