@@ -10,10 +10,11 @@
 import builtins as _builtins
 
 from .core import engine as _engine
-from .core.autodiff import grad, gradients, hessian, hvp, value_and_grad, zero_grad
+from .core.autodiff import grad, gradients, value_and_grad, zero_grad
 from .core.engine import Value, apply
 from .core.functions import PUBLIC_FUNCTIONS
 from .core.graph import Graph, scope, topological_order
+from .core.jacobians import hessian, hvp
 from .core.ops import OPS, TABLE, Op
 from .errors import (
     DomainError,
@@ -44,7 +45,7 @@ _LAZY = {
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
     "stepper": "lecture.notebook",
-    "codegen": "programs.program", "compile": "programs.compiled",
+    "codegen": "programs.codegen", "compile": "programs.compiled",
     "jvp": "core.forward", "jacfwd": "core.jacobians", "jacrev": "core.jacobians", "jacobian": "core.jacobians",
 }
 

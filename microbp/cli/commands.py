@@ -233,7 +233,7 @@ def run_steps(args) -> int:
 
 def run_codegen(args) -> int:
     from ..core.engine import derivative_formulas
-    from ..programs.program import codegen
+    from ..programs.codegen import codegen
     from ..text.parser import parse, variables
     from .constants import check_constants
 

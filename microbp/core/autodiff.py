@@ -10,6 +10,7 @@ differentiated again. ``grad`` composes to any order:
 >>> d3 = grad(grad(grad(lambda x: x ** 4)))       # 24x
 >>> d3(2.0)
 48.0
+>>> from microbp import hessian
 >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)    # [[2y, 2x], [2x, 0]]
 [[4.0, 6.0], [6.0, 0.0]]
 """
@@ -45,7 +46,7 @@ def gradients(root: Value, wrt=None, create_graph: bool = False) -> dict:
         grads = graph.gradients
         return {x: grads.get(x, 0.0) for x in targets}
     with derivative_formulas(), scope(BACKWARD):
-        grads = chain_rule(graph.order, graph.root, 1.0, _local_grads_as_values, zero=None, product=_times)
+        grads = chain_rule(graph.order, graph.root, 1.0, local_grads_as_values, zero=None, product=chain_product)
         return {x: _named(grads.get(x, 0.0), graph, x) for x in targets}
 
 
@@ -75,12 +76,12 @@ def _targets(wrt, graph: Graph) -> list:
     return targets
 
 
-def _local_grads_as_values(node: Value) -> tuple:
+def local_grads_as_values(node: Value) -> tuple:
     """∂node/∂parent per parent as Values: the row's formula evaluated on the nodes themselves."""
     return node.op.grads(VALUES, node, *node.parents)
 
 
-def _times(local, upstream):
+def chain_product(local, upstream):
     """local × upstream as a ``times`` node, in which zero times anything is zero, as in backward: a 0
     passes nothing on, even through an infinite or nan factor, at this order and every higher one.
     No node for a factor that is the number 1."""
@@ -133,14 +134,14 @@ def value_and_grad(f, argnums=0):
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 5.0)
     (10.0, (5.0, 2.0))
     """
-    _check_function(f, "value_and_grad")
-    names = _parameter_names(f)
+    check_function(f, "value_and_grad")
+    names = parameter_names(f)
 
     @functools.wraps(f)
     def wrapped(*args):
         indices = _argnums(argnums, len(args))
         nested = any(isinstance(arg, Value) for arg in args)
-        variables = [_variable(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
+        variables = [variable_for(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
         out = f(*variables)
         if not isinstance(out, Value):
             value = as_float(out, f"{_describe(f)} must return a Value or a number; its result")
@@ -171,75 +172,7 @@ def grad(f, argnums=0):
     return wrapped
 
 
-HESSIAN_MODES = ("reverse-over-reverse", "forward-over-reverse")
-
-
-def hessian(f, mode: str = "reverse-over-reverse"):
-    """The matrix of second derivatives of ``f`` by all its arguments, as a nested list.
-
-    The gradient is built as a graph (one backward pass), then differentiated
-    again: by a backward pass per gradient (``"reverse-over-reverse"``), or by a
-    forward pass per argument through the gradient's graph (``"forward-over-reverse"``,
-    a column each). The two give the same matrix.
-
-    >>> hessian(lambda x, y: x ** 2 * y + y ** 3)(1.0, 2.0)    # [[2y, 2x], [2x, 6y]]
-    [[4.0, 2.0], [2.0, 12.0]]
-    >>> hessian(lambda x, y: x ** 2 * y + y ** 3, mode="forward-over-reverse")(1.0, 2.0)
-    [[4.0, 2.0], [2.0, 12.0]]
-    """
-    _check_function(f, "hessian")
-    if mode not in HESSIAN_MODES:
-        raise ValueError(f"hessian: mode must be 'reverse-over-reverse' or 'forward-over-reverse', got {mode!r}")
-
-    @functools.wraps(f)
-    def wrapped(*args):
-        first = _first_derivatives(f, args)
-        if first is None:
-            return [[0.0] * len(args) for _ in args]
-        variables, slopes = first
-        if mode == "forward-over-reverse":
-            from .jacobians import forward_columns
-            return list(forward_columns(slopes, variables))
-        return [list(gradients(slope, variables).values()) for slope in slopes]
-    return wrapped
-
-
-def hvp(f):
-    """The Hessian of ``f`` times a vector, without building the Hessian: ``hvp(f)(point, vector)``.
-
-    Two backward passes (through the gradient's graph), whatever the number of arguments.
-
-    >>> hvp(lambda x, y: x ** 2 * y + y ** 3)([1.0, 2.0], [1.0, 0.0])   # first column of the Hessian
-    [4.0, 2.0]
-    """
-    _check_function(f, "hvp")
-
-    @functools.wraps(f)
-    def wrapped(point, vector):
-        point, vector = list(point), [as_float(v, "hvp(vector)") for v in vector]
-        if len(point) != len(vector):
-            raise ValueError(f"hvp: the vector has {len(vector)} entries, the point {len(point)}")
-        first = _first_derivatives(f, point)
-        if first is None:
-            return [0.0] * len(point)
-        variables, slopes = first
-        directional = sum((slope * v for slope, v in zip(slopes, vector)), Value(0.0))
-        return list(gradients(directional, variables).values())
-    return wrapped
-
-
-def _first_derivatives(f, args):
-    """(the argument leaves, ∂f/∂argument as graphs), or None when f gives a number."""
-    names = _parameter_names(f)
-    variables = [Value(as_float(arg, "argument"), label=names[i] if i < len(names) else f"x{i}")
-                 for i, arg in enumerate(args)]
-    out = f(*variables)
-    if not isinstance(out, Value):
-        return None
-    return variables, list(gradients(out, variables, create_graph=True).values())
-
-
-def _variable(arg, name: str) -> Value:
+def variable_for(arg, name: str) -> Value:
     """A leaf for a number; for a Value (a nested derivative), a new node ``+arg`` standing for it.
 
     The new node keeps an inner derivative from mixing with an outer one by the
@@ -260,12 +193,12 @@ def _argnums(argnums, count: int) -> list:
     return [index % count for index in indices]
 
 
-def _check_function(f, caller: str) -> None:
+def check_function(f, caller: str) -> None:
     if not callable(f):
         raise TypeError(f"{caller} needs a function, got {f!r}")
 
 
-def _parameter_names(f) -> list:
+def parameter_names(f) -> list:
     import inspect  # here, not at the top: it would double the time of ``import microbp``
 
     try:

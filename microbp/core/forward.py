@@ -23,7 +23,7 @@ factor), and the kinks, overflow and domain errors are the engine's own.
 
 from __future__ import annotations
 
-from .autodiff import FORWARD, _check_function, _local_grads_as_values, _parameter_names, _times, _variable
+from .autodiff import FORWARD, chain_product, check_function, local_grads_as_values, parameter_names, variable_for
 from .engine import Value, as_float, derivative_formulas
 from .graph import Graph, scope, topological_order
 
@@ -47,7 +47,7 @@ def tangents(order, seeds: dict, create_graph: bool = False, product=None) -> di
     if not create_graph:
         return _tangents(order, seeds, lambda node: node.local_grads, 0.0, product or _multiply)
     with derivative_formulas(), scope(FORWARD):
-        return _tangents(order, seeds, _local_grads_as_values, None, product or _times)
+        return _tangents(order, seeds, local_grads_as_values, None, product or chain_product)
 
 
 def _tangents(order, seeds: dict, local_grads, zero, product) -> dict:
@@ -106,11 +106,11 @@ def jvp(f, primals, tangents_):
     """
     if isinstance(f, (Value, Graph)):
         return _jvp_of_graph(f, primals, tangents_)
-    _check_function(f, "jvp")
+    check_function(f, "jvp")
     primals, speeds = _pair(primals, tangents_)
-    names = _parameter_names(f)
+    names = parameter_names(f)
     nested = any(isinstance(x, Value) for x in primals + speeds)
-    variables = [_variable(x, names[i] if i < len(names) else f"x{i}") for i, x in enumerate(primals)]
+    variables = [variable_for(x, names[i] if i < len(names) else f"x{i}") for i, x in enumerate(primals)]
     out = f(*variables)
     outputs = out if isinstance(out, (list, tuple)) else [out]
     values, found = _along(outputs, dict(zip(variables, speeds)), nested, f)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 
-from .autodiff import _check_function, _parameter_names, _variable, gradients
+from .autodiff import check_function, gradients, parameter_names, variable_for
 from .engine import Value, as_float
 from .forward import merged_order, tangents
 from .graph import chain_rule
@@ -123,13 +123,13 @@ def jacobian(f, mode: str = "auto"):
 
 
 def _jacobian_function(f, caller: str, mode: str):
-    _check_function(f, caller)
+    check_function(f, caller)
 
     @functools.wraps(f)
     def wrapped(*args):
-        names = _parameter_names(f)
+        names = parameter_names(f)
         nested = any(isinstance(arg, Value) for arg in args)
-        variables = [_variable(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
+        variables = [variable_for(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
         out = f(*variables)
         outputs = list(out) if isinstance(out, (list, tuple)) else [out]
         for i, y in enumerate(outputs):
@@ -139,3 +139,70 @@ def _jacobian_function(f, caller: str, mode: str):
         build = forward_columns if chosen == "forward" else reverse_rows
         return build(outputs, variables, nested)
     return wrapped
+
+
+HESSIAN_MODES = ("reverse-over-reverse", "forward-over-reverse")
+
+
+def hessian(f, mode: str = "reverse-over-reverse"):
+    """The matrix of second derivatives of ``f`` by all its arguments, as a nested list.
+
+    The gradient is built as a graph (one backward pass), then differentiated
+    again: by a backward pass per gradient (``"reverse-over-reverse"``), or by a
+    forward pass per argument through the gradient's graph (``"forward-over-reverse"``,
+    a column each). The two give the same matrix.
+
+    >>> hessian(lambda x, y: x ** 2 * y + y ** 3)(1.0, 2.0)    # [[2y, 2x], [2x, 6y]]
+    [[4.0, 2.0], [2.0, 12.0]]
+    >>> hessian(lambda x, y: x ** 2 * y + y ** 3, mode="forward-over-reverse")(1.0, 2.0)
+    [[4.0, 2.0], [2.0, 12.0]]
+    """
+    check_function(f, "hessian")
+    if mode not in HESSIAN_MODES:
+        raise ValueError(f"hessian: mode must be 'reverse-over-reverse' or 'forward-over-reverse', got {mode!r}")
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        first = _first_derivatives(f, args)
+        if first is None:
+            return [[0.0] * len(args) for _ in args]
+        variables, slopes = first
+        if mode == "forward-over-reverse":
+            return list(forward_columns(slopes, variables))
+        return [list(gradients(slope, variables).values()) for slope in slopes]
+    return wrapped
+
+
+def hvp(f):
+    """The Hessian of ``f`` times a vector, without building the Hessian: ``hvp(f)(point, vector)``.
+
+    Two backward passes (through the gradient's graph), whatever the number of arguments.
+
+    >>> hvp(lambda x, y: x ** 2 * y + y ** 3)([1.0, 2.0], [1.0, 0.0])   # first column of the Hessian
+    [4.0, 2.0]
+    """
+    check_function(f, "hvp")
+
+    @functools.wraps(f)
+    def wrapped(point, vector):
+        point, vector = list(point), [as_float(v, "hvp(vector)") for v in vector]
+        if len(point) != len(vector):
+            raise ValueError(f"hvp: the vector has {len(vector)} entries, the point {len(point)}")
+        first = _first_derivatives(f, point)
+        if first is None:
+            return [0.0] * len(point)
+        variables, slopes = first
+        directional = sum((slope * v for slope, v in zip(slopes, vector)), Value(0.0))
+        return list(gradients(directional, variables).values())
+    return wrapped
+
+
+def _first_derivatives(f, args):
+    """(the argument leaves, ∂f/∂argument as graphs), or None when f gives a number."""
+    names = parameter_names(f)
+    variables = [Value(as_float(arg, "argument"), label=names[i] if i < len(names) else f"x{i}")
+                 for i, arg in enumerate(args)]
+    out = f(*variables)
+    if not isinstance(out, Value):
+        return None
+    return variables, list(gradients(out, variables, create_graph=True).values())

@@ -38,20 +38,6 @@ def _picture(lecture, made: list, index: int):
     return lecture.view.frames(lecture.graph, made[:index + 1], lecture.options)[-1][1]
 
 
-def step_html(step) -> str:
-    """A step as HTML: its frame (SVG, when Graphviz is installed) above its caption."""
-    caption = f'<pre style="white-space: pre-wrap">{html.escape(step.caption)}</pre>'
-    if step.picture is None:
-        return f"<div><b>{html.escape(step.phase)}</b>{caption}</div>"
-    from ..errors import GraphvizNotFoundError
-    from ..figures.render import image_bytes
-    try:
-        svg = image_bytes(step.picture(), "svg").decode("utf-8")
-    except GraphvizNotFoundError:
-        return f"<div><b>{html.escape(step.phase)}</b>{caption}</div>"
-    return f"<figure>{svg[svg.index('<svg'):]}<figcaption>{caption}</figcaption></figure>"
-
-
 class Stepper:
     """A lecture as the slideshow's page, shown inline in a notebook (``_repr_html_``) or saved."""
 

@@ -12,6 +12,8 @@ Step(0, 'forward', 'y = 2 × x = 2')
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass, field
 
 
@@ -41,8 +43,17 @@ class Step:
         return f"Step({self.index}, {self.phase!r}, {last[:70] + ('…' if len(last) > 70 else '')!r})"
 
     def _repr_html_(self) -> str:
-        from .notebook import step_html
-        return step_html(self)
+        """Jupyter shows a step as its frame (SVG, when Graphviz is installed) above its caption."""
+        caption = f'<pre style="white-space: pre-wrap">{html.escape(self.caption)}</pre>'
+        if self.picture is None:
+            return f"<div><b>{html.escape(self.phase)}</b>{caption}</div>"
+        from ..errors import GraphvizNotFoundError
+        from ..figures.render import image_bytes
+        try:
+            svg = image_bytes(self.picture(), "svg").decode("utf-8")
+        except GraphvizNotFoundError:
+            return f"<div><b>{html.escape(self.phase)}</b>{caption}</div>"
+        return f"<figure>{svg[svg.index('<svg'):]}<figcaption>{caption}</figcaption></figure>"
 
     @property
     def node(self):

@@ -17,15 +17,15 @@ values, to compute it (``gradients``).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import NamedTuple
 
 from ..core.autodiff import gradients
-from ..core.engine import Value, apply, as_float, as_value, derivative_formulas
+from ..core.engine import Value, apply, as_value
 from ..core.graph import Graph
 from ..core.ops import OPS
 from ..errors import GraphTooLargeError
 from . import emit
 from .program import Names, Program, chained, wrapped
+from .trace import Trace, numbers, replay
 
 MAX_COMPILE_NODES = 200_000
 MAX_COMPILE_EDGES = 500_000          # about 300 MB and 5 s to compile (see benchmarks/compile.py)
@@ -126,24 +126,13 @@ def _check_size(graphs, max_nodes: int, max_edges: int) -> None:
                 option=option, needed=count, limit=limit)
 
 
-def _unpack(names: list, source: str) -> list:
-    """``a, b, c, = source``, in lines of readable length, a thousand names a statement."""
-    lines = []
-    for i in range(0, len(names), 1000):
-        chunk = names[i:i + 1000]
-        values = source if len(names) <= 1000 else f"{source}[{i}:{i + 1000}]"
-        one = f"{''.join(name + ', ' for name in chunk)}= {values}"
-        lines += [one] if len(one) <= 100 else wrapped("(", chunk, ", ", f") = {values}")
-    return lines
-
-
 def _single(program: Program) -> emit.Code:
     """One evaluation: forward, then each gradient pulled once."""
     backward = emit.pull_blocks(program)
     known = {name for block in backward for name in block.defines}
     grads = [program.names.of_grad(x) if program.names.grad.get(x) in known else "0.0" for x in program.wrt]
-    sections = [("lines", _unpack([program.name(x) for x in program.wrt], "wrt")
-                 + _unpack([program.name(x) for x in program.inputs], "inputs") + ["# forward: one line per node"]),
+    sections = [("lines", emit.unpack([program.name(x) for x in program.wrt], "wrt")
+                 + emit.unpack([program.name(x) for x in program.inputs], "inputs") + ["# forward: one line per node"]),
                 ("blocks", emit.constant_blocks(program) + emit.forward_blocks(program)),
                 ("lines", ["# backward: each gradient once, its terms added in the order backward adds them"]),
                 ("blocks", backward),
@@ -159,7 +148,7 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
     constants = emit.constant_blocks(program)
     if plus is not None:
         constants += [block for block in emit.constant_blocks(plus) if block not in constants]
-    sections = [("lines", _unpack(wrt, "wrt")), ("blocks", constants), ("lines", chained(accumulators, "0.0"))]
+    sections = [("lines", emit.unpack(wrt, "wrt")), ("blocks", constants), ("lines", chained(accumulators, "0.0"))]
     value = "sum(losses)" + (" * seed" if batch == "mean" else "")
     if plus is not None:
         sections += [("lines", ["# the global term, and its gradient (backward reaches it first)"]),
@@ -173,25 +162,6 @@ def _batched(program: Program, plus: Program | None, batch: str) -> emit.Code:
                  ("loop", loop, example, [f"losses.append({program.name(program.root)})"]),
                  ("lines", ["losses.reverse()"] + wrapped(f"return {value}, [", accumulators, ", ", "], losses"))]
     return emit.assemble("f(wrt, rows, seed)", sections, names.variables | {"seed"})
-
-
-class Trace(NamedTuple):
-    """What a compiled function keeps of its graph: enough to make it again with the engine, or print it.
-
-    The Program (texts of every formula) is dropped once compiled, so that a
-    compiled function holding a big graph costs Python's cycle collector little.
-    """
-
-    graph: Graph
-    wrt: list
-    inputs: list
-    constants: dict
-    checked: frozenset            # the nodes whose domain is checked (not made inside derivative formulas)
-
-    @classmethod
-    def of(cls, program: Program) -> "Trace":
-        return cls(program.graph, program.wrt, program.inputs, program.constants,
-                   frozenset(step.node for step in program.steps if step.checked))
 
 
 class Compiled:
@@ -218,7 +188,7 @@ class Compiled:
     def __call__(self, wrt_values, input_values=(), *, each: bool = False):
         """``(value, grads)`` for these values; for a batch with ``each=True``, ``(value, grads, losses)``,
         with each row's loss, in order."""
-        wrt = _numbers(wrt_values, len(self.wrt), "wrt_values")
+        wrt = numbers(wrt_values, len(self.wrt), "wrt_values")
         if each and not self.batch:
             raise ValueError("compile: each=True gives each example's loss, so it needs a batch (batch='mean')")
         if self.batch:
@@ -226,7 +196,7 @@ class Compiled:
             seed = 1.0 / len(rows) if self.batch == "mean" else 1.0
             run = lambda: self._function(wrt, rows[::-1], seed)         # noqa: E731
         else:
-            inputs = _numbers(input_values, len(self.inputs), "input_values")
+            inputs = numbers(input_values, len(self.inputs), "input_values")
             run = lambda: self._function(wrt, inputs) + (None,)        # noqa: E731
         try:
             value, grads, losses = run()
@@ -243,11 +213,11 @@ class Compiled:
         The compiled code gives the same numbers; it hands over to this where
         something is not finite or an operation raises.
         """
-        wrt = [Value(v) for v in _numbers(wrt_values, len(self.wrt), "wrt_values")]
+        wrt = [Value(v) for v in numbers(wrt_values, len(self.wrt), "wrt_values")]
         given = dict(zip(self.wrt, wrt))
         losses = None
         if not self.batch:
-            inputs = _numbers(input_values, len(self.inputs), "input_values")
+            inputs = numbers(input_values, len(self.inputs), "input_values")
             root = replay(self.trace, {**given, **dict(zip(self.inputs, map(Value, inputs)))})
         else:
             rows = _rows(input_values, len(self.inputs))
@@ -262,34 +232,6 @@ class Compiled:
         return result + ([loss.data for loss in losses],) if each else result
 
 
-def replay(trace: Trace, leaves: dict) -> Value:
-    """The traced graph made again by the engine, from the given leaves (constants as compiled)."""
-    made = {leaf: leaves[leaf] if leaf in leaves else Value(trace.constants[leaf]) for leaf in trace.graph.leaves}
-    for node in trace.graph.computed:
-        operands = [p if type(p) is float else made[p] for p in node.parents]
-        if node in trace.checked or node.op.domain is None:
-            made[node] = apply(node.op, operands)
-        else:                                   # made inside derivative formulas: no domain check
-            with derivative_formulas():
-                made[node] = apply(node.op, operands)
-    return made[trace.graph.root]
-
-
-def _numbers(values, count: int, what: str) -> list:
-    """``values`` as a list of ``count`` floats, or an error naming the argument and the position."""
-    if type(values) is not list:
-        try:
-            values = list(values)
-        except TypeError:
-            raise TypeError(f"compile: {what} needs a list of numbers, got {values!r}") from None
-    if len(values) != count:
-        raise ValueError(f"compile: {what} needs {count} numbers, one per leaf it was compiled with, "
-                         f"got {len(values)}")
-    if not _FLOATS.issuperset(map(type, values)):
-        values = [as_float(v, f"compile: {what}[{i}]") for i, v in enumerate(values)]
-    return values
-
-
 def _rows(rows, count: int) -> list:
     """The rows of a batch, each ``count`` floats."""
     if type(rows) is not list:
@@ -301,5 +243,5 @@ def _rows(rows, count: int) -> list:
         raise ValueError("compile: a batch needs at least one row of input values")
     if any(type(row) is not tuple and type(row) is not list or len(row) != count for row in rows) or \
             not _FLOATS.issuperset(v_type for row in rows for v_type in map(type, row)):
-        rows = [_numbers(row, count, f"input_values[{i}]") for i, row in enumerate(rows)]
+        rows = [numbers(row, count, f"input_values[{i}]") for i, row in enumerate(rows)]
     return rows

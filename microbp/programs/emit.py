@@ -27,7 +27,7 @@ from typing import NamedTuple
 from ..core.ops import ATOM
 from ..runtime import namespace
 from ..text.notation import Written
-from .program import MUL, Program, chained, constant
+from .program import MUL, Program, chained, constant, wrapped
 
 TERMS = 500              # terms of a sum in one expression (CPython's compiler recurses once per term)
 PART_SIZE = 1_000_000    # characters of code per compile() call: about 80 MB while compiling
@@ -308,3 +308,14 @@ def _parts(blocks) -> list:
         part.append(block)
         size += length
     return parts + [part]
+
+
+def unpack(names: list, source: str) -> list:
+    """``a, b, c, = source``, in lines of readable length, a thousand names a statement."""
+    lines = []
+    for i in range(0, len(names), 1000):
+        chunk = names[i:i + 1000]
+        values = source if len(names) <= 1000 else f"{source}[{i}:{i + 1000}]"
+        one = f"{''.join(name + ', ' for name in chunk)}= {values}"
+        lines += [one] if len(one) <= 100 else wrapped("(", chunk, ", ", f") = {values}")
+    return lines

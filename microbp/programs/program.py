@@ -7,7 +7,7 @@ the node's formula in the table's notation. Every formula comes from the
 table's rows through the text interpreter (``microbp.text.notation``): forward from
 a row's notation, local derivatives from its ``grads`` formula written out.
 
->>> from microbp import Value
+>>> from microbp import Value, codegen
 >>> x = Value(0.5, label="x"); w = Value(-2.0, label="w")
 >>> y = (x * w).tanh(); y.label = "y"
 >>> print(codegen(y, wrt=[w], inputs=[x]), end="")
@@ -229,55 +229,6 @@ class Program:
             line = f"{target} {'=' if first else '+='} {term}"
         self._into.setdefault(parent, []).append(line)
         return line
-
-
-def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str:
-    """The value and gradient of ``root``'s graph as a Python function a student can read and run.
-
-    ``wrt`` and ``inputs`` are leaves of the graph; they become the function's
-    arguments (``wrt`` first), and it returns ``(value, [∂root/∂x for x in wrt])``.
-    Every other leaf is written in as a constant at its current value. Forward
-    is one line per node; backward starts every gradient at 0 and applies the
-    chain rule one line per edge, last node first, under a comment giving each
-    node's formula. The code imports the table's functions from
-    ``microbp.runtime``, so it runs as it is; ``microbp.compile`` runs it fast,
-    and bit for bit as the engine computes (this printed form leaves out the
-    engine's rule that a zero gradient passes nothing on, even through an
-    infinite or NaN local derivative).
-
-    >>> import microbp
-    >>> o = microbp.lecture_neuron()
-    >>> source = codegen(o, wrt=[])
-    >>> print(source.split("# forward")[1].split("# backward")[0])
-    : one line per node
-        x1_w1 = x1 * w1
-        x2_w2 = x2 * w2
-        x1_w1_x2_w2 = x1_w1 + x2_w2
-        n = x1_w1_x2_w2 + b
-        o = tanh(n)
-    <BLANKLINE>
-    >>> scope = {}; exec(source, scope); scope["f"]() == (o.data, [])
-    True
-
-    With ``mode="forward"``, the tangent program instead (``microbp.programs.tangent``): the same
-    forward lines, then how fast each node moves, one line per node, first node first; the function
-    takes the wrt leaves' tangents after the inputs and returns ``(value, tangent)``:
-
-    >>> tangent_program = codegen(o, wrt=microbp.topological_order(o)[:2], mode="forward")
-    >>> for line in tangent_program.splitlines()[-5:]:
-    ...     print(line)
-        tangent_x1_w1 = w1 * tangent_x1 + x1 * tangent_w1
-        tangent_x1_w1_x2_w2 = tangent_x1_w1
-        tangent_n = tangent_x1_w1_x2_w2
-        tangent_o = (1 - o * o) * tangent_n
-        return o, tangent_o
-    """
-    if mode not in ("reverse", "forward"):
-        raise ValueError(f"codegen: mode must be 'reverse' or 'forward', got {mode!r}")
-    if mode == "forward":
-        from .tangent import TangentProgram
-        return TangentProgram(root, wrt, inputs).source(name)
-    return Program(root, wrt, inputs).source(name)
 
 
 # --- shared checks ------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from ..runtime import NAMES
 from ..text.notation import Written
 from . import emit
 from .program import Program, import_lines, wrapped
+from .trace import Trace, numbers, replay
 
 
 class TangentProgram:
@@ -94,9 +95,9 @@ def compile_tangent(graph, wrt, inputs=()) -> CompiledTangent:
     """``compile(root, wrt, inputs, mode="forward")``: the value and the tangent, as ``microbp.jvp`` gives them."""
     program = TangentProgram(graph, wrt, inputs, caller="compile")
     inner = program.program
-    sections = [("lines", _unpack([inner.name(x) for x in inner.wrt], "wrt")
-                 + _unpack([program.names.of_tangent(x) for x in inner.wrt], "tangents")
-                 + _unpack([inner.name(x) for x in inner.inputs], "inputs") + ["# forward: one line per node"]),
+    sections = [("lines", emit.unpack([inner.name(x) for x in inner.wrt], "wrt")
+                 + emit.unpack([program.names.of_tangent(x) for x in inner.wrt], "tangents")
+                 + emit.unpack([inner.name(x) for x in inner.inputs], "inputs") + ["# forward: one line per node"]),
                 ("blocks", emit.constant_blocks(inner) + emit.forward_blocks(inner)),
                 ("lines", ["# tangents: one line per node, first node first, terms in the order jvp adds them"]),
                 ("blocks", program.tangent_blocks()),
@@ -109,7 +110,6 @@ class CompiledTangent:
     """A compiled value and tangent: ``f(wrt_values, tangents, input_values=()) -> (value, tangent)``."""
 
     def __init__(self, code, program: TangentProgram):
-        from .compiled import Trace
         self._function, self.source = code.function, code.source
         self.trace = Trace.of(program.program)
         self.wrt, self.inputs = program.wrt, program.program.inputs
@@ -125,10 +125,9 @@ class CompiledTangent:
         return TangentProgram(trace.graph, trace.wrt, trace.inputs, constants=trace.constants).source()
 
     def __call__(self, wrt_values, tangents, input_values=()):
-        from .compiled import _numbers
-        wrt = _numbers(wrt_values, len(self.wrt), "wrt_values")
-        speeds = _numbers(tangents, len(self.wrt), "tangents")
-        inputs = _numbers(input_values, len(self.inputs), "input_values")
+        wrt = numbers(wrt_values, len(self.wrt), "wrt_values")
+        speeds = numbers(tangents, len(self.wrt), "tangents")
+        inputs = numbers(input_values, len(self.inputs), "input_values")
         try:
             value, tangent = self._function(wrt, speeds, inputs)
         except (ArithmeticError, ValueError, TypeError):   # a DomainError too: the engine raises it again
@@ -144,12 +143,7 @@ class CompiledTangent:
         not finite or an operation raises (a term 0 × inf that jvp skips, say)."""
         from ..core.engine import Value
         from ..core.forward import jvp
-        from .compiled import replay
         wrt = [Value(v) for v in wrt_values]
         leaves = {**dict(zip(self.wrt, wrt)), **dict(zip(self.inputs, map(Value, input_values)))}
         return jvp(replay(self.trace, leaves), wrt, list(tangents))
 
-
-def _unpack(names: list, source: str) -> list:
-    from .compiled import _unpack as unpack
-    return unpack(names, source)

@@ -25,7 +25,8 @@ from microbp.core.engine import apply
 from microbp.core.graph import topological_order
 from microbp.core.ops import TABLE
 from microbp.programs import emit
-from microbp.programs.program import Program, codegen
+from microbp.programs.codegen import codegen
+from microbp.programs.program import Program
 from microbp.runtime import namespace
 
 INF, NAN = math.inf, math.nan

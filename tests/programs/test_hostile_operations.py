@@ -16,7 +16,8 @@ import pytest
 import microbp
 from microbp.core.engine import apply
 from microbp.core.ops import CALL, OPS, Notation, Op, infix, is_row
-from microbp.programs.program import Program, codegen
+from microbp.programs.codegen import codegen
+from microbp.programs.program import Program
 
 ESCAPE = "().__class__.__base__.__subclasses__()"
 

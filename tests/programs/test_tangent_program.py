@@ -17,7 +17,7 @@ import microbp
 from microbp import DomainError, Value
 from microbp.core.forward import jvp
 from microbp.core.graph import topological_order
-from microbp.programs.program import codegen
+from microbp.programs.codegen import codegen
 
 speeds = st.lists(st.sampled_from([1.0, -1.0, 0.0, -0.0, 0.5, 2.0, math.inf, math.nan]), min_size=4, max_size=4)
 
