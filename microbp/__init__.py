@@ -46,9 +46,10 @@ _LAZY = {
 
 
 def _display(value) -> dict:
-    """What Jupyter shows for a Value: its graph, drawn by the figures package (loaded on first use)."""
+    """What Jupyter shows for a Value: ``draw(value)`` (the auto view: a network's circles, or the graph)."""
+    from .drawing import draw
     from .figures.render import mimebundle
-    return mimebundle(value)
+    return mimebundle(value, draw)
 
 
 _engine.display = _display

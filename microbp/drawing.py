@@ -25,7 +25,7 @@ from .files import output_file, write_atomically
 from .lecture.views.registry import resolve_view
 
 
-def draw(root, *, view: str = "graph", **options):
+def draw(root, *, view: str = "auto", **options):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
 
     Args (all by keyword but ``root``; one checked ``microbp.figures.options.DrawOptions`` holds them):
@@ -70,7 +70,7 @@ def draw(root, *, view: str = "graph", **options):
     """
     drawing = DrawOptions.checked("draw", **options)
     graph = _graph(root, "draw")
-    chosen = resolve_view(view, graph, "draw")
+    chosen = resolve_view(view, graph, "draw", options)
     chosen.check(graph, drawing, "draw")
     return chosen.draw(graph, drawing)
 
@@ -79,7 +79,7 @@ def _signature() -> inspect.Signature:
     """``draw``'s signature as ``help`` shows it: the root, the view, and ``DrawOptions``' fields with their defaults."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     return inspect.Signature([inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-                              inspect.Parameter("view", keyword, default="graph", annotation="str")]
+                              inspect.Parameter("view", keyword, default="auto", annotation="str")]
                              + [inspect.Parameter(field.name, keyword, default=field.default, annotation=field.type)
                                 for field in fields(DrawOptions)])
 

@@ -25,7 +25,7 @@ SMALLEST_CAPTION = 0.35     # the least --fit: a caption of 1600 characters, or 
 
 
 def slideshow(root: Value, path, title: str | None = None, collapse: int | None = None, code: bool = False,
-              view: str = "graph", **options) -> str:
+              view: str = "auto", **options) -> str:
     """Write the lecture of ``root`` as one HTML file; returns the path.
 
     Each step fills the screen, whatever its size or orientation: the graph is
@@ -53,7 +53,7 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
     path = output_file(path, "slideshow", example="lecture.html")
-    lecture = plan(root, "slideshow", view, collapse=collapse, captions=False, **options)  # captions: HTML text
+    lecture = plan(root, "slideshow", view, {"code": code}, collapse=collapse, captions=False, **options)  # captions: HTML text
     if code and not lecture.view.shows_program:
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "
                          f"leave out view={lecture.view.name!r}, or code")

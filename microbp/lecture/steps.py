@@ -43,7 +43,7 @@ from .workload import check_workload
 
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
-          view: str = "graph", learning_rate: float | None = 0.1) -> list:
+          view: str = "auto", learning_rate: float | None = 0.1) -> list:
     """The forward steps in topological order, then the backward steps.
 
     Leaves are given, so forward starts at the first computed node; backward
@@ -73,19 +73,19 @@ class Lecture(NamedTuple):
     options: LectureOptions
 
 
-def plan(root, caller: str, view, **options) -> Lecture:
+def plan(root, caller: str, view, given: dict | None = None, **options) -> Lecture:
     """Check ``root`` and the options once, and choose the view once, for the public function ``caller``."""
     if not isinstance(root, (Value, Graph)):
         raise TypeError(f"{caller}(root) needs a Value, got {root!r} ({type(root).__name__})")
     graph = Graph.of(root)
-    chosen = resolve_view(view, graph, caller)
-    lecture = LectureOptions.checked(caller, chosen.default_order, **options)
+    chosen = resolve_view(view, graph, caller, {**options, **(given or {})})
+    lecture = LectureOptions.checked(caller, chosen.order_for(graph), **options)
     chosen.check(graph, lecture.drawing, caller)
     return Lecture(graph, chosen, lecture)
 
 
 def frames(root: Value, collapse: int | None = None, captions: bool = True, order: str | None = None,
-           view: str = "graph", learning_rate: float | None = 0.1, **options) -> list:
+           view: str = "auto", learning_rate: float | None = 0.1, **options) -> list:
     """(step, graphviz.Digraph) for every step: what ``render_steps`` and ``slideshow`` draw.
 
     Each frame highlights the step's nodes and where their inputs (forward) or

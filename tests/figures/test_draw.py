@@ -121,7 +121,7 @@ def test_scopes_become_nested_labelled_clusters():
             a = (x * 2).tanh()
         with scope("neuron 2"):
             b = (x * 3).tanh()
-    source = draw(a + b).source
+    source = draw(a + b, view="graph").source
     assert source.count("subgraph cluster_") == 3
     assert "label=<layer 1>" in source and "label=<neuron 2>" in source
     assert source.index("label=<layer 1>") < source.index("label=<neuron 1>")
@@ -169,7 +169,7 @@ def test_a_number_shared_by_several_neurons_is_drawn_once():
         a = microbp.affine([Value(0.1), Value(0.2)], inputs, Value(0.0))
         b = microbp.affine([Value(0.3), Value(0.4)], inputs, Value(0.0))
     for collapse in (None, 1):
-        source = draw(a + b, collapse=collapse).source
+        source = draw(a + b, view="graph", collapse=collapse).source
         constants = re.findall(r"(\w+) \[label=<([^>]*)> .*dashed,rounded", source)
         assert sorted(label for _, label in constants) == ["-1", "0.5"], collapse
         uses = [line for line in source.splitlines() if "style=dashed]" in line]
