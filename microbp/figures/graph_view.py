@@ -1,7 +1,8 @@
 """Draw a computational graph as Graphviz DOT, annotated for teaching.
 
 Every value is a box with its name (its label, or a short generated one the
-lecture captions use too), ``data`` and ``grad``; every operation a small node
+lecture captions use too) over its ``data`` and ``grad`` (stacked, so that a
+left-to-right graph is not a thin strip on a screen); every operation a small node
 with the op table's symbol; every edge into an operation carries its local
 derivative ∂out/∂in, underlined with a line to its edge, so "local × upstream"
 can be read off the picture.
@@ -144,9 +145,9 @@ class _Context:
         fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
         border = style["highlight"] if marked else style["value_border"]
         cells = [f"<B>{label_text(self.names[node])}</B>"] + self.numbers(node)
-        row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
-        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
-                f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
+        rows = "".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)    # stacked: narrow boxes suit a screen
+        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="3" '
+                f'BGCOLOR="{fill}" COLOR="{border}">{rows}</TABLE>>')
 
     def add_operation(self, node) -> None:
         """The op's own node, its constants, and the edges through it (unless inside a box)."""
@@ -254,7 +255,7 @@ def _rgb(color: str) -> tuple:
 
 def _graph_attributes(style, rankdir, title, size=None) -> dict:
     attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
+                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.3"}
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)
     if title:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -58,25 +59,47 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "
                          f"leave out view={lecture.view.name!r}, or code")
     program = _code_lines(lecture.graph) if code else None
-    slides = lecture_frames(lecture)
-    sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides),
-                         None if program is None else _step_code(step, program)) for step, frame in slides]
+    slides = _layouts(lecture)
+    sections = [_section(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures],
+                         len(slides), None if program is None else _step_code(step, program))
+                for step, pictures in slides]
     heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     page = _page(heading, sections, THEMES[lecture.options.drawing.theme])
     write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)
 
 
-def _section(step, svg: str, count: int, code: list | None = None) -> str:
-    """One frame: its phase, its graph, its caption, and with ``code`` its generated lines (hidden unless first)."""
+def _layouts(lecture) -> list:
+    """(step, [(rankdir, picture), ...]) per step: left to right and top to bottom, unless ``rankdir`` was given.
+
+    The page carries both; its script shows the one that draws the text larger on the screen at hand
+    (left to right on a wide screen, top to bottom on a tall one).
+    """
+    first = lecture_frames(lecture)
+    if lecture.options.drawing.rankdir is not None:
+        return [(step, [(lecture.options.drawing.rankdir, frame)]) for step, frame in first]
+    steps_made = [step for step, _ in first]
+    tall = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="TB"))
+    wide = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="LR"))
+    pictures = zip(lecture.view.frames(lecture.graph, steps_made, wide),
+                   lecture.view.frames(lecture.graph, steps_made, tall))
+    return [(step, [("LR", wide_frame), ("TB", tall_frame)]) for step, ((_, wide_frame), (_, tall_frame))
+            in zip(steps_made, pictures)]
+
+
+def _section(step, svgs: list, count: int, code: list | None = None) -> str:
+    """One frame: its phase, its graph (one SVG per layout, all but the first hidden), its caption,
+    and with ``code`` its generated lines (hidden unless first)."""
     number = step.index + 1
     fit = _caption_fit(step.caption)
     style = "" if fit == 1 else f' style="--fit: {fit:.2f}"'
     block = "" if code is None else f'<pre class="code"{style}>{html.escape(chr(10).join(code))}</pre>\n'
+    pictures = "".join(_inline_svg(svg, prefix=f"s{step.index}{rankdir}-", layout=rankdir, hidden=i > 0)
+                       for i, (rankdir, svg) in enumerate(svgs))
     return (f'<section class="frame{"" if code is None else " with-code"}" id="step-{number}" '
             f'aria-label="step {number} of {count}"{"" if number == 1 else " hidden"}>\n'
             f'<p class="phase">{step.phase}</p>\n'
-            f'<div class="graph" aria-hidden="true">{_inline_svg(svg, prefix=f"s{step.index}-")}</div>\n'
+            f'<div class="graph" aria-hidden="true">{pictures}</div>\n'
             f'<p class="caption"{style}>{html.escape(step.caption)}</p>\n{block}</section>')
 
 
@@ -137,15 +160,16 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def _inline_svg(svg: str, prefix: str) -> str:
+def _inline_svg(svg: str, prefix: str, layout: str = "LR", hidden: bool = False) -> str:
     """Graphviz's SVG made fit to sit inside HTML and to scale with its box.
 
     No prolog, namespaces or comments; unique ids; and no fixed ``width`` and
-    ``height``, so the viewBox alone sets the shape and CSS the size.
+    ``height``, so the viewBox alone sets the shape and CSS the size. ``layout``
+    names its direction, for the script that picks one; ``hidden`` hides it until then.
 
     >>> _inline_svg('<?xml version="1.0"?><svg width="80pt" height="40pt" viewBox="0 0 80 40" xmlns="x">'
     ...             '<g id="graph0"/></svg>', prefix="s1-")
-    '<svg viewBox="0 0 80 40" preserveAspectRatio="xMidYMid meet"><g id="s1-graph0"/></svg>'
+    '<svg viewBox="0 0 80 40" preserveAspectRatio="xMidYMid meet" data-layout="LR"><g id="s1-graph0"/></svg>'
     """
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
@@ -153,4 +177,5 @@ def _inline_svg(svg: str, prefix: str) -> str:
     svg = re.sub(r'\bid="', f'id="{prefix}', svg)
     tag_end = svg.index(">")
     tag = re.sub(r'\s+(width|height)="[^"]*"', "", svg[:tag_end])
-    return (tag + ' preserveAspectRatio="xMidYMid meet"' + svg[tag_end:]).strip()
+    shown = f' data-layout="{layout}"' + (" hidden" if hidden else "")
+    return (tag + ' preserveAspectRatio="xMidYMid meet"' + shown + svg[tag_end:]).strip()

@@ -56,7 +56,7 @@ def walkthrough_oracle(input_value=1.0, target=0.2):
 def shown_numbers(source: str) -> dict:
     """name -> number, for every name-number pair the network view draws (cells and edge labels)."""
     cells = re.findall(r'<TD ALIGN="RIGHT"[^>]*>([^<]+)</TD><TD ALIGN="LEFT"[^>]*> ([^<]+)</TD>', source)
-    edges = re.findall(r"<TD>(\S+) (\S+)</TD>", source)
+    edges = re.findall(r"<TD>(\S+)(?: |<BR/>)(\S+)</TD>", source)
     return {name: float(number.replace("−", "-")) for name, number in cells + edges}
 
 
