@@ -16,6 +16,7 @@ from .core.functions import FUNCTIONS
 from .core.graph import Graph, scope, topological_order
 from .core.ops import OPS, TABLE, Op
 from .errors import (
+    BrowserNotFoundError,
     DomainError,
     DotFailedError,
     ExpressionError,
@@ -41,6 +42,7 @@ _LAZY = {
     "to_sympy": "check.sympy_bridge", "symbols": "check.sympy_bridge",
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
+    "check_projector": "lecture.slideshow_check",
     "codegen": "programs.program", "compile": "programs.compiled",
 }
 
@@ -77,6 +79,6 @@ __all__ = [
     *[name for name in FUNCTIONS if not hasattr(_builtins, name)],
     *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
-    "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
+    "NotANetworkError", "BrowserNotFoundError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
     "GradientAccumulationWarning",
 ]

@@ -52,6 +52,16 @@ class GraphvizNotFoundError(MicrobpError, RuntimeError):
     """
 
 
+class BrowserNotFoundError(MicrobpError, RuntimeError):
+    """Measuring slides on screen (``microbp.check_projector``) needs headless Chromium, its driver and selenium.
+
+    The message says how to install them.
+
+    >>> issubclass(BrowserNotFoundError, RuntimeError)
+    True
+    """
+
+
 class GraphTooLargeError(MicrobpError, ValueError):
     """A graph is larger than a documented limit; the message says how to raise it.
 

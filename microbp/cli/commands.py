@@ -1,4 +1,4 @@
-"""The ``microbp`` command line: demo, render, grad, check, steps, codegen.
+"""The ``microbp`` command line: demo, render, grad, check, steps, codegen, check-slides.
 
 Exit status: 0 when done (``check``: the claim is proved); 1 when ``grad`` or
 ``check`` answers "no" (and when Graphviz is missing or fails, or on an
@@ -44,6 +44,7 @@ EXAMPLES = """examples:
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html --code
   microbp codegen "tanh(x*w + b)" --wrt x,w,b     the backward pass as Python
+  microbp check-slides lecture.html              the smallest text per frame on three projectors
 """
 CHECK_STATUS = {"proved": 0, "refuted": 1, "agrees": 3}     # check's exit status by verdict
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
@@ -53,7 +54,7 @@ def build_parser() -> Parser:
     """The argument parser; ``parser.commands`` maps each command's name to its own parser.
 
     >>> sorted(build_parser().commands)
-    ['check', 'codegen', 'demo', 'grad', 'render', 'steps']
+    ['check', 'check-slides', 'codegen', 'demo', 'grad', 'render', 'steps']
     """
     parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
@@ -83,7 +84,9 @@ def build_parser() -> Parser:
                      'microbp render "tanh(x*w + b)" x=2 w=-3 b=6.88 -o n.svg')
     render.add_argument("-o", "--out", required=True, metavar="FILE", help="output: .svg, .png, .pdf or .dot")
     render.add_argument("--theme", default="light", choices=["light", "dark", "print"])
-    render.add_argument("--rankdir", default="LR", choices=["LR", "TB"])
+    render.add_argument("--rankdir", default=None, choices=["LR", "TB"],
+                        help="left to right or top to bottom (default: the view's choice)")
+    _view(render)
     _max_nodes(render, MAX_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
@@ -97,6 +100,10 @@ def build_parser() -> Parser:
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     steps.add_argument("--code", action="store_true", help="show under each step the generated Python line that "
                        "computes it (microbp codegen)")
+    steps.add_argument("--checks", action="store_true", help="with --code, show the domain checks too "
+                       "(check_log(x), ...)")
+    _view(steps)
+    _lecture(steps)
     _max_nodes(steps, 60)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
@@ -105,6 +112,14 @@ def build_parser() -> Parser:
                    'microbp codegen "tanh(x*w + b)" --wrt x,w,b')
     code.add_argument("--wrt", metavar="NAME[,NAME]", help="the arguments to differentiate by (default: every name "
                       "without a value); other names need a value, and are written in as constants")
+    code.add_argument("--checks", action="store_true", help="write the engine's domain checks (check_log(x), ...) "
+                      "before the lines they guard")
+    slides = command("check-slides", run_check_slides, "measure a slideshow as projectors show it: the smallest "
+                     "text of each frame at 1920x1080, 1280x720 and 1024x768 (needs Chromium and selenium)",
+                     "microbp check-slides lecture.html", expression=False)
+    slides.add_argument("paths", nargs="+", metavar="FILE.html", help="slideshows made by microbp steps or slideshow")
+    slides.add_argument("--screen", action="append", type=_screen, metavar="WIDTHxHEIGHT",
+                        help="measure at this size instead (repeatable), e.g. --screen 768x1024")
     check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
                     "counterexample; 3: right at every point tried, not proved",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
@@ -112,6 +127,37 @@ def build_parser() -> Parser:
     check.add_argument("--claimed", required=True, metavar="FORMULA", help="the derivative you claim")
     _timeout(check)
     return parser
+
+
+def _view(command) -> None:
+    command.add_argument("--view", default="auto", choices=["auto", "graph", "network"],
+                         help="graph: every value and operation; network: a circle per unit (a network made in "
+                              "scopes); auto: the network view for a network (default)")
+
+
+def _lecture(command) -> None:
+    command.add_argument("--order", choices=["layers", "reverse-topological"],
+                         help="the backward steps' order (default: the view's: layers for a network)")
+    command.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
+                         help="the network view's weight updates, w <- w - ETA*dE/dw (default: %(default)g)")
+    command.add_argument("--notation", metavar="NAME", help="how captions write the mathematics (passed to "
+                         "microbp.steps as notation=)")
+    command.add_argument("--optimizer", metavar="NAME", help="the update rule of the update steps (passed to "
+                         "microbp.steps as optimizer=)")
+
+
+def _screen(text: str) -> tuple:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"a screen is WIDTHxHEIGHT in pixels, such as 1024x768, got {text!r}")
+    return int(width), int(height)
+
+
+def _lecture_options(args) -> dict:
+    """The lecture's options the command line was given; notation and optimizer only when given."""
+    options = {"view": args.view, "order": args.order, "learning_rate": args.learning_rate}
+    options.update({name: getattr(args, name) for name in ("notation", "optimizer") if getattr(args, name)})
+    return options
 
 
 def _max_nodes(command, default: int) -> None:
@@ -157,7 +203,7 @@ def run_render(args) -> int:
 
     root = _graph(args)
     say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
-                max_nodes=args.max_nodes))
+                max_nodes=args.max_nodes, view=args.view))
     return 0
 
 
@@ -209,16 +255,19 @@ def run_steps(args) -> int:
     from ..lecture.slideshow import slideshow
     from ..lecture.steps import render_steps
 
-    options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements}
-    if args.code and not args.out.lower().endswith((".html", ".htm")):
+    options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements,
+               **_lecture_options(args)}
+    if (args.code or args.checks) and not args.out.lower().endswith((".html", ".htm")):
         raise UsageError("--code shows code in a slideshow: give -o FILE.html")
+    if args.checks and not args.code:
+        raise UsageError("--checks adds the domain checks to --code's lines: give --code too")
     if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
         output_folder(args.out, "steps")
         paths = render_steps(_graph(args), args.out, **options)
         say(f"{len(paths)} frames in {args.out}")
     elif args.out.lower().endswith((".html", ".htm")):
         output_file(args.out, "steps", example="lecture.html")
-        say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, **options))
+        say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, checks=args.checks, **options))
     else:
         raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
     return 0
@@ -240,8 +289,23 @@ def run_codegen(args) -> int:
     if not isinstance(root, Value):
         raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2")
     leaves = {node.label: node for node in topological_order(root) if node.op is None}
-    say(codegen(root, wrt=[leaves[name] for name in wrt]))
+    say(codegen(root, wrt=[leaves[name] for name in wrt], checks=args.checks))
     return 0
+
+
+def run_check_slides(args) -> int:
+    """Exit 0 when every frame of every slideshow is readable on every screen, 1 when one is not."""
+    from ..lecture.slideshow_check import SCREENS, check_projector, start_browser
+
+    driver, status = start_browser(), 0
+    try:
+        for path in args.paths:
+            report = check_projector(path, args.screen or SCREENS, driver=driver)
+            say(str(report))
+            status = status or (0 if report.ok else 1)
+    finally:
+        driver.quit()
+    return status
 
 
 def _names(text: str, names: list) -> list:

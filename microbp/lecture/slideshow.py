@@ -26,7 +26,7 @@ SMALLEST_CAPTION = 0.35     # the least --fit: a caption of 1600 characters, or 
 
 
 def slideshow(root: Value, path, title: str | None = None, collapse: int | None = None, code: bool = False,
-              view: str = "auto", **options) -> str:
+              view: str = "auto", checks: bool = False, **options) -> str:
     """Write the lecture of ``root`` as one HTML file; returns the path.
 
     Each step fills the screen, whatever its size or orientation: the graph is
@@ -37,7 +37,8 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
     suits projectors; ``fontsize``, ``size``). With ``code=True`` each step of
     the graph view shows, under its caption, the lines of ``microbp.codegen``'s
-    program that compute it: the figure, the chain rule and the code tell one story. A lecture too large to draw is
+    program that compute it: the figure, the chain rule and the code tell one story (its domain checks,
+    ``check_log(x)``, only with ``checks=True``). A lecture too large to draw is
     refused before any work, with ``GraphTooLargeError``.
 
     >>> import os, tempfile
@@ -58,7 +59,7 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     if code and not lecture.view.shows_program:
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "
                          f"leave out view={lecture.view.name!r}, or code")
-    program = _code_lines(lecture.graph) if code else None
+    program = _code_lines(lecture.graph, checks) if code else None
     slides = _layouts(lecture)
     sections = [_section(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures],
                          len(slides), None if program is None else _step_code(step, program))
@@ -103,11 +104,11 @@ def _section(step, svgs: list, count: int, code: list | None = None) -> str:
             f'<p class="caption"{style}>{html.escape(step.caption)}</p>\n{block}</section>')
 
 
-def _code_lines(graph) -> tuple:
+def _code_lines(graph, checks: bool = False) -> tuple:
     """(each node's lines of ``microbp.codegen``'s program, the program), for ``code=True``."""
     from ..programs.program import Program
 
-    program = Program(graph, wrt=graph.leaves)
+    program = Program(graph, wrt=graph.leaves, checks=checks)
     return {lines.node: lines for lines in program.lines()}, program
 
 

@@ -96,7 +96,8 @@ class Program:
     """
 
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
-                 constants: dict | None = None):
+                 constants: dict | None = None, checks: bool = True):
+        self.checks = checks            # write the domain checks (``check_log(x)``) before the nodes they guard
         self.graph = graph = _graph(root, caller)
         self.root = graph.root
         self.wrt, self.inputs = leaves(wrt, "wrt", caller), leaves(inputs, "inputs", caller)
@@ -149,7 +150,7 @@ class Program:
 
     def check_line(self, step: Step) -> str | None:
         """``check_log(x)`` for a node whose domain is checked, as the engine does."""
-        if not step.checked:
+        if not (step.checked and self.checks):
             return None
         return f"check_{step.node.op.name}({', '.join(str(a) for a in step.args)})"
 
@@ -220,7 +221,7 @@ class Program:
         return line
 
 
-def codegen(root, wrt, inputs=(), name: str = "f") -> str:
+def codegen(root, wrt, inputs=(), name: str = "f", checks: bool = False) -> str:
     """The value and gradient of ``root``'s graph as a Python function a student can read and run.
 
     ``wrt`` and ``inputs`` are leaves of the graph; they become the function's
@@ -232,7 +233,9 @@ def codegen(root, wrt, inputs=(), name: str = "f") -> str:
     ``microbp.runtime``, so it runs as it is; ``microbp.compile`` runs it fast,
     and bit for bit as the engine computes (this printed form leaves out the
     engine's rule that a zero gradient passes nothing on, even through an
-    infinite or NaN local derivative).
+    infinite or NaN local derivative). The engine's domain checks
+    (``check_log(x)``: a ``DomainError`` where the row has no real value) are
+    left out, for reading; ``checks=True`` writes them in (``compile`` always does).
 
     >>> import microbp
     >>> o = microbp.lecture_neuron()
@@ -247,8 +250,13 @@ def codegen(root, wrt, inputs=(), name: str = "f") -> str:
     <BLANKLINE>
     >>> scope = {}; exec(source, scope); scope["f"]() == (o.data, [])
     True
+    >>> x = microbp.Value(2.0, label="x")
+    >>> "check_log(x)" in codegen(x.log(), [x]), "check_log(x)" in codegen(x.log(), [x], checks=True)
+    (False, True)
     """
-    return Program(root, wrt, inputs).source(name)
+    if not isinstance(checks, bool):
+        raise TypeError(f"codegen: checks is True (write the domain checks) or False, got {checks!r}")
+    return Program(root, wrt, inputs, checks=checks).source(name)
 
 
 # --- shared checks ------------------------------------------------------------------------
