@@ -28,6 +28,7 @@ from .errors import (
     OutputError,
     TimeLimitError,
     UnknownVariableError,
+    UnreadableSlidesWarning,
 )
 
 globals().update(FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
@@ -80,5 +81,5 @@ __all__ = [
     *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "NotANetworkError", "BrowserNotFoundError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
-    "GradientAccumulationWarning",
+    "GradientAccumulationWarning", "UnreadableSlidesWarning",
 ]

@@ -124,6 +124,14 @@ class NotANetworkError(MicrobpError, ValueError):
     """
 
 
+class UnreadableSlidesWarning(UserWarning):
+    """A slideshow whose text would be too small on a projector; the message says what to try instead.
+
+    >>> issubclass(UnreadableSlidesWarning, UserWarning)
+    True
+    """
+
+
 class GradientAccumulationWarning(UserWarning):
     """``backward()`` ran twice from the same value without resetting: the gradients add up.
 

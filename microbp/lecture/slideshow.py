@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.engine import Value
+from ..errors import UnreadableSlidesWarning
+from .slideshow_check import SMALLEST_TEXT, estimated_text
 from .steps import lecture_frames, plan
 
 KEYS = ("→, space or Page Down: next step; ← or Page Up: previous step; "
@@ -60,14 +62,32 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "
                          f"leave out view={lecture.view.name!r}, or code")
     program = _code_lines(lecture.graph, checks) if code else None
-    slides = _layouts(lecture)
-    sections = [_section(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures],
-                         len(slides), None if program is None else _step_code(step, program))
-                for step, pictures in slides]
+    slides = [(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures])
+              for step, pictures in _layouts(lecture)]
+    _warn_if_unreadable(lecture, min((estimated_text([svg for _, svg in svgs]) for _, svgs in slides), default=0.0))
+    sections = [_section(step, svgs, len(slides), None if program is None else _step_code(step, program))
+                for step, svgs in slides]
     heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     page = _page(heading, sections, THEMES[lecture.options.drawing.theme])
     write_atomically(path, page.encode("utf-8"), "slideshow")
     return str(path)
+
+
+def _warn_if_unreadable(lecture, smallest: float) -> None:
+    """Say so (``UnreadableSlidesWarning``) when the smallest text would be under 24 px at 1920×1080,
+    and what would draw it larger: the network view for a network, else less per frame or larger type."""
+    import warnings
+
+    least = SMALLEST_TEXT[(1920, 1080)]
+    if not smallest or smallest >= least:
+        return
+    network = getattr(lecture.view, "network", lambda graph: None)(lecture.graph)
+    instead = ("view='network' draws this network's units as circles, readable on a projector"
+               if lecture.view.name == "graph" and network is not None else
+               "draw less per frame (collapse=1, or a smaller graph), or pass theme='print' or a larger fontsize")
+    warnings.warn(f"slideshow: at 1920×1080 its smallest text would be about {smallest:.0f} px, under the "
+                  f"{least:g} px a projector needs; {instead}; microbp.check_projector(path) measures every frame",
+                  UnreadableSlidesWarning, stacklevel=3)
 
 
 def _layouts(lecture) -> list:

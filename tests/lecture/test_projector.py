@@ -108,3 +108,38 @@ def test_check_projector_refuses_what_is_not_a_slideshow(tmp_path):
     with pytest.raises(ValueError, match="screens is a list of \\(width, height\\)"):
         check_projector(tmp_path / "a.html", screens=[(1024,)])
     assert SCREENS == ((1920, 1080), (1280, 720), (1024, 768))
+
+
+@pytest.mark.needs_dot
+def test_the_graph_view_of_a_network_says_it_is_too_small_and_names_the_network_view(tmp_path):
+    error = microbp.walkthrough_network()
+    with pytest.warns(microbp.UnreadableSlidesWarning, match=r"about \d+ px, under the 24 px .*view='network'"):
+        microbp.slideshow(error, tmp_path / "graph.html", view="graph")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", microbp.UnreadableSlidesWarning)
+        microbp.slideshow(error, tmp_path / "network.html")            # the default: the network view, readable
+        microbp.slideshow(microbp.lecture_neuron(), tmp_path / "neuron.html")
+
+
+@pytest.mark.needs_dot
+def test_fontsize_and_theme_change_the_size_the_audience_sees(tmp_path):
+    """The graph view's boxes are stacked and its spacing fixed, so larger type is larger on the screen."""
+    from microbp.lecture.slideshow_check import estimated_text
+
+    def smallest(**options):
+        page = open(microbp.slideshow(microbp.lecture_neuron(), tmp_path / "n.html", **options),
+                    encoding="utf-8").read()
+        frames = re.findall(r"<section.*?</section>", page, flags=re.DOTALL)
+        return min(estimated_text(re.findall(r"<svg.*?</svg>", frame, flags=re.DOTALL)) for frame in frames)
+
+    plain = smallest()
+    assert smallest(theme="print") > 1.15 * plain and smallest(fontsize=20) > 1.15 * plain
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_check_projector_as_its_docstring_says(tmp_path):
+    path = microbp.slideshow(microbp.lecture_neuron(), tmp_path / "n.html")
+    report = check_projector(path, [(1024, 768)])
+    assert report.ok and report.smallest((1024, 768)) >= 16 - 0.05
