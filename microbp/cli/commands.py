@@ -34,6 +34,7 @@ from ..errors import GraphTooLargeError
 from ..figures.graph_view import MAX_NODES
 from ..lecture.workload import MAX_ELEMENTS
 from ..text.parser import allowed_names
+from .slides import add_lecture, add_view, lecture_options, run_check_slides, screen
 from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 
 EXAMPLES = """examples:
@@ -86,7 +87,7 @@ def build_parser() -> Parser:
     render.add_argument("--theme", default="light", choices=["light", "dark", "print"])
     render.add_argument("--rankdir", default=None, choices=["LR", "TB"],
                         help="left to right or top to bottom (default: the view's choice)")
-    _view(render)
+    add_view(render)
     _max_nodes(render, MAX_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
@@ -102,8 +103,8 @@ def build_parser() -> Parser:
                        "computes it (microbp codegen)")
     steps.add_argument("--checks", action="store_true", help="with --code, show the domain checks too "
                        "(check_log(x), ...)")
-    _view(steps)
-    _lecture(steps)
+    add_view(steps)
+    add_lecture(steps)
     _max_nodes(steps, 60)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
@@ -118,7 +119,7 @@ def build_parser() -> Parser:
                      "text of each frame at 1920x1080, 1280x720 and 1024x768 (needs Chromium and selenium)",
                      "microbp check-slides lecture.html", expression=False)
     slides.add_argument("paths", nargs="+", metavar="FILE.html", help="slideshows made by microbp steps or slideshow")
-    slides.add_argument("--screen", action="append", type=_screen, metavar="WIDTHxHEIGHT",
+    slides.add_argument("--screen", action="append", type=screen, metavar="WIDTHxHEIGHT",
                         help="measure at this size instead (repeatable), e.g. --screen 768x1024")
     check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
                     "counterexample; 3: right at every point tried, not proved",
@@ -127,37 +128,6 @@ def build_parser() -> Parser:
     check.add_argument("--claimed", required=True, metavar="FORMULA", help="the derivative you claim")
     _timeout(check)
     return parser
-
-
-def _view(command) -> None:
-    command.add_argument("--view", default="auto", choices=["auto", "graph", "network"],
-                         help="graph: every value and operation; network: a circle per unit (a network made in "
-                              "scopes); auto: the network view for a network (default)")
-
-
-def _lecture(command) -> None:
-    command.add_argument("--order", choices=["layers", "reverse-topological"],
-                         help="the backward steps' order (default: the view's: layers for a network)")
-    command.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                         help="the network view's weight updates, w <- w - ETA*dE/dw (default: %(default)g)")
-    command.add_argument("--notation", metavar="NAME", help="how captions write the mathematics (passed to "
-                         "microbp.steps as notation=)")
-    command.add_argument("--optimizer", metavar="NAME", help="the update rule of the update steps (passed to "
-                         "microbp.steps as optimizer=)")
-
-
-def _screen(text: str) -> tuple:
-    width, _, height = text.lower().partition("x")
-    if not (width.isdigit() and height.isdigit()):
-        raise argparse.ArgumentTypeError(f"a screen is WIDTHxHEIGHT in pixels, such as 1024x768, got {text!r}")
-    return int(width), int(height)
-
-
-def _lecture_options(args) -> dict:
-    """The lecture's options the command line was given; notation and optimizer only when given."""
-    options = {"view": args.view, "order": args.order, "learning_rate": args.learning_rate}
-    options.update({name: getattr(args, name) for name in ("notation", "optimizer") if getattr(args, name)})
-    return options
 
 
 def _max_nodes(command, default: int) -> None:
@@ -256,7 +226,7 @@ def run_steps(args) -> int:
     from ..lecture.steps import render_steps
 
     options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements,
-               **_lecture_options(args)}
+               **lecture_options(args)}
     if (args.code or args.checks) and not args.out.lower().endswith((".html", ".htm")):
         raise UsageError("--code shows code in a slideshow: give -o FILE.html")
     if args.checks and not args.code:
@@ -291,21 +261,6 @@ def run_codegen(args) -> int:
     leaves = {node.label: node for node in topological_order(root) if node.op is None}
     say(codegen(root, wrt=[leaves[name] for name in wrt], checks=args.checks))
     return 0
-
-
-def run_check_slides(args) -> int:
-    """Exit 0 when every frame of every slideshow is readable on every screen, 1 when one is not."""
-    from ..lecture.slideshow_check import SCREENS, check_projector, start_browser
-
-    driver, status = start_browser(), 0
-    try:
-        for path in args.paths:
-            report = check_projector(path, args.screen or SCREENS, driver=driver)
-            say(str(report))
-            status = status or (0 if report.ok else 1)
-    finally:
-        driver.quit()
-    return status
 
 
 def _names(text: str, names: list) -> list:
