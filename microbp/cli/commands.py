@@ -99,10 +99,8 @@ def build_parser() -> Parser:
     steps.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
                        help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
-    steps.add_argument("--code", action="store_true", help="show under each step the generated Python line that "
-                       "computes it (microbp codegen)")
-    steps.add_argument("--checks", action="store_true", help="with --code, show the domain checks too "
-                       "(check_log(x), ...)")
+    steps.add_argument("--code", action="store_true", help="show each step's generated Python (microbp codegen)")
+    steps.add_argument("--checks", action="store_true", help="with --code: the domain checks too")
     add_view(steps)
     add_lecture(steps)
     _max_nodes(steps, 60)

@@ -15,19 +15,16 @@ from .terminal import say
 
 def add_view(command) -> None:
     command.add_argument("--view", default="auto", choices=["auto", "graph", "network"],
-                         help="graph: every value and operation; network: a circle per unit (a network made in "
-                              "scopes); auto: the network view for a network (default)")
+                         help="auto (default): network for a network, else graph")
 
 
 def add_lecture(command) -> None:
     command.add_argument("--order", choices=["layers", "reverse-topological"],
-                         help="the backward steps' order (default: the view's: layers for a network)")
+                         help="backward order (default: the view's)")
     command.add_argument("--learning-rate", type=float, default=0.1, metavar="ETA",
-                         help="the network view's weight updates, w <- w - ETA*dE/dw (default: %(default)g)")
-    command.add_argument("--notation", metavar="NAME", help="how captions write the mathematics (passed to "
-                         "microbp.steps as notation=)")
-    command.add_argument("--optimizer", metavar="NAME", help="the update rule of the update steps (passed to "
-                         "microbp.steps as optimizer=)")
+                         help="for the weight updates (default: %(default)g)")
+    command.add_argument("--notation", metavar="NAME", help="the captions' notation")
+    command.add_argument("--optimizer", metavar="NAME", help="the update steps' rule")
 
 
 def screen(text: str) -> tuple:
