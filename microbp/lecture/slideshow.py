@@ -35,6 +35,11 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     scaled up or down to the room the caption leaves. ←/→ (or space, Page
     Up/Down) step, Home/End jump, ``f`` toggles full screen, ``#12`` in the
     address opens step 12, and printing gives one landscape page per step.
+    The view is ``"auto"`` unless ``view`` says: the network view for a network, else the graph
+    view. Each frame carries a left-to-right and a top-to-bottom drawing (unless ``rankdir`` is
+    given) and the page shows the one that draws the text larger on the screen at hand; a lecture
+    whose text would be under 24 px at 1920×1080 says so (``UnreadableSlidesWarning``), and
+    ``microbp.check_projector(path)`` measures it in a browser.
     ``options`` go to ``microbp.lecture.steps.frames`` (``view="network"``, ``order``,
     ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
     suits projectors; ``fontsize``, ``size``). With ``code=True`` each step of

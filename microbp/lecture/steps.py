@@ -7,7 +7,8 @@ total derivative (d): local derivative × upstream gradient, summed over the
 nodes it feeds. Nodes are named as the figure names them (``microbp.text.naming``).
 Each function reads its options once (``microbp.lecture.options``), chooses
 the view once (``microbp.lecture.views.registry``) and asks it for the steps and frames:
-``view="network"`` steps through a network unit by unit instead.
+The view is ``"auto"`` by default: for a network of two units or more the
+network view, which steps through it unit by unit; the graph view otherwise.
 
 >>> from microbp import Value
 >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w"); b = Value(6.8814, label="b")
