@@ -78,6 +78,11 @@ class _Context:
         self.placed_boxes: set = set()
         self.shared_constants: dict = {}        # id of an input list's float -> its DOT id: drawn once
         self.cluster_count = 0
+        self.units = _unit_groups(order)        # node -> ("unit 3",) where one scope holds several units
+
+    def path_of(self, node) -> tuple:
+        """The clusters a node is drawn in: its scopes, and its unit where a scope holds several."""
+        return _scope_path(node) + self.units.get(node, ())
 
     def number(self, x: float) -> str:
         return html.escape(format(x, self.number_format))
@@ -138,7 +143,7 @@ class _Context:
         return cells
 
     def add_value(self, node) -> None:
-        self.place(_scope_path(node), self.ids[node], self.value_label(node), {})
+        self.place(self.path_of(node), self.ids[node], self.value_label(node), {})
 
     def value_label(self, node) -> str:
         style, marked = self.style, node in self.marked
@@ -155,7 +160,7 @@ class _Context:
         inside_box = node in self.boxes
         if not inside_box:
             color = style["highlight"] if node in self.marked else style["op_border"]
-            self.place(_scope_path(node), op_id, f"<{html.escape(node.op.symbol)}>",
+            self.place(self.path_of(node), op_id, f"<{html.escape(node.op.symbol)}>",
                        {"shape": "ellipse", "style": "filled", "fillcolor": style["op_fill"], "color": color,
                         "margin": "0.04,0.02", "width": "0.4", "height": "0.3"})
             self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
@@ -175,7 +180,7 @@ class _Context:
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
         name = f"{self.ids[node]}c{position}"
-        self.place(_scope_path(node), name, f"<{self.number(constant)}>",
+        self.place(self.path_of(node), name, f"<{self.number(constant)}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
 
@@ -213,6 +218,22 @@ class _Context:
                 cluster.attr(label=f"<{label_text(inner[-1])}>", color=self.style["cluster"],
                              fontcolor=self.style["muted"], style="rounded", labelloc="t")
                 self.emit(cluster, inner)
+
+
+def _unit_groups(order) -> dict:
+    """node -> (its unit's name,), for the units of a network that share a scope with other units
+    (a hand-built layer), so that each unit's nodes are drawn together; {} for a graph that is no network."""
+    from ..errors import NotANetworkError
+    from ..network.model import Network
+
+    if not any(node.scope for node in order):
+        return {}
+    try:
+        units = Network.of(order[-1]).units
+    except NotANetworkError:
+        return {}
+    sharing = [unit for unit in units if sum(other.path == unit.path for other in units) > 1]
+    return {node: (f"unit {unit.index}",) for unit in sharing for node in unit.nodes} if len(units) > 1 else {}
 
 
 def _scope_path(node) -> tuple:

@@ -228,3 +228,13 @@ def test_edge_labels_are_attached_and_as_readable_as_text(theme):
     labelled = [line for line in source.splitlines() if "-> " in line and "label=" in line]
     assert labelled and all("decorate=true" in line for line in labelled)   # a line from label to edge
     assert f'fontcolor="{style["edge_label"]}"' in source or f"fontcolor={style['edge_label']}" in source
+
+
+def test_the_graph_view_of_a_hand_built_network_groups_each_units_nodes():
+    error = microbp.walkthrough_network()          # a scope per layer, not per unit
+    source = draw(error, view="graph").source
+    assert [f"label=<unit {j}>" in source for j in range(1, 6)] == [True, True, True, True, False]   # 5: alone
+    assert source.index("label=<layer 2>") < source.index("label=<unit 3>") < source.index("label=<unit 4>")
+    from microbp.nn import MLP
+    nn_source = draw(MLP(2, [2, 1], seed=0)([0.5, 1.0]), view="graph").source     # a scope per neuron already
+    assert "label=<unit" not in nn_source
