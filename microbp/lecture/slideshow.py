@@ -80,16 +80,16 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
 
 def _warn_if_unreadable(lecture, smallest: float) -> None:
     """Say so (``UnreadableSlidesWarning``) when the smallest text would be under 24 px at 1920×1080,
-    and what would draw it larger: the network view for a network, else less per frame or larger type."""
+    and what would draw it larger: less per frame, larger type, or the other views' offers (the network
+    view, for a network drawn as a graph)."""
     import warnings
 
     least = SMALLEST_TEXT[(1920, 1080)]
     if not smallest or smallest >= least:
         return
-    network = getattr(lecture.view, "network", lambda graph: None)(lecture.graph)
-    instead = ("view='network' draws this network's units as circles, readable on a projector"
-               if lecture.view.name == "graph" and network is not None else
-               "draw less per frame (collapse=1, or a smaller graph), or pass theme='print' or a larger fontsize")
+    offers = lecture.view.instead(lecture.graph)       # ", or view='network' to draw its 5 units as circles, ..."
+    instead = ("draw less per frame (collapse=1, or a smaller graph), or pass theme='print' or a larger fontsize"
+               + offers)
     warnings.warn(f"slideshow: at 1920×1080 its smallest text would be about {smallest:.0f} px, under the "
                   f"{least:g} px a projector needs; {instead}; microbp.check_projector(path) measures every frame",
                   UnreadableSlidesWarning, stacklevel=3)

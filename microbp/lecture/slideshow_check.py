@@ -138,6 +138,11 @@ def check_projector(path, screens=SCREENS, driver=None) -> ProjectorReport:
     ``report.smallest((1024, 768))`` gives a number. ``driver`` is a selenium WebDriver to reuse
     (one is started, and stopped, when it is not given).
 
+    >>> check_projector("lecture.svg")
+    Traceback (most recent call last):
+      ...
+    ValueError: check_projector: path must be a slideshow's .html file, got 'lecture.svg'
+
     Run in ``tests/lecture/test_projector.py`` (it needs a browser)::
 
         import os, tempfile, microbp

@@ -113,7 +113,8 @@ def test_check_projector_refuses_what_is_not_a_slideshow(tmp_path):
 @pytest.mark.needs_dot
 def test_the_graph_view_of_a_network_says_it_is_too_small_and_names_the_network_view(tmp_path):
     error = microbp.walkthrough_network()
-    with pytest.warns(microbp.UnreadableSlidesWarning, match=r"about \d+ px, under the 24 px .*view='network'"):
+    with pytest.warns(microbp.UnreadableSlidesWarning,
+                      match=r"about \d+ px, under the 24 px .*or view='network' to draw its 5 units"):
         microbp.slideshow(error, tmp_path / "graph.html", view="graph")
     import warnings
     with warnings.catch_warnings():
