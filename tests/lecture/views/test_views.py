@@ -231,3 +231,11 @@ def test_an_installed_wheel_holds_the_slideshow_files_and_finds_them(tmp_path):
     assert found.returncode == 0, found.stderr
     where, answer = found.stdout.splitlines()
     assert where.startswith(str(tmp_path / "site")) and answer == "True True"
+
+
+@pytest.mark.needs_dot
+def test_jupyter_shows_a_network_in_the_network_view_and_a_graph_as_a_graph():
+    bundle = microbp._display(microbp.walkthrough_network())
+    assert bundle["image/svg+xml"].count("<ellipse") == 1 + 5          # the input and five units, as circles
+    neuron = microbp._display(microbp.lecture_neuron())["image/svg+xml"]
+    assert "data 0.7071" in neuron and "<polygon" in neuron            # the graph view's boxes
