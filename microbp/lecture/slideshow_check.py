@@ -11,7 +11,7 @@ of a room reads about 1/45 of the screen's height), the same share of the
 screen at 1280×720 (16 px), and 16 px at 1024×768 and on a portrait
 768×1024 screen (14 px there), where smaller type would blur on a projector.
 
-Needs selenium (``pip install selenium``) and Chromium with its driver
+Needs selenium (``pip install microbp[projector]``, or ``pip install selenium``) and Chromium with its driver
 (``apt-get install chromium chromium-driver``); without them it raises
 ``BrowserNotFoundError`` saying so.
 """
