@@ -52,6 +52,7 @@ def draw_graph(graph: Graph, options, instead=lambda graph: ""):
         grads = {node: node.grad for node in order}
     fills = _grad_colors(order, grads, style) if options.color_by_grad and grads else {}
     context = _Context(order, boxes, style, options, marked, fills, grads, node_names(graph))
+    context.units = _unit_groups(graph)
     attributes = _graph_attributes(style, options.rankdir or "LR", options.title, options.size)
     dot = graphviz.Digraph("microbp", graph_attr=attributes, node_attr=_node_attributes(style),
                            edge_attr=_edge_attributes(style))
@@ -78,7 +79,7 @@ class _Context:
         self.placed_boxes: set = set()
         self.shared_constants: dict = {}        # id of an input list's float -> its DOT id: drawn once
         self.cluster_count = 0
-        self.units = _unit_groups(order)        # node -> ("unit 3",) where one scope holds several units
+        self.units: dict = {}                   # node -> ("unit 3",) where one scope holds several units
 
     def path_of(self, node) -> tuple:
         """The clusters a node is drawn in: its scopes, and its unit where a scope holds several."""
@@ -220,16 +221,16 @@ class _Context:
                 self.emit(cluster, inner)
 
 
-def _unit_groups(order) -> dict:
+def _unit_groups(graph: Graph) -> dict:
     """node -> (its unit's name,), for the units of a network that share a scope with other units
     (a hand-built layer), so that each unit's nodes are drawn together; {} for a graph that is no network."""
     from ..errors import NotANetworkError
     from ..network.model import Network
 
-    if not any(node.scope for node in order):
+    if not any(node.scope for node in graph.order):
         return {}
     try:
-        units = Network.of(order[-1]).units
+        units = Network.of(graph).units
     except NotANetworkError:
         return {}
     sharing = [unit for unit in units if sum(other.path == unit.path for other in units) > 1]
