@@ -17,6 +17,7 @@ from .core.graph import Graph, scope, topological_order
 from .core.jacobians import hessian, hvp
 from .core.ops import OPS, TABLE, Op
 from .errors import (
+    BrowserNotFoundError,
     DomainError,
     DotFailedError,
     ExpressionError,
@@ -30,6 +31,7 @@ from .errors import (
     OverflowWarning,
     TimeLimitError,
     UnknownVariableError,
+    UnreadableSlidesWarning,
 )
 
 globals().update(PUBLIC_FUNCTIONS)             # microbp.tanh, microbp.dot, ...: one per row of the table
@@ -44,16 +46,17 @@ _LAZY = {
     "to_sympy": "check.sympy_bridge", "symbols": "check.sympy_bridge",
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
-    "stepper": "lecture.notebook",
+    "stepper": "lecture.notebook", "check_projector": "lecture.slideshow_check",
     "codegen": "programs.codegen", "compile": "programs.compiled",
     "jvp": "core.forward", "jacfwd": "core.jacobians", "jacrev": "core.jacobians", "jacobian": "core.jacobians",
 }
 
 
 def _display(value) -> dict:
-    """What Jupyter shows for a Value: its graph, drawn by the figures package (loaded on first use)."""
+    """What Jupyter shows for a Value: ``draw(value)`` (the auto view: a network's circles, or the graph)."""
+    from .drawing import draw
     from .figures.render import mimebundle
-    return mimebundle(value)
+    return mimebundle(value, draw)
 
 
 _engine.display = _display
@@ -81,6 +84,7 @@ __all__ = [
     *[name for name in PUBLIC_FUNCTIONS if not hasattr(_builtins, name)],
     *[name for name in _LAZY if not hasattr(_builtins, name)],
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
-    "NotANetworkError", "OutputError", "DotFailedError", "TimeLimitError", "UnknownVariableError",
-    "GradientAccumulationWarning", "OverflowWarning", "OptimizerStateWarning",
+    "NotANetworkError", "BrowserNotFoundError", "OutputError", "DotFailedError", "TimeLimitError",
+    "UnknownVariableError", "GradientAccumulationWarning", "OverflowWarning", "OptimizerStateWarning",
+    "UnreadableSlidesWarning",
 ]

@@ -25,14 +25,15 @@ from .files import output_file, write_atomically
 from .lecture.views.registry import resolve_view
 
 
-def draw(root, *, view: str = "graph", **options):
+def draw(root, *, view: str = "auto", **options):
     """The graph that ``root`` was computed from, as a ``graphviz.Digraph``.
 
     Args (all by keyword but ``root``; one checked ``microbp.figures.options.DrawOptions`` holds them):
         root: the output value (or its ``microbp.Graph``).
         view: ``"graph"``, every value and operation; ``"network"``, one circle per unit
-            of a network (``microbp.network.model``): its parameters on the edges; or ``"auto"``,
-            the network view for a network and the graph view otherwise (``microbp.lecture.views.registry``).
+            of a network (``microbp.network.model``): its parameters on the edges; or ``"auto"`` (the
+            default), the network view for a network of two units or more, the graph view otherwise or
+            when an option only the graph view draws is given (``microbp.lecture.views.registry``).
         rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
             the network view picks the one that suits a 16:9 screen.
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.
@@ -70,7 +71,7 @@ def draw(root, *, view: str = "graph", **options):
     """
     drawing = DrawOptions.checked("draw", **options)
     graph = _graph(root, "draw")
-    chosen = resolve_view(view, graph, "draw")
+    chosen = resolve_view(view, graph, "draw", options)
     chosen.check(graph, drawing, "draw")
     return chosen.draw(graph, drawing)
 
@@ -79,7 +80,7 @@ def _signature() -> inspect.Signature:
     """``draw``'s signature as ``help`` shows it: the root, the view, and ``DrawOptions``' fields with their defaults."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     return inspect.Signature([inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-                              inspect.Parameter("view", keyword, default="graph", annotation="str")]
+                              inspect.Parameter("view", keyword, default="auto", annotation="str")]
                              + [inspect.Parameter(field.name, keyword, default=field.default, annotation=field.type)
                                 for field in fields(DrawOptions)])
 

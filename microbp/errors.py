@@ -52,6 +52,16 @@ class GraphvizNotFoundError(MicrobpError, RuntimeError):
     """
 
 
+class BrowserNotFoundError(MicrobpError, RuntimeError):
+    """Measuring slides on screen (``microbp.check_projector``) needs headless Chromium, its driver and selenium.
+
+    The message says how to install them.
+
+    >>> issubclass(BrowserNotFoundError, RuntimeError)
+    True
+    """
+
+
 class GraphTooLargeError(MicrobpError, ValueError):
     """A graph is larger than a documented limit; the message says how to raise it.
 
@@ -114,6 +124,14 @@ class NotANetworkError(MicrobpError, ValueError):
     Traceback (most recent call last):
       ...
     microbp.errors.NotANetworkError: view='network' needs units: values made inside microbp.scope (microbp.nn makes one scope per layer and neuron); this graph has no scopes. Draw it with view='graph'
+    """
+
+
+class UnreadableSlidesWarning(UserWarning):
+    """A slideshow whose text would be too small on a projector; the message says what to try instead.
+
+    >>> issubclass(UnreadableSlidesWarning, UserWarning)
+    True
     """
 
 

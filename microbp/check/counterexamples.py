@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 import random
+from typing import NamedTuple
 
 import mpmath
-from typing import NamedTuple
 
 from ..errors import DomainError
 from .high_precision import RealFunction

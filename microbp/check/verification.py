@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import mpmath
 
 from ..core.engine import Value
-from ..errors import OverflowWarning
 from ..core.graph import Graph
+from ..errors import OverflowWarning
 from .evidence import gather
 from .high_precision import exact_values, to_float
 from .limits import check_graph_size

@@ -1,4 +1,4 @@
-"""The ``microbp`` command line: demo, render, grad, check, steps, codegen.
+"""The ``microbp`` command line: demo, render, grad, check, steps, codegen, check-slides.
 
 Exit status: 0 when done (``check``: the claim is proved); 1 when ``grad`` or
 ``check`` answers "no" (and when Graphviz is missing or fails, or on an
@@ -34,6 +34,7 @@ from ..errors import GraphTooLargeError
 from ..figures.graph_view import MAX_DRAW_NODES
 from ..lecture.workload import MAX_LECTURE_ELEMENTS
 from ..text.parser import allowed_names
+from .slides import add_lecture, add_view, lecture_options, run_check_slides, screen
 from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 
 EXAMPLES = """examples:
@@ -44,6 +45,7 @@ EXAMPLES = """examples:
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html --code
   microbp codegen "tanh(x*w + b)" --wrt x,w,b     the backward pass as Python
+  microbp check-slides lecture.html              the smallest text per frame on three projectors
 """
 CHECK_STATUS = {"proved": 0, "refuted": 1, "agrees": 3}     # check's exit status by verdict
 SYNTAX = f"EXPRESSION: numbers, names, + - * / ** and {allowed_names()}"
@@ -57,7 +59,7 @@ def build_parser() -> Parser:
     """The argument parser; ``parser.commands`` maps each command's name to its own parser.
 
     >>> sorted(build_parser().commands)
-    ['check', 'codegen', 'demo', 'grad', 'render', 'steps']
+    ['check', 'check-slides', 'codegen', 'demo', 'grad', 'render', 'steps']
     """
     parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
@@ -87,7 +89,9 @@ def build_parser() -> Parser:
                      'microbp render "tanh(x*w + b)" x=2 w=-3 b=6.88 -o n.svg')
     render.add_argument("-o", "--out", required=True, metavar="FILE", help="output: .svg, .png, .pdf or .dot")
     render.add_argument("--theme", default="light", choices=["light", "dark", "print"])
-    render.add_argument("--rankdir", default="LR", choices=["LR", "TB"])
+    render.add_argument("--rankdir", default=None, choices=["LR", "TB"],
+                        help="left to right or top to bottom (default: the view's choice)")
+    add_view(render)
     _max_nodes(render, MAX_DRAW_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
@@ -99,8 +103,10 @@ def build_parser() -> Parser:
     steps.add_argument("-o", "--out", required=True, metavar="FILE.html|FOLDER/",
                        help="an .html slideshow, or a folder (ending in /) for one SVG frame per step")
     steps.add_argument("--theme", default="light", choices=["light", "dark", "print"])
-    steps.add_argument("--code", action="store_true", help="show under each step the generated Python line that "
-                       "computes it (microbp codegen)")
+    steps.add_argument("--code", action="store_true", help="show each step's generated Python (microbp codegen)")
+    steps.add_argument("--checks", action="store_true", help="with --code: the domain checks too")
+    add_view(steps)
+    add_lecture(steps)
     _max_nodes(steps, MAX_STEPS_NODES)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_LECTURE_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
@@ -112,6 +118,14 @@ def build_parser() -> Parser:
     code.add_argument("--mode", default="reverse", choices=["reverse", "forward"],
                       help="reverse: the chain rule a line per edge, last node first; forward: each node's "
                       "tangent, a line per node, first node first (default: %(default)s)")
+    code.add_argument("--checks", action="store_true", help="write the engine's domain checks (check_log(x), ...) "
+                      "before the lines they guard")
+    slides = command("check-slides", run_check_slides, "measure a slideshow as projectors show it: the smallest "
+                     "text of each frame at 1920x1080, 1280x720 and 1024x768 (needs Chromium and selenium)",
+                     "microbp check-slides lecture.html", expression=False)
+    slides.add_argument("paths", nargs="+", metavar="FILE.html", help="slideshows made by microbp steps or slideshow")
+    slides.add_argument("--screen", action="append", type=screen, metavar="WIDTHxHEIGHT",
+                        help="measure at this size instead (repeatable), e.g. --screen 768x1024")
     check = command("check", run_check, "is a claimed derivative right? Exit 0: proved; 1: refuted, with a "
                     "counterexample; 3: right at every point tried, not proved",
                     'microbp check "x**3" --wrt x --claimed "3*x**2"')
@@ -164,7 +178,7 @@ def run_render(args) -> int:
 
     root = _graph(args)
     say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
-                max_nodes=args.max_nodes))
+                max_nodes=args.max_nodes, view=args.view))
     return 0
 
 
@@ -216,16 +230,19 @@ def run_steps(args) -> int:
     from ..lecture.slideshow import slideshow
     from ..lecture.steps import render_steps
 
-    options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements}
-    if args.code and not args.out.lower().endswith((".html", ".htm")):
+    options = {"theme": args.theme, "max_nodes": args.max_nodes, "max_elements": args.max_elements,
+               **lecture_options(args)}
+    if (args.code or args.checks) and not args.out.lower().endswith((".html", ".htm")):
         raise UsageError("--code shows code in a slideshow: give -o FILE.html")
+    if args.checks and not args.code:
+        raise UsageError("--checks adds the domain checks to --code's lines: give --code too")
     if args.out.endswith(("/", os.sep)) or os.path.isdir(args.out):
         output_folder(args.out, "steps")
         paths = render_steps(_graph(args), args.out, **options)
         say(f"{len(paths)} frames in {args.out}")
     elif args.out.lower().endswith((".html", ".htm")):
         output_file(args.out, "steps", example="lecture.html")
-        say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, **options))
+        say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, checks=args.checks, **options))
     else:
         raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
     return 0
@@ -252,7 +269,7 @@ def run_codegen(args) -> int:
         raise UsageError(f"{args.expression!r} has no variables: nothing to differentiate; write one, as in x*2")
     leaves = {node.label: node for node in topological_order(root) if node.op is None}
     check_constants(root, [leaves[name] for name in wrt])
-    say(codegen(root, wrt=[leaves[name] for name in wrt], mode=args.mode))
+    say(codegen(root, wrt=[leaves[name] for name in wrt], mode=args.mode, checks=args.checks))
     return 0
 
 

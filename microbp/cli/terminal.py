@@ -21,6 +21,7 @@ import sys
 import unicodedata
 
 from ..errors import (
+    BrowserNotFoundError,
     DomainError,
     DotFailedError,
     ExpressionError,
@@ -177,7 +178,7 @@ def outcome(error: BaseException, command: str) -> tuple:
         what = TOO_LARGE_OPTIONS[error.option].format(needed=error.needed, limit=error.limit,
                                                       why=TOO_LARGE.get(command, "it would take long"))
         return 2, f"{what}; pass --{error.option.replace('_', '-')} {error.needed} to go on anyway"
-    if isinstance(error, (GraphvizNotFoundError, DotFailedError)):
+    if isinstance(error, (GraphvizNotFoundError, DotFailedError, BrowserNotFoundError)):
         return 1, str(error)
     if isinstance(error, OverflowError):
         return 2, f"a number is too large ({error}): microbp computes with floats, up to about 1.8e308"

@@ -1,7 +1,8 @@
 """Draw a computational graph as Graphviz DOT, annotated for teaching.
 
 Every value is a box with its name (its label, or a short generated one the
-lecture captions use too), ``data`` and ``grad``; every operation a small node
+lecture captions use too) over its ``data`` and ``grad`` (stacked, so that a
+left-to-right graph is not a thin strip on a screen); every operation a small node
 with the op table's symbol; every edge into an operation carries its local
 derivative ∂out/∂in, underlined with a line to its edge, so "local × upstream"
 can be read off the picture.
@@ -54,6 +55,7 @@ def draw_graph(graph: Graph, options, instead=lambda graph: ""):
         grads = options.tangents
     fills = _grad_colors(order, grads, style) if options.color_by_grad and grads else {}
     context = _Context(order, boxes, style, options, marked, fills, grads, node_names(graph))
+    context.units = _unit_groups(graph)
     attributes = _graph_attributes(style, options.rankdir or "LR", options.title, options.size)
     dot = graphviz.Digraph("microbp", graph_attr=attributes, node_attr=_node_attributes(style),
                            edge_attr=_edge_attributes(style))
@@ -81,6 +83,11 @@ class _Context:
         self.placed_boxes: set = set()
         self.shared_constants: dict = {}        # id of an input list's float -> its DOT id: drawn once
         self.cluster_count = 0
+        self.units: dict = {}                   # node -> ("unit 3",) where one scope holds several units
+
+    def path_of(self, node) -> tuple:
+        """The clusters a node is drawn in: its scopes, and its unit where a scope holds several."""
+        return _scope_path(node) + self.units.get(node, ())
 
     def number(self, x: float) -> str:
         return html.escape(format(x, self.number_format))
@@ -141,16 +148,16 @@ class _Context:
         return cells
 
     def add_value(self, node) -> None:
-        self.place(_scope_path(node), self.ids[node], self.value_label(node), {})
+        self.place(self.path_of(node), self.ids[node], self.value_label(node), {})
 
     def value_label(self, node) -> str:
         style, marked = self.style, node in self.marked
         fill = self.fills.get(node, style["leaf_fill"] if node.op is None else style["value_fill"])
         border = style["highlight"] if marked else style["value_border"]
         cells = [f"<B>{label_text(self.names[node])}</B>"] + self.numbers(node)
-        row = "".join(f"<TD>{cell}</TD>" for cell in cells) or "<TD> </TD>"
-        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="4" '
-                f'BGCOLOR="{fill}" COLOR="{border}"><TR>{row}</TR></TABLE>>')
+        rows = "".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)    # stacked: narrow boxes suit a screen
+        return (f'<<TABLE BORDER="0" CELLBORDER="{3 if marked else 1}" CELLSPACING="0" CELLPADDING="3" '
+                f'BGCOLOR="{fill}" COLOR="{border}">{rows}</TABLE>>')
 
     def add_operation(self, node) -> None:
         """The op's own node, its constants, and the edges through it (unless inside a box)."""
@@ -158,7 +165,7 @@ class _Context:
         inside_box = node in self.boxes
         if not inside_box:
             color = style["highlight"] if node in self.marked else style["op_border"]
-            self.place(_scope_path(node), op_id, f"<{html.escape(node.op.symbol)}>",
+            self.place(self.path_of(node), op_id, f"<{html.escape(node.op.symbol)}>",
                        {"shape": "ellipse", "style": "filled", "fillcolor": style["op_fill"], "color": color,
                         "margin": "0.04,0.02", "width": "0.4", "height": "0.3"})
             self.edges.append((op_id, self.ids[node], self.edge_style(node, node)))
@@ -178,7 +185,7 @@ class _Context:
 
     def add_constant(self, node, position: int, constant: float, op_id: str) -> None:
         name = f"{self.ids[node]}c{position}"
-        self.place(_scope_path(node), name, f"<{self.number(constant)}>",
+        self.place(self.path_of(node), name, f"<{self.number(constant)}>",
                    {"shape": "box", "style": "dashed,rounded", "fontcolor": self.style["constant_text"]})
         self.edges.append((name, op_id, {"style": "dashed"}))
 
@@ -216,6 +223,22 @@ class _Context:
                 cluster.attr(label=f"<{label_text(inner[-1])}>", color=self.style["cluster"],
                              fontcolor=self.style["muted"], style="rounded", labelloc="t")
                 self.emit(cluster, inner)
+
+
+def _unit_groups(graph: Graph) -> dict:
+    """node -> (its unit's name,), for the units of a network that share a scope with other units
+    (a hand-built layer), so that each unit's nodes are drawn together; {} for a graph that is no network."""
+    from ..errors import NotANetworkError
+    from ..network.model import Network
+
+    if not any(node.scope for node in graph.order):
+        return {}
+    try:
+        units = Network.of(graph).units
+    except NotANetworkError:
+        return {}
+    sharing = [unit for unit in units if sum(other.path == unit.path for other in units) > 1]
+    return {node: (f"unit {unit.index}",) for unit in sharing for node in unit.nodes} if len(units) > 1 else {}
 
 
 def _scope_path(node) -> tuple:
@@ -258,7 +281,7 @@ def _rgb(color: str) -> tuple:
 
 def _graph_attributes(style, rankdir, title, size=None) -> dict:
     attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.4"}
+                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.3"}
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)
     if title:

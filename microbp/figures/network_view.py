@@ -2,7 +2,9 @@
 
 Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ
 and dE/dyⱼ; each edge its weight ``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once;
-a bias is the weight from a ``1`` beside the layer before. Where more than
+a bias is the weight from a ``1`` beside the layer before. Where few edges
+enter a layer (at most twice the units on either side), a weight's dE/dw is
+written over its number, so the layers stand closer. Where more than
 ``LABELLED_EDGES`` edges enter a layer, their weights would be too many to
 read: those edges are drawn bare, except the one weight a lecture step is
 about, and a note under the picture says so. The direction
@@ -86,6 +88,8 @@ class _Picture:
         for weight in network.weights:
             counts[weight.unit.layer] = counts.get(weight.unit.layer, 0) + 1
         self.dense = {layer: count > LABELLED_EDGES for layer, count in counts.items()}
+        ranks = [len(network.inputs)] + [len(layer) for layer in network.layers]
+        self.narrow = {layer: count <= 2 * max(ranks[layer - 1], ranks[layer]) for layer, count in counts.items()}
         current = [w.unit.layer for w in network.weights
                    if ("w", w) in state.highlight or ("dw", w) in state.highlight]
         self.lone = {layer: current.count(layer) == 1 for layer in counts}
@@ -205,16 +209,17 @@ class _Picture:
         unit = weight.unit
         tail = f"one{unit.layer}" if weight.source is None else self.endpoint(weight.source)
         value = self.state.updated.get(weight, weight.value)
-        lines = [f"{weight.name} {self.number(value)}"]
-        if type(weight.node) is not float:
+        lines = [html.escape(f"{weight.name} {self.number(value)}")]
+        if type(weight.node) is not float:      # few labels between two layers: the name over the number
             known = self.knows(("dw", weight))
             gradient = self.number(self.grads[weight.node]) if known else "?"
-            lines.append(f"{self.derivative(weight.name)} {gradient}")
+            gap = "<BR/>" if self.narrow[unit.layer] else " "
+            lines.append(f"{html.escape(self.derivative(weight.name))}{gap}{html.escape(gradient)}")
         keys = [("dw", weight), ("w", weight)]
         current = any(key in self.state.highlight for key in keys)
         fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if current else ""
         label = (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"{fill}>'
-                 + "".join(f"<TR><TD>{html.escape(line)}</TD></TR>" for line in lines) + "</TABLE>>")
+                 + "".join(f"<TR><TD>{line}</TD></TR>" for line in lines) + "</TABLE>>")
         if self.dense[unit.layer] and not (current and self.lone[unit.layer]):
             dot.edge(tail, f"u{unit.index}", **self.marked(keys))
         elif self.dense[unit.layer]:         # the step's one weight, beside its edge where there is room
@@ -241,7 +246,7 @@ def _keep_in_order(dot, names: list) -> None:
 
 def _graph_attributes(style, rankdir, title, size) -> dict:
     attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.15", "ranksep": "0.5", "newrank": "true",
+                  "fontcolor": style["text"], "nodesep": "0.15", "ranksep": "0.4", "newrank": "true",
                   "forcelabels": "true"}
     if size is not None:
         attributes["size"] = "{:g},{:g}".format(*size)

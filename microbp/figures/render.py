@@ -51,11 +51,16 @@ def _first_line(error) -> str:
     return first if len(first) <= 200 else first[:199] + "…"
 
 
-def mimebundle(root) -> dict:
-    """What Jupyter shows for a Value: its graph as SVG, or its repr when that cannot be drawn."""
+def mimebundle(root, draw=None) -> dict:
+    """What Jupyter shows for a Value: its picture as SVG, or its repr when that cannot be drawn.
+
+    ``draw`` makes the picture (``microbp.draw``, whose default view is ``"auto"``: a network's
+    circles, or the graph); without it, the graph view.
+    """
     bundle = {"text/plain": repr(root)}
     try:
-        bundle["image/svg+xml"] = image_bytes(draw_graph(Graph.of(root), DrawOptions()), "svg").decode("utf-8")
+        picture = draw(root) if draw else draw_graph(Graph.of(root), DrawOptions())
+        bundle["image/svg+xml"] = image_bytes(picture, "svg").decode("utf-8")
     except Exception:       # no dot, too large, dot failed, a broken install: show the text, never a traceback
         pass
     return bundle

@@ -42,7 +42,7 @@ class Stepper:
     """A lecture as the slideshow's page, shown inline in a notebook (``_repr_html_``) or saved."""
 
     def __init__(self, lecture, made: list | None = None, title: str | None = None):
-        from .steps import lecture_frames
+        from .planning import lecture_frames
         from .workload import check_workload
 
         if made is None:
@@ -68,14 +68,15 @@ def _page(lecture, slides: list, title: str | None) -> str:
     """The slideshow's page for ``slides``, by the slideshow's own functions (its frames, bar and script)."""
     from ..figures.render import image_bytes
     from ..figures.themes import THEMES
-    from .slideshow import _page as page, _section as section
+    from .slideshow import page, section
 
-    sections = [section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides)) for step, frame in slides]
+    sections = [section(step, [("LR", image_bytes(frame, "svg").decode("utf-8"))], len(slides))
+                for step, frame in slides]
     heading = html.escape(title or f"Backpropagation, step by step ({len(slides)} steps)")
     return page(heading, sections, THEMES[lecture.options.drawing.theme])
 
 
-def stepper(root, title: str | None = None, view: str = "graph", **options) -> Stepper:
+def stepper(root, title: str | None = None, view: str = "auto", **options) -> Stepper:
     """The lecture of ``root`` as a stepper: shown inline in Jupyter, ←/→ or the buttons to step.
 
     ``options`` are ``microbp.slideshow``'s (``order``, ``learning_rate``,
@@ -87,7 +88,7 @@ def stepper(root, title: str | None = None, view: str = "graph", **options) -> S
     >>> shown, shown._repr_html_().startswith("<iframe srcdoc=")
     (Stepper(3 steps), True)
     """
-    from .steps import plan
+    from .planning import plan
 
     lecture = plan(root, "stepper", view, captions=False, **options)     # the captions are HTML text
     return Stepper(lecture, title=title)

@@ -3,10 +3,27 @@
   var counter = document.getElementById('counter');
   var live = document.getElementById('live');
   var current = 0;
+  // Of a frame's drawings (left to right, top to bottom), show the one that the box draws largest:
+  // the text's size on screen is its size in the drawing times the scale that fits the drawing in.
+  function pickLayout(frame) {
+    var box = frame.querySelector('.graph');
+    var svgs = Array.prototype.slice.call(box.querySelectorAll('svg'));
+    if (svgs.length < 2) { return; }
+    svgs.forEach(function (svg) { svg.toggleAttribute('hidden', svg !== svgs[0]); });   // (an SVG has no .hidden)
+    var room = box.getBoundingClientRect();
+    var best = svgs[0], bestScale = -1;
+    svgs.forEach(function (svg) {
+      var view = svg.viewBox.baseVal;
+      var scale = Math.min(room.width / view.width, room.height / view.height);
+      if (scale > bestScale * 1.02) { best = svg; bestScale = scale; }
+    });
+    svgs.forEach(function (svg) { svg.toggleAttribute('hidden', svg !== best); });
+  }
   // Show one frame and say which: the counter, the screen reader's live region, the address (#N).
   function show(index) {
     current = Math.max(0, Math.min(frames.length - 1, index));
     frames.forEach(function (frame, i) { frame.hidden = i !== current; });
+    pickLayout(frames[current]);
     counter.textContent = (current + 1) + ' / ' + frames.length;
     live.textContent = frames[current].querySelector('.caption').textContent;
     if (location.hash !== '#' + (current + 1)) { history.replaceState(null, '', '#' + (current + 1)); }
@@ -34,5 +51,6 @@
   document.getElementById('next').addEventListener('click', function () { show(current + 1); });
   document.getElementById('fullscreen').addEventListener('click', toggleFullscreen);
   window.addEventListener('hashchange', fromHash);
+  window.addEventListener('resize', function () { pickLayout(frames[current]); });
   fromHash();
 })();

@@ -10,11 +10,14 @@ from __future__ import annotations
 import html
 import math
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from ..core.engine import Value
-from .steps import lecture_frames, plan
+from ..errors import UnreadableSlidesWarning
+from .planning import lecture_frames, plan
+from .slideshow_check import SMALLEST_TEXT, estimated_text
 
 KEYS = ("→, space or Page Down: next step; ← or Page Up: previous step; "
         "Home / End: first / last step; f: full screen")
@@ -25,18 +28,24 @@ SMALLEST_CAPTION = 0.35     # the least --fit: a caption of 1600 characters, or 
 
 
 def slideshow(root: Value, path, title: str | None = None, collapse: int | None = None, code: bool = False,
-              view: str = "graph", **options) -> str:
+              view: str = "auto", checks: bool = False, **options) -> str:
     """Write the lecture of ``root`` as one HTML file; returns the path.
 
     Each step fills the screen, whatever its size or orientation: the graph is
     scaled up or down to the room the caption leaves. ←/→ (or space, Page
     Up/Down) step, Home/End jump, ``f`` toggles full screen, ``#12`` in the
     address opens step 12, and printing gives one landscape page per step.
+    The view is ``"auto"`` unless ``view`` says: the network view for a network, else the graph
+    view. Each frame carries a left-to-right and a top-to-bottom drawing (unless ``rankdir`` is
+    given) and the page shows the one that draws the text larger on the screen at hand; a lecture
+    whose text would be under 24 px at 1920×1080 says so (``UnreadableSlidesWarning``), and
+    ``microbp.check_projector(path)`` measures it in a browser.
     ``options`` go to ``microbp.lecture.steps.frames`` (``view="network"``, ``order``,
     ``learning_rate``, ``max_elements``) and ``microbp.draw`` (``theme="print"``
     suits projectors; ``fontsize``, ``size``). With ``code=True`` each step of
     the graph view shows, under its caption, the lines of ``microbp.codegen``'s
-    program that compute it: the figure, the chain rule and the code tell one story. A lecture too large to draw is
+    program that compute it: the figure, the chain rule and the code tell one story (its domain checks,
+    ``check_log(x)``, only with ``checks=True``). A lecture too large to draw is
     refused before any work, with ``GraphTooLargeError``.
 
     >>> import os, tempfile
@@ -53,39 +62,79 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
     path = output_file(path, "slideshow", example="lecture.html")
-    lecture = plan(root, "slideshow", view, collapse=collapse, captions=False, **options)  # captions: HTML text
+    lecture = plan(root, "slideshow", view, {"code": code}, collapse=collapse, captions=False, **options)  # captions: HTML text
     if code and not lecture.view.shows_program:
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "
                          f"leave out view={lecture.view.name!r}, or code")
-    program = _code_lines(lecture.graph) if code else None
-    slides = lecture_frames(lecture)
-    sections = [_section(step, image_bytes(frame, "svg").decode("utf-8"), len(slides),
-                         None if program is None else _step_code(step, program)) for step, frame in slides]
+    program = _code_lines(lecture.graph, checks) if code else None
+    slides = [(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures])
+              for step, pictures in _layouts(lecture)]
+    _warn_if_unreadable(lecture, min((estimated_text([svg for _, svg in svgs]) for _, svgs in slides), default=0.0))
+    sections = [section(step, svgs, len(slides), None if program is None else _step_code(step, program))
+                for step, svgs in slides]
     subject = "Forward mode" if lecture.options.mode == "forward" else "Backpropagation"
     heading = html.escape(title or f"{subject}, step by step ({len(slides)} steps)")
-    page = _page(heading, sections, THEMES[lecture.options.drawing.theme])
-    write_atomically(path, page.encode("utf-8"), "slideshow")
+    document = page(heading, sections, THEMES[lecture.options.drawing.theme])
+    write_atomically(path, document.encode("utf-8"), "slideshow")
     return str(path)
 
 
-def _section(step, svg: str, count: int, code: list | None = None) -> str:
-    """One frame: its phase, its graph, its caption, and with ``code`` its generated lines (hidden unless first)."""
+def _warn_if_unreadable(lecture, smallest: float) -> None:
+    """Say so (``UnreadableSlidesWarning``) when the smallest text would be under 24 px at 1920×1080,
+    and what would draw it larger: less per frame, larger type, or the other views' offers (the network
+    view, for a network drawn as a graph)."""
+    import warnings
+
+    least = SMALLEST_TEXT[(1920, 1080)]
+    if not smallest or smallest >= least:
+        return
+    offers = lecture.view.instead(lecture.graph)       # ", or view='network' to draw its 5 units as circles, ..."
+    instead = ("draw less per frame (collapse=1, or a smaller graph), or pass theme='print' or a larger fontsize"
+               + offers)
+    warnings.warn(f"slideshow: at 1920×1080 its smallest text would be about {smallest:.0f} px, under the "
+                  f"{least:g} px a projector needs; {instead}; microbp.check_projector(path) measures every frame",
+                  UnreadableSlidesWarning, stacklevel=3)
+
+
+def _layouts(lecture) -> list:
+    """(step, [(rankdir, picture), ...]) per step: left to right and top to bottom, unless ``rankdir`` was given.
+
+    The page carries both; its script shows the one that draws the text larger on the screen at hand
+    (left to right on a wide screen, top to bottom on a tall one).
+    """
+    first = lecture_frames(lecture)
+    if lecture.options.drawing.rankdir is not None:
+        return [(step, [(lecture.options.drawing.rankdir, frame)]) for step, frame in first]
+    steps_made = [step for step, _ in first]
+    tall = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="TB"))
+    wide = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="LR"))
+    pictures = zip(lecture.view.frames(lecture.graph, steps_made, wide),
+                   lecture.view.frames(lecture.graph, steps_made, tall))
+    return [(step, [("LR", wide_frame), ("TB", tall_frame)]) for step, ((_, wide_frame), (_, tall_frame))
+            in zip(steps_made, pictures)]
+
+
+def section(step, svgs: list, count: int, code: list | None = None) -> str:
+    """One frame: its phase, its graph (one SVG per layout, all but the first hidden), its caption,
+    and with ``code`` its generated lines (hidden unless first)."""
     number = step.index + 1
     fit = _caption_fit(step.caption)
     style = "" if fit == 1 else f' style="--fit: {fit:.2f}"'
     block = "" if code is None else f'<pre class="code"{style}>{html.escape(chr(10).join(code))}</pre>\n'
+    pictures = "".join(_inline_svg(svg, prefix=f"s{step.index}{rankdir}-", layout=rankdir, hidden=i > 0)
+                       for i, (rankdir, svg) in enumerate(svgs))
     return (f'<section class="frame{"" if code is None else " with-code"}" id="step-{number}" '
             f'aria-label="step {number} of {count}"{"" if number == 1 else " hidden"}>\n'
             f'<p class="phase">{step.phase}</p>\n'
-            f'<div class="graph" aria-hidden="true">{_inline_svg(svg, prefix=f"s{step.index}-")}</div>\n'
+            f'<div class="graph" aria-hidden="true">{pictures}</div>\n'
             f'<p class="caption"{style}>{html.escape(step.caption)}</p>\n{block}</section>')
 
 
-def _code_lines(graph) -> tuple:
+def _code_lines(graph, checks: bool = False) -> tuple:
     """(each node's lines of ``microbp.codegen``'s program, the program), for ``code=True``."""
     from ..programs.program import Program
 
-    program = Program(graph, wrt=graph.leaves)
+    program = Program(graph, wrt=graph.leaves, checks=checks)
     return {lines.node: lines for lines in program.lines()}, program
 
 
@@ -110,7 +159,7 @@ def _caption_fit(caption: str) -> float:
     return max(SMALLEST_CAPTION, min(1.0, math.sqrt(CAPTION_ROOM / max(len(caption), 1))))
 
 
-def _page(heading: str, sections: list, theme: dict) -> str:
+def page(heading: str, sections: list, theme: dict) -> str:
     """The whole document: the theme's colours, the frames, the bar with the title and the buttons."""
     colours = (f':root {{ --background: {theme["background"]}; --text: {theme["text"]}; '
                f'--muted: {theme["muted"]}; }}')
@@ -138,15 +187,16 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def _inline_svg(svg: str, prefix: str) -> str:
+def _inline_svg(svg: str, prefix: str, layout: str = "LR", hidden: bool = False) -> str:
     """Graphviz's SVG made fit to sit inside HTML and to scale with its box.
 
     No prolog, namespaces or comments; unique ids; and no fixed ``width`` and
-    ``height``, so the viewBox alone sets the shape and CSS the size.
+    ``height``, so the viewBox alone sets the shape and CSS the size. ``layout``
+    names its direction, for the script that picks one; ``hidden`` hides it until then.
 
     >>> _inline_svg('<?xml version="1.0"?><svg width="80pt" height="40pt" viewBox="0 0 80 40" xmlns="x">'
     ...             '<g id="graph0"/></svg>', prefix="s1-")
-    '<svg viewBox="0 0 80 40" preserveAspectRatio="xMidYMid meet"><g id="s1-graph0"/></svg>'
+    '<svg viewBox="0 0 80 40" preserveAspectRatio="xMidYMid meet" data-layout="LR"><g id="s1-graph0"/></svg>'
     """
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
@@ -154,4 +204,5 @@ def _inline_svg(svg: str, prefix: str) -> str:
     svg = re.sub(r'\bid="', f'id="{prefix}', svg)
     tag_end = svg.index(">")
     tag = re.sub(r'\s+(width|height)="[^"]*"', "", svg[:tag_end])
-    return (tag + ' preserveAspectRatio="xMidYMid meet"' + svg[tag_end:]).strip()
+    shown = f' data-layout="{layout}"' + (" hidden" if hidden else "")
+    return (tag + ' preserveAspectRatio="xMidYMid meet"' + shown + svg[tag_end:]).strip()

@@ -13,7 +13,6 @@ Step(0, 'forward', 'y = 2 × x = 2')
 from __future__ import annotations
 
 import html
-
 from dataclasses import dataclass, field
 
 

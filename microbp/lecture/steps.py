@@ -7,7 +7,8 @@ total derivative (d): local derivative × upstream gradient, summed over the
 nodes it feeds. Nodes are named as the figure names them (``microbp.text.naming``).
 Each function reads its options once (``microbp.lecture.options``), chooses
 the view once (``microbp.lecture.views.registry``) and asks it for the steps and frames:
-``view="network"`` steps through a network unit by unit instead.
+The view is ``"auto"`` by default: for a network of two units or more the
+network view, which steps through it unit by unit; the graph view otherwise.
 
 >>> from microbp import Value
 >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w"); b = Value(6.8814, label="b")
@@ -32,19 +33,12 @@ do/dx = do/dv1 · ∂v1/∂x = 0.5 × (−3) = −1.5
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ..core.engine import Value
-from ..core.graph import Graph
-from .options import LectureOptions
-from .tangent_steps import check_seed
-from .views.registry import resolve_view
-from .views.view import View
-from .workload import check_workload
+from .planning import lecture_frames, plan
 
 
 def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, order: str | None = None,
-          view: str = "graph", learning_rate: float | None = 0.1, derivatives: str = "simplified",
+          view: str = "auto", learning_rate: float | None = 0.1, derivatives: str = "simplified",
           notation: str = "walkthrough", optimizer=None, mode: str = "reverse", seed=None) -> list:
     """The forward steps in topological order, then the backward steps.
 
@@ -79,26 +73,8 @@ def steps(root: Value, number_format: str = ".4g", collapse: int | None = None, 
     return Steps(lecture, lecture.view.steps(lecture.graph, lecture.options))
 
 
-class Lecture(NamedTuple):
-    """A lecture about to be made: the graph, its view, and the options, all checked."""
-
-    graph: Graph
-    view: View
-    options: LectureOptions
-
-
-def plan(root, caller: str, view, **options) -> Lecture:
-    """Check ``root`` and the options once, and choose the view once, for the public function ``caller``."""
-    graph = Graph.of(root, f"{caller}(root)")
-    chosen = resolve_view(view, graph, caller)
-    lecture = LectureOptions.checked(caller, chosen.default_order, **options)
-    chosen.check(graph, lecture.drawing, caller)
-    check_seed(graph, lecture, caller)
-    return Lecture(graph, chosen, lecture)
-
-
 def frames(root: Value, collapse: int | None = None, captions: bool = True, order: str | None = None,
-           view: str = "graph", learning_rate: float | None = 0.1, **options) -> list:
+           view: str = "auto", learning_rate: float | None = 0.1, **options) -> list:
     """(step, graphviz.Digraph) for every step: what ``render_steps`` and ``slideshow`` draw.
 
     Each frame highlights the step's nodes and where their inputs (forward) or
@@ -114,13 +90,6 @@ def frames(root: Value, collapse: int | None = None, captions: bool = True, orde
     """
     return lecture_frames(plan(root, "frames", view, collapse=collapse, captions=captions, order=order,
                                learning_rate=learning_rate, **options))
-
-
-def lecture_frames(lecture: Lecture) -> list:
-    """The frames of a planned lecture, once its size is known to be within the limits."""
-    check_workload(lecture.view, lecture.graph, lecture.options)
-    steps_made = lecture.view.steps(lecture.graph, lecture.options)
-    return lecture.view.frames(lecture.graph, steps_made, lecture.options)
 
 
 def render_steps(root: Value, folder, fmt: str = "svg", collapse: int | None = None, **options) -> list:

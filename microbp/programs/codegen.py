@@ -11,7 +11,7 @@ from .program import Program
 from .tangent import TangentProgram
 
 
-def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str:
+def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse", checks: bool = False) -> str:
     """The value and gradient of ``root``'s graph as a Python function a student can read and run.
 
     ``wrt`` and ``inputs`` are leaves of the graph; they become the function's
@@ -23,7 +23,9 @@ def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str
     ``microbp.runtime``, so it runs as it is; ``microbp.compile`` runs it fast,
     and bit for bit as the engine computes (this printed form leaves out the
     engine's rule that a zero gradient passes nothing on, even through an
-    infinite or NaN local derivative).
+    infinite or NaN local derivative). The engine's domain checks
+    (``check_log(x)``: a ``DomainError`` where the row has no real value) are
+    left out, for reading; ``checks=True`` writes them in (``compile`` always does).
 
     >>> import microbp
     >>> o = microbp.lecture_neuron()
@@ -38,6 +40,9 @@ def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str
     <BLANKLINE>
     >>> scope = {}; exec(source, scope); scope["f"]() == (o.data, [])
     True
+    >>> x = microbp.Value(2.0, label="x")
+    >>> "check_log(x)" in codegen(x.log(), [x]), "check_log(x)" in codegen(x.log(), [x], checks=True)
+    (False, True)
 
     With ``mode="forward"``, the tangent program instead (``microbp.programs.tangent``): the same
     forward lines, then how fast each node moves, one line per node, first node first; the function
@@ -54,6 +59,8 @@ def codegen(root, wrt, inputs=(), name: str = "f", mode: str = "reverse") -> str
     """
     if mode not in ("reverse", "forward"):
         raise ValueError(f"codegen: mode must be 'reverse' or 'forward', got {mode!r}")
+    if not isinstance(checks, bool):
+        raise TypeError(f"codegen: checks is True (write the domain checks) or False, got {checks!r}")
     if mode == "forward":
-        return TangentProgram(root, wrt, inputs).source(name)
-    return Program(root, wrt, inputs).source(name)
+        return TangentProgram(root, wrt, inputs, checks=checks).source(name)
+    return Program(root, wrt, inputs, checks=checks).source(name)

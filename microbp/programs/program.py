@@ -99,7 +99,8 @@ class Program:
     """How a number is written (a target in another language gives its own: ``programs.javascript``)."""
 
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
-                 constants: dict | None = None):
+                 constants: dict | None = None, checks: bool = True):
+        self.checks = checks            # write the domain checks (``check_log(x)``) before the nodes they guard
         self.graph = graph = _graph(root, caller)
         table_rows_only(graph, caller)
         self.root = graph.root
@@ -153,7 +154,7 @@ class Program:
 
     def check_line(self, step: Step) -> str | None:
         """``check_log(x)`` for a node whose domain is checked, as the engine does."""
-        if not step.checked:
+        if not (step.checked and self.checks):
             return None
         return f"check_{step.node.op.name}({', '.join(str(a) for a in step.args)})"
 

@@ -45,8 +45,9 @@ class TangentProgram:
     its parents (``" + x * tangent_w"``, ``" - tangent_b"``): the order ``microbp.jvp`` adds them.
     """
 
-    def __init__(self, root, wrt, inputs=(), names=None, caller: str = "codegen", constants=None):
-        self.program = program = Program(root, wrt, inputs, names, caller, constants)
+    def __init__(self, root, wrt, inputs=(), names=None, caller: str = "codegen", constants=None,
+                 checks: bool = True):
+        self.program = program = Program(root, wrt, inputs, names, caller, constants, checks=checks)
         self.names, self.root, self.wrt = program.names, program.root, program.wrt
         self.terms = self._terms()
 

@@ -103,7 +103,7 @@ def multiplied(length: int):
 
 def refusals():
     """(what, call with the small limit, call with the limit the error says it needs)."""
-    from microbp.lecture.steps import plan
+    from microbp.lecture.planning import plan
     from microbp.lecture.workload import check_workload
 
     def lecture(**options):

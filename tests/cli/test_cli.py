@@ -428,3 +428,61 @@ def test_codegen_refuses_code_that_could_only_give_nan_raise_or_no_gradient(args
 def test_codegen_still_prints_code_whose_domain_depends_on_the_arguments(args):
     result = microbp("codegen", *args)
     assert result.returncode == 0 and result.stdout.startswith(("def f(", "from microbp.runtime import"))
+
+
+@pytest.mark.needs_dot
+def test_steps_takes_the_view_the_order_and_the_learning_rate(tmp_path):
+    import html
+    import re
+
+    import microbp as library
+    root = parse("tanh(x*w + b)", x=2.0, w=-3.0, b=6.8814)
+    root.backward()
+    for order in ("layers", "reverse-topological"):
+        out = tmp_path / f"{order}.html"
+        status, _, err = run("steps", "tanh(x*w + b)", "x=2", "w=-3", "b=6.8814", "-o", str(out), "--view", "graph",
+                             "--order", order, "--learning-rate", "0.5")
+        assert status == 0, err
+        page = out.read_text(encoding="utf-8")
+        wanted = [step.caption for step in library.steps(root, view="graph", order=order)]
+        shown = [html.unescape(c) for c in re.findall(r'<p class="caption"[^>]*>(.*?)</p>', page, flags=re.DOTALL)]
+        assert shown == wanted
+    status, _, err = run("steps", "x*2", "x=1", "-o", str(tmp_path / "n.html"), "--view", "network")
+    assert status == 2 and "view='network' needs units" in err
+    status, _, err = run("steps", "x*2", "x=1", "-o", str(tmp_path / "n.html"), "--order", "sideways")
+    assert status == 2 and "invalid choice: 'sideways'" in err
+
+
+def test_steps_passes_notation_and_optimizer_on_to_the_lecture(tmp_path, monkeypatch):
+    import microbp.lecture.slideshow
+    seen = {}
+
+    def recording(root, path, **options):
+        seen.update(options)
+        return str(path)
+    monkeypatch.setattr(microbp.lecture.slideshow, "slideshow", recording)
+    status, _, err = run("steps", "x*2", "x=1", "-o", str(tmp_path / "a.html"), "--notation", "maths",
+                         "--optimizer", "adam")
+    assert status == 0, err
+    assert seen["notation"] == "maths" and seen["optimizer"] == "adam" and seen["view"] == "auto"
+    seen.clear()
+    run("steps", "x*2", "x=1", "-o", str(tmp_path / "a.html"))
+    assert "notation" not in seen and "optimizer" not in seen
+
+
+def test_generated_code_hides_the_domain_checks_unless_asked(tmp_path):
+    status, out, _ = run("codegen", "log(x) * x**2", "--wrt", "x")
+    assert status == 0 and "check_" not in out
+    status, out, _ = run("codegen", "log(x) * x**2", "--wrt", "x", "--checks")
+    assert status == 0 and "check_log(x)" in out and "check_pow(x, 2.0)" in out
+    status, _, err = run("steps", "log(x)", "x=2", "-o", str(tmp_path / "a.html"), "--checks")
+    assert status == 2 and "--checks adds the domain checks to --code's lines: give --code too" in err
+
+
+@pytest.mark.needs_dot
+def test_steps_code_shows_checks_only_with_checks(tmp_path):
+    plain, checked = tmp_path / "plain.html", tmp_path / "checked.html"
+    assert run("steps", "log(x) * x**2", "x=2", "--code", "-o", str(plain))[0] == 0
+    assert run("steps", "log(x) * x**2", "x=2", "--code", "--checks", "-o", str(checked))[0] == 0
+    assert "check_" not in plain.read_text(encoding="utf-8")
+    assert "check_log(x)" in checked.read_text(encoding="utf-8")

@@ -121,7 +121,7 @@ def test_scopes_become_nested_labelled_clusters():
             a = (x * 2).tanh()
         with scope("neuron 2"):
             b = (x * 3).tanh()
-    source = draw(a + b).source
+    source = draw(a + b, view="graph").source
     assert source.count("subgraph cluster_") == 3
     assert "label=<layer 1>" in source and "label=<neuron 2>" in source
     assert source.index("label=<layer 1>") < source.index("label=<neuron 1>")
@@ -169,7 +169,7 @@ def test_a_number_shared_by_several_neurons_is_drawn_once():
         a = microbp.affine([Value(0.1), Value(0.2)], inputs, Value(0.0))
         b = microbp.affine([Value(0.3), Value(0.4)], inputs, Value(0.0))
     for collapse in (None, 1):
-        source = draw(a + b, collapse=collapse).source
+        source = draw(a + b, view="graph", collapse=collapse).source
         constants = re.findall(r"(\w+) \[label=<([^>]*)> .*dashed,rounded", source)
         assert sorted(label for _, label in constants) == ["-1", "0.5"], collapse
         uses = [line for line in source.splitlines() if "style=dashed]" in line]
@@ -228,3 +228,13 @@ def test_edge_labels_are_attached_and_as_readable_as_text(theme):
     labelled = [line for line in source.splitlines() if "-> " in line and "label=" in line]
     assert labelled and all("decorate=true" in line for line in labelled)   # a line from label to edge
     assert f'fontcolor="{style["edge_label"]}"' in source or f"fontcolor={style['edge_label']}" in source
+
+
+def test_the_graph_view_of_a_hand_built_network_groups_each_units_nodes():
+    error = microbp.walkthrough_network()          # a scope per layer, not per unit
+    source = draw(error, view="graph").source
+    assert [f"label=<unit {j}>" in source for j in range(1, 6)] == [True, True, True, True, False]   # 5: alone
+    assert source.index("label=<layer 2>") < source.index("label=<unit 3>") < source.index("label=<unit 4>")
+    from microbp.nn import MLP
+    nn_source = draw(MLP(2, [2, 1], seed=0)([0.5, 1.0]), view="graph").source     # a scope per neuron already
+    assert "label=<unit" not in nn_source

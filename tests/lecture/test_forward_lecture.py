@@ -31,7 +31,7 @@ def walkthrough():
 def test_every_forward_step_of_the_graph_view_is_jvp_bit_for_bit():
     error, _ = walkthrough()
     for seed in Graph(error).leaves:
-        lecture = steps(error, mode="forward", seed=seed)
+        lecture = steps(error, mode="forward", seed=seed, view="graph")
         assert [step.phase for step in lecture] == ["seed"] + ["forward"] * len(Graph(error).computed) + ["compare"]
         for step in lecture[1:-1]:
             assert step.value == jvp(step.node, [seed], [1.0])[1], (seed.label, step.caption)
@@ -227,7 +227,7 @@ def test_the_walkthrough_s_forward_slideshow_fits_and_reads_as_its_backward_one(
 
 @pytest.mark.parametrize("view", ["graph", "network"])
 def test_the_workload_counts_the_forward_lecture_s_own_frames(view):
-    from microbp.lecture.steps import plan
+    from microbp.lecture.planning import plan
 
     error, nodes = walkthrough()
     lecture = plan(error, "frames", view, mode="forward", seed=nodes["w13"])

@@ -69,7 +69,10 @@ def test_a_network_steps_neuron_by_neuron_when_collapsed():
     assert [s.node.scope[:2] for s in forward] == [("L1", "N1"), ("L1", "N2"), ("L1", "N3"), ("L2", "N1")]
     assert forward[0].caption.startswith("L1 / N1 (2 operations, 3 parameters): v2 = ")
     backward = [s for s in collapsed if s.phase == "backward"]
-    assert [s.node.scope[:2] for s in backward] == [("L2", "N1"), ("L1", "N3"), ("L1", "N2"), ("L1", "N1")]
+    # a network: the walkthrough's order by default, the layers from the last, each in its units' order
+    assert [s.node.scope[:2] for s in backward] == [("L2", "N1"), ("L1", "N1"), ("L1", "N2"), ("L1", "N3")]
+    topological = [s for s in steps(out, collapse=2, order="reverse-topological") if s.phase == "backward"]
+    assert [s.node.scope[:2] for s in topological] == [("L2", "N1"), ("L1", "N3"), ("L1", "N2"), ("L1", "N1")]
     assert len(collapsed) == 8                       # no step for a parameter inside a neuron
 
 

@@ -101,7 +101,9 @@ def html_unescape(text: str) -> str:
 def test_the_inlined_graphs_scale_to_their_box(neuron_html):
     page = open(neuron_html, encoding="utf-8").read()
     svgs = re.findall(r"<svg\b[^>]*>", page)
-    assert len(svgs) == 15
+    assert len(svgs) == 30                      # each frame left to right, and top to bottom (hidden at first)
+    assert [re.search(r'data-layout="(\w+)"', tag)[1] for tag in svgs] == ["LR", "TB"] * 15
+    assert all(tag.endswith(" hidden>") for tag in svgs[1::2]) and not any("hidden" in tag for tag in svgs[::2])
     for tag in svgs:
         assert not re.search(r"\s(width|height)=", tag), tag       # Graphviz's fixed size would pin it
         assert 'viewBox="' in tag and 'preserveAspectRatio="xMidYMid meet"' in tag
@@ -174,15 +176,16 @@ LAYOUT = """
     }
     var frame = document.querySelector('.frame:not([hidden])');
     var caption = frame.querySelector('.caption');
-    var heights = Array.prototype.map.call(frame.querySelectorAll('.graph text'),
+    var heights = Array.prototype.map.call(frame.querySelectorAll('.graph svg:not([hidden]) text'),
                                            function (text) { return text.getBoundingClientRect().height; });
     return {width: innerWidth, height: innerHeight,
             scrollWidth: document.documentElement.scrollWidth,
             scrollHeight: document.documentElement.scrollHeight,
             phase: box(frame.querySelector('.phase')), caption: box(caption),
             captionOverflow: caption.scrollHeight - caption.clientHeight,
-            drawing: box(frame.querySelector('.graph svg > g')),   // the graph as drawn, not its box
-            nav: box(document.querySelector('nav')), textHeights: heights};
+            drawing: box(frame.querySelector('.graph svg:not([hidden]) > g')),   // the graph as drawn, not its box
+            nav: box(document.querySelector('nav')), textHeights: heights,
+            code: frame.querySelector('.code') ? box(frame.querySelector('.code')).height : 0};
 """
 
 
@@ -215,14 +218,14 @@ def test_every_frame_fits_the_screen_and_the_graph_fills_it(browser, pages, name
         assert inside(at["drawing"], 0, at["phase"]["bottom"], at["width"], at["caption"]["top"]), where
         # the room the phase line, the caption and the navigation leave, wherever the caption sits
         free_width = at["width"]
-        free_height = at["nav"]["top"] - at["phase"]["bottom"] - at["caption"]["height"]
+        free_height = at["nav"]["top"] - at["phase"]["bottom"] - at["caption"]["height"] - at["code"]
         share = max(at["drawing"]["width"] / free_width, at["drawing"]["height"] / free_height)
         assert share >= 0.9, f"{where}: the graph uses {share:.0%} of the free width or height"
 
 
 NODE_TEXT = """
     var frame = document.querySelector('.frame:not([hidden])');
-    return Array.prototype.map.call(frame.querySelectorAll('.graph g.node text'),
+    return Array.prototype.map.call(frame.querySelectorAll('.graph svg:not([hidden]) g.node text'),
                                     function (text) { return text.getBoundingClientRect().height; })
                           .filter(function (height) { return height > 0; });
 """

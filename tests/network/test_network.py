@@ -56,7 +56,7 @@ def walkthrough_oracle(input_value=1.0, target=0.2):
 def shown_numbers(source: str) -> dict:
     """name -> number, for every name-number pair the network view draws (cells and edge labels)."""
     cells = re.findall(r'<TD ALIGN="RIGHT"[^>]*>([^<]+)</TD><TD ALIGN="LEFT"[^>]*> ([^<]+)</TD>', source)
-    edges = re.findall(r"<TD>(\S+) (\S+)</TD>", source)
+    edges = re.findall(r"<TD>([^<\s]+)(?: |<BR/>)([^<\s]+)</TD>", source)
     return {name: float(number.replace("−", "-")) for name, number in cells + edges}
 
 
@@ -111,8 +111,8 @@ def test_reverse_topological_order_is_the_graph_order():
 
 def test_the_graph_view_orders_by_layers_too():
     error, _, weights = backprop_demo.build()
-    by_layer = [step.node for step in steps(error, order="layers") if step.phase == "backward"]
-    old = [step.node for step in steps(error) if step.phase == "backward"]
+    by_layer = [step.node for step in steps(error, view="graph") if step.phase == "backward"]   # a network: layers
+    old = [step.node for step in steps(error, view="graph", order="reverse-topological") if step.phase == "backward"]
     y3, y4 = (node for node in by_layer if node.label in ("y3", "y4"))
     assert by_layer.index(weights[("3", "5")]) < by_layer.index(y3) < by_layer.index(y4)
     assert old.index(weights[("3", "5")]) > old.index(y4)             # depth first: w35 comes last
@@ -212,7 +212,7 @@ def big():
 
 def test_a_large_network_is_refused_in_the_graph_view_naming_the_options(big):
     with pytest.raises(GraphTooLargeError) as error:
-        draw(big)
+        draw(big, view="graph")
     message = str(error.value)
     assert "max_nodes=" in message and "collapse=1" in message and "view='network'" in message
     assert "33 units" in message

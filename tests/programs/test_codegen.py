@@ -315,10 +315,11 @@ def test_leaves_outside_wrt_and_inputs_are_constants_and_n_ary_rows_call_the_tab
 def test_a_domain_is_checked_as_the_engine_checks_it():
     x = Value(2.0, label="x")
     y = x.log() + (x - 1).sqrt()
-    source = codegen(y, wrt=[x])
+    source = codegen(y, wrt=[x], checks=True)
     assert "check_log(x)" in source and "check_sqrt(" in source
     with pytest.raises(DomainError, match=r"^log: needs x > 0, got x = -1.0$"):
         run_printed(source, -1.0)
+    assert "check_" not in codegen(y, wrt=[x])          # for reading: no checks unless asked
     with pytest.raises(DomainError, match=r"^log: needs x > 0, got x = -1.0$"):
         microbp.compile(y, [x])([-1.0])
 

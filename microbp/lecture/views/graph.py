@@ -10,20 +10,41 @@
 from __future__ import annotations
 
 from ...core.graph import Graph
+from ...errors import NotANetworkError
 from ...figures.graph_view import draw_graph
 from ..graph_frames import graph_frames, graph_workload
 from ..graph_steps import graph_steps
 from ..graph_tangents import graph_tangent_frames, graph_tangent_steps, graph_tangent_workload
 from .view import View
+from .walkthrough_order import walkthrough_order
 
 
 class GraphView(View):
-    """A box per value (``microbp.figures.graph_view``); a lecture step per node, or per collapsed scope."""
+    """A box per value (``microbp.figures.graph_view``); a lecture step per node, or per collapsed scope.
+
+    On a network (``microbp.network.model``) the steps go in the walkthrough's order by default
+    (``order="layers"``: unit by unit forward, layer by layer back), as the network view's do.
+    """
 
     name = "graph"
     default_order = "reverse-topological"
     lighter = "or draw less per frame (collapse=1, view='network')"
     shows_program = True
+
+    def order_for(self, graph: Graph) -> str:
+        return "layers" if self.network(graph) is not None else self.default_order
+
+    def network(self, graph: Graph):
+        """The network of two units or more that ``graph`` computes, or None (read once per call)."""
+        from ...network.model import Network
+
+        if getattr(self, "_network", (None,))[0] is not graph:
+            try:
+                network = Network.of(graph)
+            except NotANetworkError:
+                network = None
+            self._network = (graph, network if network and len(network.units) >= 2 else None)
+        return self._network[1]
 
     def draw(self, graph: Graph, drawing):
         return draw_graph(graph, drawing, self.instead)
@@ -31,7 +52,9 @@ class GraphView(View):
     def steps(self, graph: Graph, lecture) -> list:
         if lecture.mode == "forward":
             return graph_tangent_steps(graph, lecture)
-        return graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order, lecture)
+        made = graph_steps(graph, lecture.number_format, lecture.collapse, lecture.order, lecture)
+        network = self.network(graph) if lecture.order == "layers" else None
+        return made if network is None else walkthrough_order(made, network)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
         if lecture.mode == "forward":

@@ -1,8 +1,10 @@
 """The views by name, and the one place that turns ``view=`` into a view.
 
 A new view is one module beside these and one line in ``VIEWS``. ``"auto"``
-is the network view for a graph that is a network (``microbp.network.model``),
-the graph view otherwise.
+(the default of ``draw``, ``render``, ``steps``, ``slideshow`` and Jupyter's
+display) is the network view for a graph that is a network of two units or
+more (``microbp.network.model``), the graph view otherwise, or when an option
+only the graph view shows is given (``collapse``, ``show``, ``highlight``, ...).
 
 >>> from microbp import Value
 >>> type(resolve_view("network", Value(1.0), "draw")).__name__
@@ -17,30 +19,44 @@ from __future__ import annotations
 
 from ...errors import NotANetworkError
 from .graph import GraphView
-from .network import NetworkView
+from .network import GRAPH_ONLY, NetworkView
 from .view import View
 
 VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView}
 
 
-def resolve_view(view, graph, caller: str) -> View:
-    """A fresh view for ``view`` (a name of ``VIEWS``, or ``"auto"``); an unknown name is refused, with the list."""
+def resolve_view(view, graph, caller: str, given: dict | None = None) -> View:
+    """A fresh view for ``view`` (a name of ``VIEWS``, or ``"auto"``); an unknown name is refused, with the list.
+
+    ``given`` holds the options the caller was given: for ``"auto"``, one that only the graph view
+    can show (``GRAPH_ONLY``, ``collapse``, ``code``) chooses the graph view.
+    """
     if isinstance(view, str) and view in VIEWS:
         return VIEWS[view](instead=lambda graph: _offers(graph, view))
     if isinstance(view, str) and view == "auto":
-        return _auto(graph)
+        return resolve_view("graph", graph, caller) if _graph_only(given or {}) else _auto(graph)
     names = [repr(name) for name in VIEWS] + ["'auto'"]
     raise ValueError(f"{caller}: view must be {', '.join(names[:-1])} or {names[-1]}, got {view!r}")
 
 
+def _graph_only(given: dict) -> bool:
+    """Whether ``given`` asks for something only the graph view shows.
+
+    >>> _graph_only({"collapse": 2}), _graph_only({"collapse": None, "theme": "print"}), _graph_only({"show": ()})
+    (True, False, True)
+    """
+    named = [name for name in GRAPH_ONLY + ("collapse", "code") if name != "show"]
+    return "show" in given or any(given.get(name) not in (None, False, frozenset(), ()) for name in named)
+
+
 def _auto(graph) -> View:
-    """The network view when the graph is a network of units, else the graph view."""
+    """The network view when the graph is a network of two units or more, else the graph view."""
     view = resolve_view("network", graph, "auto")
     try:
-        view.network(graph)
+        units = len(view.network(graph).units)
     except NotANetworkError:
-        return resolve_view("graph", graph, "auto")
-    return view
+        units = 0
+    return view if units >= 2 else resolve_view("graph", graph, "auto")
 
 
 def _offers(graph, refusing: str) -> str:

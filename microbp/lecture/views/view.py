@@ -6,10 +6,10 @@ ask it; nothing below them asks which view it is. A view is made afresh for each
 call, so it may keep what it learns of the graph (a network's units) between
 the questions of one call.
 
->>> from microbp import Value
+>>> from microbp import Graph, Value
 >>> from microbp.lecture.views.registry import resolve_view
 >>> view = resolve_view("graph", Value(1.0).exp(), "draw")
->>> view.name, view.default_order, isinstance(view, View)
+>>> view.name, view.order_for(Graph(Value(1.0).exp())), isinstance(view, View)
 ('graph', 'reverse-topological', True)
 """
 
@@ -26,6 +26,10 @@ class View:
 
     def __init__(self, instead=lambda graph: ""):
         self.instead = instead      # graph -> how the other views would draw it (", or view=..."), for a refusal
+
+    def order_for(self, graph) -> str:
+        """The backward steps' order for ``graph`` when ``order=`` is not given (``default_order``)."""
+        return self.default_order
 
     def offer(self, graph) -> str:
         """How this view would draw ``graph`` when another refuses it as too large (``""``: it would not)."""

@@ -145,9 +145,16 @@ def test_auto_is_the_network_view_for_a_network_and_the_graph_view_otherwise():
     assert type(resolve_view("auto", Graph(plain), "draw")).__name__ == "GraphView"
 
 
-def test_the_default_view_is_still_the_graph_view():
-    assert draw(network()).source == draw(network(), view="graph").source
-    assert "shape=circle" not in draw(network()).source
+def test_the_default_view_is_auto_the_network_view_for_a_network():
+    assert draw(network()).source == draw(network(), view="network").source
+    assert "shape=circle" in draw(network()).source
+    assert draw(network(), collapse=1).source == draw(network(), view="graph", collapse=1).source   # graph only
+    assert draw(network(), show=("data",)).source == draw(network(), view="graph", show=("data",)).source
+    neuron = microbp.lecture_neuron()            # one unit: its graph is its lecture
+    assert draw(neuron).source == draw(neuron, view="graph").source
+    assert [s.caption for s in steps(network())] == [s.caption for s in steps(network(), view="network")]
+    x = Value(2.0, label="x")
+    assert "shape=circle" not in draw(x * x).source
 
 
 def test_options_are_checked_once_and_frozen():
@@ -199,7 +206,7 @@ def test_a_graph_too_large_hears_what_the_other_views_offer():
         draw(big)
     assert "view='network'" not in str(refused.value)         # not a network of units: no offer
     with pytest.raises(microbp.GraphTooLargeError, match="or view='network' to draw its 17 units as circles"):
-        draw(MLP(3, [8, 8, 1], seed=0)([0.1, 0.2, 0.3]), max_nodes=10)
+        draw(MLP(3, [8, 8, 1], seed=0)([0.1, 0.2, 0.3]), view="graph", max_nodes=10)
 
 
 def test_the_slideshow_reads_its_style_and_script_from_package_data():
@@ -225,3 +232,11 @@ def test_an_installed_wheel_holds_the_slideshow_files_and_finds_them(tmp_path):
     assert found.returncode == 0, found.stderr
     where, answer = found.stdout.splitlines()
     assert where.startswith(str(tmp_path / "site")) and answer == "True True"
+
+
+@pytest.mark.needs_dot
+def test_jupyter_shows_a_network_in_the_network_view_and_a_graph_as_a_graph():
+    bundle = microbp._display(microbp.walkthrough_network())
+    assert bundle["image/svg+xml"].count("<ellipse") == 1 + 5          # the input and five units, as circles
+    neuron = microbp._display(microbp.lecture_neuron())["image/svg+xml"]
+    assert "data 0.7071" in neuron and "<polygon" in neuron            # the graph view's boxes
