@@ -1,0 +1,173 @@
+"""The live page: Chromium, with the network shut off, drives its script API and is checked against the engine.
+
+The oracle is the Python engine: the walkthrough network built again at the
+leaf values the page was given, and ``microbp.optim``'s optimizers stepping
+Values whose gradients come from that engine.
+"""
+
+import math
+import os
+import re
+import shutil
+
+import pytest
+
+import microbp
+from microbp import Graph, Value, demo
+from microbp.optim import SGD, Adagrad, Adam
+
+CHANGED = {"w35": 0.3, "w13": -1.25, "y0": 0.75}      # w₃₅ and two other leaves
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else "chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     '--host-resolver-rules=MAP * ~NOTFOUND', "--proxy-server=127.0.0.1:9",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1600,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
+                              options=options)
+    yield driver
+    driver.quit()
+
+
+def walkthrough(values: dict) -> Value:
+    """The walkthrough network with its leaves (labelled ``w35``, ``y0``, ...) at ``values``, after backward."""
+    weights = {key: values.get(f"w{key[0]}{key[1]}", w) for key, w in demo.WEIGHTS.items()}
+    saved = dict(demo.WEIGHTS)
+    try:
+        demo.WEIGHTS.update(weights)
+        return demo.walkthrough_network(input_value=values.get("y0", 1.0))
+    finally:
+        demo.WEIGHTS.update(saved)
+
+
+def leaf_labels() -> list:
+    return [leaf.label for leaf in Graph(demo.walkthrough_network(backward=False)).leaves]
+
+
+def close(a: float, b: float, relative: float = 1e-12) -> bool:
+    return a == b or abs(a - b) <= relative * max(abs(a), abs(b))
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    return microbp.live(demo.walkthrough_network(backward=False), tmp_path_factory.mktemp("live") / "E.html")
+
+
+def load(driver, path):
+    driver.get("about:blank")
+    driver.get(f"file://{path}")
+    return driver
+
+
+def test_the_page_names_no_web_address_and_fetches_nothing_it_does_not_hold(page):
+    text = open(page, encoding="utf-8").read()
+    assert not re.search(r"https?:", text, re.IGNORECASE)
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", text)
+    assert "const microbp" in text and 'class="cell"' in text
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_changed_leaves_give_the_engines_every_value_and_gradient(browser, page):
+    driver = load(browser, page)
+    for name, value in CHANGED.items():
+        driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
+    names, numbers = driver.execute_script("return [microbp.names(), microbp.names().map(microbp.get)]")
+    engine = Graph(walkthrough(CHANGED))
+    assert names[-1] == "E" and "w35" in names and len(names) == len(engine.order)
+    for node, name, shown in zip(engine.order, names, numbers):
+        assert node.label is None or node.label == name
+        assert close(shown["data"], node.data) and close(shown["grad"], node.grad), name
+    assert driver.execute_script("return microbp.loss()") == engine.root.data
+    cells = driver.execute_script("return Array.from(document.querySelectorAll('#picture .cell'))"
+                                  ".map((c) => [Number(c.dataset.node), c.dataset.kind, c.textContent])")
+    assert len(cells) >= 2 * len(engine.leaves)
+    for index, kind, text in cells:
+        if kind in ("data", "grad"):
+            assert text == format(getattr(engine.order[index], kind), ".4g")
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+
+def python_descent(optimizer_class, steps: int, start: dict, **settings) -> tuple:
+    """(the leaves' values, the losses) after ``steps`` updates of ``microbp.optim``, from ``start``."""
+    labels = leaf_labels()
+    params = [Value(start.get(label, leaf.data), label=label)
+              for label, leaf in zip(labels, Graph(walkthrough(start)).leaves)]
+    optimizer, losses = optimizer_class(params, **settings), []
+    for _ in range(steps):
+        engine = walkthrough({p.label: p.data for p in params})
+        for p, leaf in zip(params, Graph(engine).leaves):
+            p.grad = leaf.grad
+        optimizer.step()
+        losses.append(walkthrough({p.label: p.data for p in params}).data)
+    return {p.label: p.data for p in params}, losses
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+@pytest.mark.parametrize("optimizer, optimizer_class, rate, settings", [
+    ("sgd", SGD, 0.5, {}), ("momentum", SGD, 0.5, {"momentum": 0.9}),
+    ("adagrad", Adagrad, 0.1, {}), ("adam", Adam, 0.05, {})])
+def test_descend_takes_microbp_optims_steps(browser, page, optimizer, optimizer_class, rate, settings):
+    driver = load(browser, page)
+    for name, value in CHANGED.items():
+        driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
+    losses = driver.execute_script("return microbp.descend(5, arguments[0], arguments[1])", rate, optimizer)
+    expected, expected_losses = python_descent(optimizer_class, 5, CHANGED, lr=rate, **settings)
+    exact = optimizer != "adam"             # Adam's bias correction uses Math.pow: within an ulp or so
+    for label, value in expected.items():
+        shown = driver.execute_script("return microbp.get(arguments[0]).data", label)
+        assert shown == value if exact else close(shown, value), label
+    assert all(close(a, b) for a, b in zip(losses, expected_losses)) and len(losses) == 5
+    assert expected_losses[-1] < walkthrough(CHANGED).data      # it descends
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_stepping_shows_values_then_gradients(browser, page):
+    driver = load(browser, page)
+    driver.find_element("id", "next").click()
+    first = driver.execute_script("return [document.getElementById('caption').textContent,"
+                                  " Array.from(document.querySelectorAll('#picture .cell')).map((c) => c.textContent)]")
+    assert first[0].startswith("forward: ") and "?" in first[1]
+    for _ in range(60):
+        driver.find_element("id", "next").click()
+    caption = driver.find_element("id", "caption").text
+    assert caption.startswith("backward: ∂E/∂") and "?" not in "".join(
+        driver.execute_script("return Array.from(document.querySelectorAll('#picture .cell')).map((c) => c.textContent)"))
+
+
+HOSTILE = ['</script><script>window.pwned = 1</script>', "it's \"quoted\"", "javascript:window.pwned = 2"]
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_hostile_labels_reach_the_page_only_as_text(browser, tmp_path):
+    a, b = Value(0.5, label=HOSTILE[0]), Value(-2.0, label=HOSTILE[1])
+    c = (a * b).tanh()
+    c.label = HOSTILE[2]
+    path = microbp.live(c, tmp_path / "hostile.html")
+    text = open(path, encoding="utf-8").read()
+    assert text.count("<script>") == 1 and "<script>window" not in text
+    driver = load(browser, path)
+    assert driver.execute_script("return window.pwned") is None
+    assert set(HOSTILE) <= set(driver.execute_script("return microbp.names()"))
+    driver.execute_script("microbp.set(arguments[0], 2)", HOSTILE[0])
+    shown = driver.execute_script("return microbp.get(arguments[0])", HOSTILE[2])
+    assert close(shown["data"], math.tanh(-4.0))
+    assert driver.execute_script("return window.pwned") is None
+    assert not driver.find_elements("css selector", "a")
+
+
+def test_live_refuses_what_it_cannot_write(tmp_path):
+    with pytest.raises(ValueError, match=r"live: the file name must end in \.html"):
+        microbp.live(Value(1.0), tmp_path / "x.svg")
+    with pytest.raises(TypeError, match="live: root must be a Value"):
+        microbp.live(1.0, tmp_path / "x.html")
