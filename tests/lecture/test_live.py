@@ -171,3 +171,14 @@ def test_live_refuses_what_it_cannot_write(tmp_path):
         microbp.live(Value(1.0), tmp_path / "x.svg")
     with pytest.raises(TypeError, match="live: root must be a Value"):
         microbp.live(1.0, tmp_path / "x.html")
+
+
+@pytest.mark.needs_dot
+def test_the_command_line_writes_a_live_page(tmp_path, capsys):
+    from microbp.cli.commands import main
+
+    out = tmp_path / "live.html"
+    assert main(["live", "tanh(x*w + b)", "x=2", "w=-3", "b=6.88", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "microbp.descend" in text and text.count('data-kind="data"') >= 4
+    assert main(["live", "x*w", "x=2", "w=-3", "--max-nodes", "2", "-o", str(tmp_path / "big.html")]) != 0
