@@ -41,7 +41,7 @@ _LAZY = {
     "to_sympy": "check.sympy_bridge", "symbols": "check.sympy_bridge",
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
-    "live": "lecture.live",
+    "live": "lecture.live", "playground": "lecture.playground",
     "codegen": "programs.program", "compile": "programs.compiled",
     "jvp": "core.forward", "jacfwd": "core.jacobians", "jacrev": "core.jacobians", "jacobian": "core.jacobians",
 }

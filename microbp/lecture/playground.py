@@ -1,0 +1,137 @@
+"""micrograd's demo, live: a classifier of 2-D points trains in the browser, its decision boundary redrawn.
+
+``playground(model, points, labels, path)`` writes one offline HTML page. The
+training step is the compiled program of one example (``microbp.compile``'s
+idea): one example's margin, relu(1 − y·model(x)), as JavaScript
+(``microbp.programs.javascript``), run over the points of a batch, the mean
+taken, plus ``l2`` · Σ p²; then the optimizers' update rules as JavaScript
+(``microbp.update_rules``), with the learning rate decaying linearly
+(``LinearLR``). With the whole data as the batch and SGD this is
+``examples/moons.py``'s training step for step.
+
+The page's script API, on the global ``playground``::
+
+    playground.step()          // one training step; returns {loss, accuracy}
+    playground.train(100)      // steps, as fast as it can; returns the last {loss, accuracy}
+    playground.weights()       // the parameters, in model.parameters() order
+    playground.settings        // {lr, optimizer, l2, endFactor, totalIters, batch}: change, then reset()
+    playground.reset()         // the weights as written
+
+>>> import os, tempfile, random
+>>> from microbp.nn import MLP
+>>> random.seed(0)
+>>> path = playground(MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], os.path.join(tempfile.mkdtemp(), "p.html"))
+>>> "playground.train" in open(path).read()
+True
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+from ..core.engine import Value
+from ..core.graph import Graph
+from ..text.javascript import script_json
+from .live import OPTIMIZERS, _asset, update_functions
+
+SETTINGS = {"lr": 1.0, "optimizer": "sgd", "l2": 1e-4, "endFactor": 0.1, "totalIters": 100, "batch": 0}
+"""The page's first settings: micrograd's demo (batch 0: every point, each step)."""
+
+
+def example_margin(model):
+    """(one example's margin relu(1 − y·model([x1, x2])), its inputs x1, x2, y, the model's score)."""
+    x1, x2, label = Value(0.0, label="x1"), Value(0.0, label="x2"), Value(1.0, label="y")
+    score = model([x1, x2])
+    if not isinstance(score, Value):
+        raise ValueError("playground: model([x1, x2]) must give one Value, the score; make the last layer one unit")
+    score.label = "score"
+    margin = (1 - label * score).relu()
+    margin.label = "margin"
+    return margin, (x1, x2, label), score
+
+
+def playground(model, points, labels, path, title: str | None = None, example_page: bool = True) -> str:
+    """Write the playground of ``model`` (``microbp.nn.MLP(2, [..., 1])``) on 2-D ``points`` with labels ±1.
+
+    With ``example_page``, also writes the live page (``microbp.live``) of the
+    first example's margin beside it (``NAME-example.html``) and links to it.
+    Returns the path.
+    """
+    from ..files import output_file, write_atomically
+    from ..programs.javascript import javascript_graph
+    from ..programs.js_runtime import javascript_runtime
+    from ..update_rules.javascript import javascript
+
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"playground: the file name must end in .html, got {str(path)!r}")
+    rows = _rows(points, labels)
+    path = output_file(path, "playground", example="playground.html")
+    parameters = list(model.parameters())
+    margin, inputs, score = example_margin(model)
+    leaves = Graph(margin).leaves
+    slots = {id(leaf): i for i, leaf in enumerate(leaves)}
+    missing = [i for i, p in enumerate(parameters) if id(p) not in slots]
+    if missing or any(id(x) not in slots for x in inputs):
+        raise ValueError(f"playground: model.parameters()[{missing[0] if missing else ''}] does not reach the "
+                         "score; every parameter must take part in model([x1, x2])")
+    position = {id(p): ["parameter", i] for i, p in enumerate(parameters)}
+    position.update({id(x): ["input", k] for k, x in enumerate(inputs[:2])})
+    facts = {"points": rows, "parameterSlots": [slots[id(p)] for p in parameters],
+             "inputSlots": [slots[id(x)] for x in inputs], "settings": SETTINGS,
+             "scorerLeaves": [position[id(leaf)] for leaf in Graph(score).leaves], "optimizers": list(OPTIMIZERS)}
+    link = ""
+    if example_page:
+        from .live import live
+
+        first = rows[0]
+        for x, value in zip(inputs, first):
+            x.data = value
+        example = path.with_name(path.stem + "-example.html")
+        live(margin, example, title="One example's margin, relu(1 − y·score)")
+        link = f'<a href="{html.escape(example.name)}">the graph of one example, live</a>'
+    script = ("const playground = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
+              + update_functions() + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
+              + f"const scorer = {javascript_graph(score)};\nconst facts = {script_json(facts)};\n"
+              + _asset("playground.js") + "})();\n")
+    write_atomically(path, _page(html.escape(title or "Playground: an MLP learns the two moons"), link,
+                                 script).encode("utf-8"), "playground")
+    return str(path)
+
+
+def _rows(points, labels) -> list:
+    """[x1, x2, label] per point, checked: finite pairs, labels ±1, as many as points."""
+    points, labels = list(points), list(labels)
+    if not points or len(points) != len(labels):
+        raise ValueError(f"playground: give as many labels as points (at least one); got {len(points)} points "
+                         f"and {len(labels)} labels")
+    rows = []
+    for i, (point, label) in enumerate(zip(points, labels)):
+        pair = [float(x) for x in point]
+        if len(pair) != 2 or not all(math.isfinite(x) for x in pair):
+            raise ValueError(f"playground: points[{i}] must be two finite numbers, got {point!r}")
+        if label not in (1, -1):
+            raise ValueError(f"playground: labels[{i}] must be 1 or -1, got {label!r}")
+        rows.append([*pair, float(label)])
+    return rows
+
+
+def _page(heading: str, link: str, script: str) -> str:
+    options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{heading}</title>\n'
+            f'<style>\n{_asset("live.css")}\n#board {{ width: 100%; height: 100%; object-fit: contain; }}\n'
+            f'</style>\n</head>\n<body>\n<header><h1>{heading}</h1><p class="hint">{link}</p></header>\n<main>\n'
+            f'<div class="graph"><canvas id="board" width="600" height="600" aria-label="decision boundary">'
+            f'</canvas></div>\n<aside>\n<section><button id="run">train</button> <button id="once">1 step'
+            f'</button> <button id="reset">reset</button> <span id="status"></span></section>\n'
+            f'<section><label>optimizer <select id="optimizer">{options}</select></label> '
+            f'<label>learning rate <input id="lr" type="number" step="any"></label><br>'
+            f'<label>decay to × <input id="endFactor" type="number" step="any"></label> '
+            f'<label>L2 <input id="l2" type="number" step="any"></label> '
+            f'<label>batch (0: all) <input id="batch" type="number" min="0" step="1"></label></section>\n'
+            f'<section><h2>loss</h2><svg id="losses" viewBox="0 0 400 150"></svg>'
+            f'<h2>accuracy</h2><svg id="accuracies" viewBox="0 0 400 150"></svg></section>\n'
+            f'</aside>\n</main>\n<script>\n{script}</script>\n</body>\n</html>\n')
