@@ -21,7 +21,7 @@ The page's script API, on the global ``playground``::
 >>> from microbp.nn import MLP
 >>> random.seed(0)
 >>> path = playground(MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], os.path.join(tempfile.mkdtemp(), "p.html"))
->>> "playground.train" in open(path).read()
+>>> "const playground = " in open(path).read()
 True
 """
 
