@@ -238,6 +238,8 @@ function wire() {
 }
 
 wire();
+const opening = /step=(\d+)/.exec(location.hash);   // #step=12 opens at step 12
+if (opening) step = Math.min(Number(opening[1]), steps.length) - 1;
 render();
 showEditor();
 return Object.freeze({

@@ -138,5 +138,7 @@ function wire() {
 
 reset();
 wire();
+const asked = /train=(\d+)/.exec(location.hash);     // #train=100: train that many steps on opening
+if (asked) train(Math.min(Number(asked[1]), 10000));
 return {step, train, reset, settings, weights: () => weights.slice(),
         loss: () => losses[losses.length - 1], accuracy: () => accuracies[accuracies.length - 1]};
