@@ -18,6 +18,7 @@ let states = null;                                // the optimizer's state per l
 let losses = [];
 let edited = false;                               // whether the values differ from those drawn
 const SVG_NS = document.getElementById("losses").namespaceURI;
+document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
 
 function shown(name) {                            // a leaf or node's name as the page writes it
   return graph.labels[graph.index[name]] ?? name;
@@ -59,8 +60,10 @@ function localDerivative(i, arg) {                // ∂node i/∂its operand ar
 function cellText(cell) {
   const i = Number(cell.dataset.node), kind = cell.dataset.kind;
   if (kind === "local") {
-    const local = known(i, "data") ? localDerivative(i, Number(cell.dataset.arg)) : null;
-    return local === null ? "?" : format(local);
+    if (!known(i, "data")) return "?";
+    const local = localDerivative(i, Number(cell.dataset.arg));
+    if (local === null) return edited ? "?" : cell.dataset.drawn;   // an n-ary row: as drawn, until edited
+    return format(local);
   }
   return known(i, kind) ? format(result[kind][i]) : "?";
 }
@@ -99,11 +102,14 @@ function caption(current) {                       // what the current step compu
     return `forward: ${name} = ${nodes[i].formula} = ${format(result.data[i])}`;
   }
   if (i === root) return `backward: ∂${top}/∂${top} = 1`;
-  const terms = feeds[i].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
-    .filter(([p]) => p === i)
-    .map(([, child, arg]) => `${format(localDerivative(child, arg))} × ${format(result.grad[child])}`);
-  const sum = terms.length ? ` = Σ ∂${shown(graph.names[feeds[i][0]])}…/∂${name} × upstream = ${terms.join(" + ")}` : "";
-  return `backward: ∂${top}/∂${name}${sum} = ${format(result.grad[i])}`;
+  const edges = feeds[i].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
+    .filter(([p]) => p === i);
+  const terms = edges.map(([, child]) => `∂${shown(graph.names[child])}/∂${name} · ∂${top}/∂${shown(graph.names[child])}`);
+  const numbers = edges.map(([, child, arg]) => {
+    const local = localDerivative(child, arg);
+    return `${local === null ? `∂${shown(graph.names[child])}/∂${name}` : format(local)} × ${format(result.grad[child])}`;
+  });
+  return `backward: ∂${top}/∂${name} = ${terms.join(" + ")} = ${numbers.join(" + ")} = ${format(result.grad[i])}`;
 }
 
 function renderCaption(current) {

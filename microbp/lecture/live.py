@@ -128,7 +128,7 @@ def page(heading: str, svg: str, script: str) -> str:
             f'{options}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
             f'step="any" min="0"></label> <button id="descend">descend 1</button> '
             f'<button id="descend10">10</button> <button id="reset">reset</button>'
-            f'<svg id="losses" viewBox="0 0 400 150" role="img" aria-label="loss per step"></svg>'
+            f'<svg id="losses" viewBox="0 0 400 150" preserveAspectRatio="none" role="img" aria-label="loss per step"></svg>'
             f'<p id="loss"></p></section>\n'
             f'<section id="table-section"><table id="values"><thead><tr><th>node</th><th>value</th>'
             f'<th>gradient</th><th>formula</th></tr></thead><tbody></tbody></table></section>\n'

@@ -26,6 +26,7 @@ import re
 
 from ..core.engine import Value
 from ..core.graph import Graph
+from ..errors import GraphTooLargeError
 from ..figures.options import DrawOptions
 from .views.registry import resolve_view
 
@@ -52,8 +53,9 @@ def live_svg(root: Value, view: str, caller: str) -> str:
     The nodes' values, gradients and local derivatives are as they were when it returns."""
     graph = Graph.of(root, f"{caller}(root)")
     if len(graph.order) > MAX_MARKED_NODES:
-        raise ValueError(f"{caller}: a live page marks at most {MAX_MARKED_NODES} nodes in its picture, "
-                         f"this graph has {len(graph.order)}; make a smaller example")
+        raise GraphTooLargeError(f"{caller}: a live page marks at most {MAX_MARKED_NODES} nodes in its picture "
+                                 f"(four digits of markers), this graph has {len(graph.order)}; make a smaller "
+                                 "example", None, len(graph.order), MAX_MARKED_NODES)
     saved = [(node.data, node.grad, node.local_grads) for node in graph.order]
     edges = [(i, k) for i, node in enumerate(graph.order) for k in range(len(node.local_grads))][:8998]
     try:
@@ -69,7 +71,9 @@ def live_svg(root: Value, view: str, caller: str) -> str:
         for node, (data, grad, _) in zip(graph.order, saved):
             node.data, node.grad = data, grad
         _set_locals(graph.order, edges, lambda number: saved[edges[number][0]][2][edges[number][1]])
-    return _merge(real, marked, len(graph.order), edges)
+    shown = {**{(i, kind, ""): saved[i][k] for i in range(len(saved)) for k, kind in enumerate(KINDS)},
+             **{(i, "local", f' data-arg="{k}"'): saved[i][2][k] for i, k in edges}}
+    return _merge(real, marked, edges, {key: format(number, NUMBER_FORMAT) for key, number in shown.items()})
 
 
 def _set_locals(order: list, edges: list, local) -> None:
@@ -94,9 +98,11 @@ def _draw(graph: Graph, view: str, caller: str) -> str:
     return image_bytes(chosen.draw(graph, DrawOptions(number_format=NUMBER_FORMAT)), "svg").decode("utf-8")
 
 
-def _merge(real: str, marked: str, count: int, edges: list) -> str:
-    """``real`` with the numbers that ``marked`` shows as markers wrapped in ``<tspan>``s."""
-    markers = {format(marker(i, kind), NUMBER_FORMAT): (i, kind, "") for i in range(count) for kind in KINDS}
+def _merge(real: str, marked: str, edges: list, shown: dict) -> str:
+    """``real`` with the numbers that ``marked`` shows as markers wrapped in ``<tspan>``s.
+
+    ``shown`` maps (node, kind, arg attribute) to the number as drawn: the tspans' text until the page runs."""
+    markers = {format(marker(i, kind), NUMBER_FORMAT): (i, kind, "") for i, kind, arg in shown if kind != "local"}
     markers.update({format(marker(n, "local"), NUMBER_FORMAT): (i, "local", f' data-arg="{k}"')
                     for n, (i, k) in enumerate(edges)})
     pattern = re.compile("|".join(re.escape(text) for text in sorted(markers, key=len, reverse=True)))
@@ -108,12 +114,12 @@ def _merge(real: str, marked: str, count: int, edges: list) -> str:
     for marked_text in marked_texts:
         match = next(real_texts)
         pieces.append(real[end:match.start()])
-        pieces.append(_marked_text(match, html.unescape(marked_text), pattern, markers))
+        pieces.append(_marked_text(match, html.unescape(marked_text), pattern, markers, shown))
         end = match.end()
     return "".join(pieces) + real[end:]
 
 
-def _marked_text(match, marked_text: str, pattern, markers: dict) -> str:
+def _marked_text(match, marked_text: str, pattern, markers: dict, shown: dict) -> str:
     """One ``<text>``: its markers as tspans over the real numbers, or ``class="derived"`` if it changed."""
     opening, real_text, closing = match.group(1), html.unescape(match.group(2)), match.group(3)
     found = list(pattern.finditer(marked_text))
@@ -124,7 +130,8 @@ def _marked_text(match, marked_text: str, pattern, markers: dict) -> str:
     for hit in found:
         parts.append(html.escape(marked_text[start:hit.start()]))
         index, kind, arg = markers[hit.group(0)]
-        parts.append(f'<tspan class="cell" data-node="{index}" data-kind="{kind}"{arg}>…</tspan>')
+        drawn = html.escape(shown[(index, kind, arg)])
+        parts.append(f'<tspan class="cell" data-node="{index}" data-kind="{kind}"{arg}>{drawn}</tspan>')
         start = hit.end()
     parts.append(html.escape(marked_text[start:]))
     return opening + "".join(parts) + closing

@@ -132,6 +132,6 @@ def _page(heading: str, link: str, script: str) -> str:
             f'<label>decay to × <input id="endFactor" type="number" step="any"></label> '
             f'<label>L2 <input id="l2" type="number" step="any"></label> '
             f'<label>batch (0: all) <input id="batch" type="number" min="0" step="1"></label></section>\n'
-            f'<section><h2>loss</h2><svg id="losses" class="plot" viewBox="0 0 400 150"></svg>'
-            f'<h2>accuracy</h2><svg id="accuracies" class="plot" viewBox="0 0 400 150"></svg></section>\n'
+            f'<section><h2>loss</h2><svg id="losses" class="plot" viewBox="0 0 400 150" preserveAspectRatio="none"></svg>'
+            f'<h2>accuracy</h2><svg id="accuracies" class="plot" viewBox="0 0 400 150" preserveAspectRatio="none"></svg></section>\n'
             f'</aside>\n</main>\n<script>\n{script}</script>\n</body>\n</html>\n')
