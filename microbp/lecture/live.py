@@ -19,13 +19,6 @@ The page's script API, on the global ``microbp`` (the browser console, or a test
 
 Nothing is fetched: the style, the script and the picture are inline, and the
 file names no web address.
-
->>> import os, tempfile
->>> from microbp import Value
->>> x = Value(0.5, label="x"); y = (x * x).exp(); y.label = "y"
->>> page = open(live(y, os.path.join(tempfile.mkdtemp(), "y.html"))).read()
->>> "microbp.descend" in page, "http" in page
-(True, False)
 """
 
 from __future__ import annotations
@@ -55,6 +48,13 @@ def live(root: Value, path, title: str | None = None, view: str = "auto") -> str
     ``view`` is as for ``microbp.slideshow`` (``"auto"``: the network view for a
     network, the graph view otherwise). The leaves' values are the values to
     start from; ``root`` need not have been through ``backward()``.
+
+    >>> import os, tempfile
+    >>> from microbp import Value
+    >>> x = Value(0.5, label="x"); y = (x * x).exp(); y.label = "y"
+    >>> page = open(live(y, os.path.join(tempfile.mkdtemp(), "y.html"))).read()
+    >>> "microbp.descend" in page, "http" in page
+    (True, False)
     """
     from ..files import output_file, write_atomically
     from ..programs.javascript import javascript_graph

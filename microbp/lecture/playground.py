@@ -17,12 +17,7 @@ The page's script API, on the global ``playground``::
     playground.settings        // {lr, optimizer, l2, endFactor, totalIters, batch}: change, then reset()
     playground.reset()         // the weights as written
 
->>> import os, tempfile, random
->>> from microbp.nn import MLP
->>> random.seed(0)
->>> path = playground(MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], os.path.join(tempfile.mkdtemp(), "p.html"))
->>> "const playground = " in open(path).read()
-True
+Opening the page at ``#train=100`` trains 100 steps first.
 """
 
 from __future__ import annotations
@@ -58,6 +53,14 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     With ``example_page``, also writes the live page (``microbp.live``) of the
     first example's margin beside it (``NAME-example.html``) and links to it.
     Returns the path.
+
+    >>> import os, tempfile, random
+    >>> from microbp.nn import MLP
+    >>> random.seed(0)
+    >>> folder = tempfile.mkdtemp()
+    >>> path = playground(MLP(2, [4, 1]), [[0.0, 1.0], [1.0, 0.0]], [1, -1], os.path.join(folder, "p.html"))
+    >>> "const playground = " in open(path).read(), sorted(os.listdir(folder))
+    (True, ['p-example.html', 'p.html'])
     """
     from ..files import output_file, write_atomically
     from ..programs.javascript import javascript_graph
