@@ -144,7 +144,7 @@ function set(name, value) {
   newValues[leafSlot.get(i)] = value;
   recompute(newValues);
   states = null; losses = [];
-  if (i === chosen) showEditor();
+  if (i === chosen) syncEditor();
   return get(name);
 }
 
@@ -180,7 +180,7 @@ function descend(count = 1, learningRate = 0.1, optimizer = "sgd", hyperparamete
     recompute(newValues);
     losses.push(result.data[root]);
   }
-  showEditor();
+  syncEditor();
   return losses.slice(-count);
 }
 
@@ -203,13 +203,19 @@ function showEditor() {
   number.setAttribute("aria-label", `value of ${name}`); slider.setAttribute("aria-label", `slide ${name}`);
   const message = document.createElement("p");
   const apply = (text, from) => {
-    try { set(name in graph.index ? name : graph.names[chosen], Number(text)); message.textContent = "";
-          (from === number ? slider : number).value = text; }
+    try { set(name in graph.index ? name : graph.names[chosen], Number(text)); message.textContent = ""; }
     catch (error) { message.textContent = error.message; }
   };
   number.addEventListener("change", () => apply(number.value, number));
   slider.addEventListener("input", () => apply(slider.value, slider));
   editor.replaceChildren(title, number, slider, message);
+}
+
+function syncEditor() {                           // the chosen leaf's boxes follow its value, unless in use
+  const value = String(values[leafSlot.get(chosen)]);
+  document.querySelectorAll("#editor input").forEach((input) => {
+    if (input !== document.activeElement) input.value = value;
+  });
 }
 
 function stepBy(delta) {

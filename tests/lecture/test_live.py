@@ -182,3 +182,49 @@ def test_the_command_line_writes_a_live_page(tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     assert "microbp.descend" in text and text.count('data-kind="data"') >= 4
     assert main(["live", "x*w", "x=2", "w=-3", "--max-nodes", "2", "-o", str(tmp_path / "big.html")]) != 0
+
+
+def neuron(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432):
+    """The lecture's neuron in the graph view, whose edges carry local derivatives."""
+    x1, x2 = Value(x1, label="x1"), Value(x2, label="x2")
+    w1, w2, b = Value(w1, label="w1"), Value(w2, label="w2"), Value(b, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    return o
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_a_leaf_changed_by_hand_updates_the_local_derivatives_on_the_edges(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver = load(browser, microbp.live(neuron(), tmp_path / "neuron.html"))
+    leaf = driver.find_element(By.CSS_SELECTOR, '#picture .cell[data-kind="data"][data-node="1"]')
+    name = driver.execute_script("return microbp.names()[1]")
+    leaf.click()
+    assert driver.find_element(By.CSS_SELECTOR, "#editor h2").text == f"leaf {name}"
+    box = driver.find_element(By.CSS_SELECTOR, '#editor input[type="number"]')
+    box.clear()
+    box.send_keys("0.25\n")
+    assert box.get_attribute("value") == "0.25"           # the same box: the editor is not rebuilt under the typing
+    assert driver.execute_script("return microbp.get(arguments[0]).data", name) == 0.25
+    values = {label: driver.execute_script("return microbp.get(arguments[0]).data", label)
+              for label in ("x1", "x2", "w1", "w2", "b")}
+    engine = Graph(neuron(**values)).order                  # the engine's local derivatives at the new values
+    cells = driver.execute_script("return Array.from(document.querySelectorAll('#picture .cell[data-kind=\"local\"]'))"
+                                  ".map((c) => [Number(c.dataset.node), Number(c.dataset.arg), c.textContent])")
+    assert len(cells) >= 4 and any(text != "1" for _, _, text in cells)
+    for index, arg, text in cells:
+        assert text == format(engine[index].local_grads[arg], ".4g")
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_a_value_outside_the_domain_is_refused_with_the_engines_message(browser, tmp_path):
+    x = Value(2.0, label="x")
+    y = x.log()
+    y.label = "y"
+    driver = load(browser, microbp.live(y, tmp_path / "log.html"))
+    message = driver.execute_script("try { microbp.set('x', -1); return null; } catch (e) { return e.message; }")
+    assert message.startswith("log: needs x > 0")
+    assert driver.execute_script("return microbp.get('x').data") == 2.0
