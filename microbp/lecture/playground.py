@@ -35,12 +35,12 @@ SETTINGS = {"lr": 1.0, "optimizer": "sgd", "l2": 1e-4, "endFactor": 0.1, "totalI
 """The page's first settings: micrograd's demo (batch 0: every point, each step)."""
 
 
-def example_margin(model):
+def example_margin(model, x1: float = 0.0, x2: float = 0.0, y: float = 1.0):
     """(one example's margin relu(1 − y·model([x1, x2])), its inputs x1, x2, y, the model's score)."""
-    x1, x2, label = Value(0.0, label="x1"), Value(0.0, label="x2"), Value(1.0, label="y")
+    x1, x2, label = Value(x1, label="x1"), Value(x2, label="x2"), Value(y, label="y")
     score = model([x1, x2])
     if not isinstance(score, Value):
-        raise ValueError("playground: model([x1, x2]) must give one Value, the score; make the last layer one unit")
+        raise TypeError("playground: model([x1, x2]) must give one Value, the score; make the last layer one unit")
     score.label = "score"
     margin = (1 - label * score).relu()
     margin.label = "margin"
@@ -72,29 +72,10 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
         raise ValueError(f"playground: the file name must end in .html, got {str(path)!r}")
     rows = _rows(points, labels)
     path = output_file(path, "playground", example="playground.html")
-    parameters = list(model.parameters())
     margin, inputs, score = example_margin(model)
-    leaves = Graph(margin).leaves
-    slots = {id(leaf): i for i, leaf in enumerate(leaves)}
-    missing = [i for i, p in enumerate(parameters) if id(p) not in slots]
-    if missing or any(id(x) not in slots for x in inputs):
-        raise ValueError(f"playground: model.parameters()[{missing[0] if missing else ''}] does not reach the "
-                         "score; every parameter must take part in model([x1, x2])")
-    position = {id(p): ["parameter", i] for i, p in enumerate(parameters)}
-    position.update({id(x): ["input", k] for k, x in enumerate(inputs[:2])})
-    facts = {"points": rows, "parameterSlots": [slots[id(p)] for p in parameters],
-             "inputSlots": [slots[id(x)] for x in inputs], "settings": SETTINGS,
-             "scorerLeaves": [position[id(leaf)] for leaf in Graph(score).leaves], "optimizers": list(OPTIMIZERS)}
-    link = ""
-    if example_page:
-        from .live import live
-
-        first = rows[0]
-        for x, value in zip(inputs, first):
-            x.data = value
-        example = path.with_name(path.stem + "-example.html")
-        live(margin, example, title="One example's margin, relu(1 − y·score)")
-        link = f'<a href="{html.escape(example.name)}">the graph of one example, live</a>'
+    facts = {"points": rows, **_slots(list(model.parameters()), margin, inputs, score), "settings": SETTINGS,
+             "optimizers": list(OPTIMIZERS)}
+    link = _example_page(model, rows[0], path) if example_page else ""
     script = ("const playground = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
               + update_functions() + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
               + f"const scorer = {javascript_graph(score)};\nconst facts = {script_json(facts)};\n"
@@ -102,6 +83,28 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     write_atomically(path, _page(html.escape(title or "Playground: an MLP learns the two moons"), link,
                                  script).encode("utf-8"), "playground")
     return str(path)
+
+
+def _slots(parameters: list, margin: Value, inputs: tuple, score: Value) -> dict:
+    """Where each parameter and input sits among the leaves of the margin's and the score's programs."""
+    slots = {id(leaf): i for i, leaf in enumerate(Graph(margin).leaves)}
+    missing = [i for i, p in enumerate(parameters) if id(p) not in slots]
+    if missing or any(id(x) not in slots for x in inputs):
+        raise ValueError(f"playground: model.parameters()[{missing[0] if missing else ''}] does not reach the "
+                         "score; every parameter must take part in model([x1, x2])")
+    position = {id(p): ["parameter", i] for i, p in enumerate(parameters)}
+    position.update({id(x): ["input", k] for k, x in enumerate(inputs[:2])})
+    return {"parameterSlots": [slots[id(p)] for p in parameters], "inputSlots": [slots[id(x)] for x in inputs],
+            "scorerLeaves": [position[id(leaf)] for leaf in Graph(score).leaves]}
+
+
+def _example_page(model, row: list, path: Path) -> str:
+    """Write the live page of the margin of the example ``row`` beside ``path``; the link to it."""
+    from .live import live
+
+    example = path.with_name(path.stem + "-example.html")
+    live(example_margin(model, *row)[0], example, title="One example's margin, relu(1 − y·score)")
+    return f'<a href="{html.escape(example.name)}">the graph of one example, live</a>'
 
 
 def _rows(points, labels) -> list:

@@ -6,9 +6,8 @@ Values whose gradients come from that engine.
 """
 
 import math
-import os
 import re
-import shutil
+from pathlib import Path
 
 import pytest
 
@@ -17,23 +16,6 @@ from microbp import Graph, Value, demo
 from microbp.optim import SGD, Adagrad, Adam
 
 CHANGED = {"w35": 0.3, "w13": -1.25, "y0": 0.75}      # w₃₅ and two other leaves
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     '--host-resolver-rules=MAP * ~NOTFOUND', "--proxy-server=127.0.0.1:9",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1600,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
-                              options=options)
-    yield driver
-    driver.quit()
 
 
 def walkthrough(values: dict) -> Value:
@@ -67,7 +49,7 @@ def load(driver, path):
 
 
 def test_the_page_names_no_web_address_and_fetches_nothing_it_does_not_hold(page):
-    text = open(page, encoding="utf-8").read()
+    text = Path(page).read_text(encoding="utf-8")
     assert not re.search(r"https?:", text, re.IGNORECASE)
     assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", text)
     assert "const microbp" in text and 'class="cell"' in text
@@ -75,8 +57,8 @@ def test_the_page_names_no_web_address_and_fetches_nothing_it_does_not_hold(page
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_changed_leaves_give_the_engines_every_value_and_gradient(browser, page):
-    driver = load(browser, page)
+def test_changed_leaves_give_the_engines_every_value_and_gradient(offline_browser, page):
+    driver = load(offline_browser, page)
     for name, value in CHANGED.items():
         driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
     names, numbers = driver.execute_script("return [microbp.names(), microbp.names().map(microbp.get)]")
@@ -115,8 +97,8 @@ def python_descent(optimizer_class, steps: int, start: dict, **settings) -> tupl
 @pytest.mark.parametrize("optimizer, optimizer_class, rate, settings", [
     ("sgd", SGD, 0.5, {}), ("momentum", SGD, 0.5, {"momentum": 0.9}),
     ("adagrad", Adagrad, 0.1, {}), ("adam", Adam, 0.05, {})])
-def test_descend_takes_microbp_optims_steps(browser, page, optimizer, optimizer_class, rate, settings):
-    driver = load(browser, page)
+def test_descend_takes_microbp_optims_steps(offline_browser, page, optimizer, optimizer_class, rate, settings):
+    driver = load(offline_browser, page)
     for name, value in CHANGED.items():
         driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
     losses = driver.execute_script("return microbp.descend(5, arguments[0], arguments[1])", rate, optimizer)
@@ -131,8 +113,8 @@ def test_descend_takes_microbp_optims_steps(browser, page, optimizer, optimizer_
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_stepping_shows_values_then_gradients(browser, page):
-    driver = load(browser, page)
+def test_stepping_shows_values_then_gradients(offline_browser, page):
+    driver = load(offline_browser, page)
     driver.find_element("id", "next").click()
     first = driver.execute_script("return [document.getElementById('caption').textContent,"
                                   " Array.from(document.querySelectorAll('#picture .cell')).map((c) => c.textContent)]")
@@ -149,14 +131,14 @@ HOSTILE = ['</script><script>window.pwned = 1</script>', "it's \"quoted\"", "jav
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_hostile_labels_reach_the_page_only_as_text(browser, tmp_path):
+def test_hostile_labels_reach_the_page_only_as_text(offline_browser, tmp_path):
     a, b = Value(0.5, label=HOSTILE[0]), Value(-2.0, label=HOSTILE[1])
     c = (a * b).tanh()
     c.label = HOSTILE[2]
     path = microbp.live(c, tmp_path / "hostile.html")
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     assert text.count("<script>") == 1 and "<script>window" not in text
-    driver = load(browser, path)
+    driver = load(offline_browser, path)
     assert driver.execute_script("return window.pwned") is None
     assert set(HOSTILE) <= set(driver.execute_script("return microbp.names()"))
     driver.execute_script("microbp.set(arguments[0], 2)", HOSTILE[0])
@@ -195,10 +177,10 @@ def neuron(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432):
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_a_leaf_changed_by_hand_updates_the_local_derivatives_on_the_edges(browser, tmp_path):
+def test_a_leaf_changed_by_hand_updates_the_local_derivatives_on_the_edges(offline_browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    driver = load(browser, microbp.live(neuron(), tmp_path / "neuron.html"))
+    driver = load(offline_browser, microbp.live(neuron(), tmp_path / "neuron.html"))
     leaf = driver.find_element(By.CSS_SELECTOR, '#picture .cell[data-kind="data"][data-node="1"]')
     name = driver.execute_script("return microbp.names()[1]")
     leaf.click()
@@ -220,11 +202,11 @@ def test_a_leaf_changed_by_hand_updates_the_local_derivatives_on_the_edges(brows
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_a_value_outside_the_domain_is_refused_with_the_engines_message(browser, tmp_path):
+def test_a_value_outside_the_domain_is_refused_with_the_engines_message(offline_browser, tmp_path):
     x = Value(2.0, label="x")
     y = x.log()
     y.label = "y"
-    driver = load(browser, microbp.live(y, tmp_path / "log.html"))
+    driver = load(offline_browser, microbp.live(y, tmp_path / "log.html"))
     message = driver.execute_script("try { microbp.set('x', -1); return null; } catch (e) { return e.message; }")
     assert message.startswith("log: needs x > 0")
     assert driver.execute_script("return microbp.get('x').data") == 2.0

@@ -11,7 +11,7 @@ from microbp.nn import MLP
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 
-from test_live import browser, load  # noqa: E402,F401  (the module-scoped Chromium, network shut off)
+from test_live import load  # noqa: E402
 
 TRAIN_SECONDS = 10.0       # 100 steps of the whole data, drawn at the end, in headless Chromium here
 STEP_MILLISECONDS = 10.0   # the median step, without drawing
@@ -30,11 +30,11 @@ def moons(tmp_path_factory):
 @pytest.mark.needs_sklearn
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_twenty_steps_give_pythons_weights(browser, moons):
+def test_twenty_steps_give_pythons_weights(offline_browser, moons):
     from moons import train
 
     path = moons[0]
-    driver = load(browser, path)
+    driver = load(offline_browser, path)
     driver.execute_script("playground.train(20)")
     weights = driver.execute_script("return playground.weights()")
     model = train(steps=20, progress=False, compiled=True)[0]
@@ -46,8 +46,8 @@ def test_twenty_steps_give_pythons_weights(browser, moons):
 @pytest.mark.needs_sklearn
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
-def test_it_learns_the_moons_to_every_point_quickly(browser, moons):
-    driver = load(browser, moons[0])
+def test_it_learns_the_moons_to_every_point_quickly(offline_browser, moons):
+    driver = load(offline_browser, moons[0])
     seconds, last = driver.execute_script(
         "const t = performance.now(); const last = playground.train(100); return [(performance.now() - t) / 1000, last]")
     assert last["accuracy"] == 1 and seconds < TRAIN_SECONDS
