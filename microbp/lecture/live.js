@@ -73,7 +73,8 @@ function render() {
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     cell.textContent = cellText(cell);
     const i = Number(cell.dataset.node);
-    cell.classList.toggle("active", current !== null && current.node === i);
+    const phaseKind = current !== null && current.phase === "forward" ? "data" : "grad";
+    cell.classList.toggle("active", current !== null && current.node === i && cell.dataset.kind === phaseKind);
     cell.classList.toggle("chosen", i === chosen && cell.dataset.kind === "data");
   });
   document.querySelectorAll("#picture .derived").forEach((text) => text.classList.toggle("stale", edited));
@@ -223,7 +224,15 @@ function stepBy(delta) {
   render();
 }
 
+function layOut() {                               // a wide picture on top (body.wide), else picture and controls side by side
+  const svg = document.querySelector("#picture svg"), box = svg && svg.viewBox.baseVal;
+  const wide = box && box.width / box.height > 1.6 * innerWidth / innerHeight;
+  document.body.classList.toggle("wide", Boolean(wide));
+}
+
 function wire() {
+  layOut();
+  addEventListener("resize", layOut);
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     const i = Number(cell.dataset.node);
     if (leafSlot.has(i)) {
