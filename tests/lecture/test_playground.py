@@ -66,3 +66,33 @@ def test_playground_refuses_bad_data(tmp_path):
         microbp.playground(MLP(2, [2, 1]), [[0, 0], [1, 1]], [1, 0], tmp_path / "p.html")
     with pytest.raises(ValueError, match="playground: give as many labels as points"):
         microbp.playground(MLP(2, [2, 1]), [[0, 0]], [1, -1], tmp_path / "p.html")
+
+
+@pytest.mark.needs_sklearn
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_mini_batches_and_adam_follow_python(offline_browser, moons):
+    from microbp.lecture.playground import example_margin
+    from microbp.optim import Adam, LinearLR
+
+    path, points, labels = moons
+    driver = load(offline_browser, path)
+    driver.execute_script("Object.assign(playground.settings, {optimizer: 'adam', lr: 0.05, batch: 30});"
+                          "playground.reset(); playground.train(5)")
+    weights = driver.execute_script("return playground.weights()")
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    parameters = model.parameters()
+    margin, inputs, _ = example_margin(model)
+    step = microbp.compile(margin, wrt=parameters, inputs=list(inputs), batch="mean",
+                           plus=1e-4 * microbp.dot(parameters, parameters))
+    rows = [(a, b, float(t)) for (a, b), t in zip(points, labels)]
+    optimizer = Adam(parameters, lr=0.05)
+    schedule = LinearLR(optimizer, 1.0, 0.1, 100)
+    for k in range(5):
+        batch = [rows[(30 * k + i) % len(rows)] for i in range(30)]
+        for p, g in zip(parameters, step([p.data for p in parameters], batch)[1]):
+            p.grad = g
+        optimizer.step()
+        schedule.step()
+    assert all(abs(a - p.data) <= 1e-9 * max(abs(p.data), 1e-12) for a, p in zip(weights, parameters))
