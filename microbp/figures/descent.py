@@ -92,7 +92,11 @@ def standard_runs(root: Value, leaves: list) -> list:
 
 
 def _figure(size):
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("microbp.figures.descent draws with matplotlib, which is not installed: "
+                          "pip install 'microbp[examples]' (or matplotlib)") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
