@@ -19,6 +19,7 @@ chosen from the loss's curvature along the gradient where descent starts
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ..core.engine import Value
@@ -91,7 +92,11 @@ def standard_runs(root: Value, leaves: list) -> list:
             ("adam", 0.1, "Adam"), ("adagrad", 0.5, "Adagrad")]
 
 
-def _figure(size):
+FONTS = {"font.size": FONT_POINTS, "axes.titlesize": FONT_POINTS + 4, "legend.fontsize": FONT_POINTS,
+         "xtick.labelsize": FONT_POINTS, "ytick.labelsize": FONT_POINTS}
+
+
+def _pyplot():
     try:
         import matplotlib
     except ImportError:
@@ -99,11 +104,21 @@ def _figure(size):
                           "pip install 'microbp[examples]' (or matplotlib)") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt
 
+
+def projector(draw):
+    """Run ``draw`` with the projector's font sizes, leaving matplotlib's settings as they were."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with _pyplot().rc_context(FONTS):
+            return draw(*args, **kwargs)
+    return drawn
+
+
+def _figure(size):
+    plt = _pyplot()
     width, height = size
-    plt.rcParams.update({"font.size": FONT_POINTS, "axes.titlesize": FONT_POINTS + 4,
-                         "legend.fontsize": FONT_POINTS, "xtick.labelsize": FONT_POINTS,
-                         "ytick.labelsize": FONT_POINTS})
     figure, axes = plt.subplots(figsize=(width / DPI, height / DPI), dpi=DPI)
     return plt, figure, axes
 
@@ -115,6 +130,7 @@ def _save(plt, figure, path) -> str:
     return str(path)
 
 
+@projector
 def descent_paths(root: Value, wrt, path, runs=None, steps: int = 30, size=(WIDTH, HEIGHT)) -> str:
     """The loss over two leaves (labels ``wrt``), contours, and each run's path; returns the path.
 
@@ -174,6 +190,7 @@ def _safe(step, values) -> float:
     return loss if math.isfinite(loss) else math.nan
 
 
+@projector
 def loss_curves(root: Value, path, runs=None, steps: int = 50, wrt=None, size=(WIDTH, HEIGHT)) -> str:
     """The loss at each step of each run (all leaves, or those labelled ``wrt``), on a log scale."""
     leaves = _leaves(root, wrt, "loss_curves")
@@ -189,6 +206,7 @@ def loss_curves(root: Value, path, runs=None, steps: int = 50, wrt=None, size=(W
     return _save(plt, figure, path)
 
 
+@projector
 def schedules(path, epochs: int = 100, lr: float = 1.0, size=(WIDTH, HEIGHT)) -> str:
     """The learning rate per epoch under ``StepLR``, ``ExponentialLR`` and ``LinearLR`` (micrograd's demo)."""
     from ..optim import SGD, ExponentialLR, LinearLR, StepLR

@@ -26,6 +26,7 @@ import re
 
 from ..core.engine import Value
 from ..core.graph import Graph
+from ..core.local_grads import set_local_grads
 from ..errors import GraphTooLargeError
 from ..figures.options import DrawOptions
 from .views.registry import resolve_view
@@ -77,18 +78,13 @@ def live_svg(root: Value, view: str, caller: str) -> str:
 
 
 def _set_locals(order: list, edges: list, local) -> None:
-    """Store ``local(edge number)`` as each node's ∂node/∂parent, in the engine's slots (see ``Value``)."""
+    """Store ``local(edge number)`` as each node's ∂node/∂parent (the edges of ``edges`` only)."""
     by_node: dict = {}
     for number, (i, k) in enumerate(edges):
-        by_node.setdefault(i, []).append(local(number))
+        by_node.setdefault(i, {})[k] = local(number)
     for i, locals_ in by_node.items():
         node = order[i]
-        if node._many is not None:
-            node._dmany = tuple(locals_)
-            if isinstance(node._da, tuple):
-                node._da = node._dmany
-        else:
-            node._da, node._db = locals_[0], (locals_[1] if len(locals_) > 1 else node._db)
+        set_local_grads(node, [locals_.get(k, old) for k, old in enumerate(node.local_grads)])
 
 
 def _draw(graph: Graph, view: str, caller: str) -> str:
