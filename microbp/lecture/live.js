@@ -16,6 +16,7 @@ let step = -1;                                    // -1: everything shown; else 
 let chosen = graph.leaves[0];
 let states = null;                                // the optimizer's state per leaf, while it runs
 let losses = [];
+const fixed = new Set(fixedLeaves);              // leaves descent leaves alone
 let edited = false;                               // whether the values differ from those drawn
 const SVG_NS = document.getElementById("losses").namespaceURI;
 document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
@@ -175,6 +176,7 @@ function descend(count = 1, learningRate = 0.1, optimizer = "sgd", hyperparamete
   for (let k = 0; k < count; k += 1) {
     const newValues = graph.leaves.map((node, slot) => {
       const s = states.leaves[slot];
+      if (fixed.has(node)) return values[slot];
       s.p = values[slot]; s.g = result.grad[node];
       return chosenRule.update(s).p;
     });
@@ -183,6 +185,13 @@ function descend(count = 1, learningRate = 0.1, optimizer = "sgd", hyperparamete
   }
   syncEditor();
   return losses.slice(-count);
+}
+
+function fix(name, isFixed = true) {
+  const i = nodeOf(name);
+  if (!leafSlot.has(i)) throw new Error(`microbp.fix: ${name} is computed, not a leaf; fix a leaf: ${leafNames()}`);
+  if (isFixed) fixed.add(i); else fixed.delete(i);
+  states = null;
 }
 
 function reset() {
@@ -209,7 +218,11 @@ function showEditor() {
   };
   number.addEventListener("change", () => apply(number.value, number));
   slider.addEventListener("input", () => apply(slider.value, slider));
-  editor.replaceChildren(title, number, slider, message);
+  const pin = Object.assign(document.createElement("input"), {type: "checkbox", checked: fixed.has(chosen)});
+  pin.addEventListener("change", () => fix(graph.names[chosen], pin.checked));
+  const pinLabel = document.createElement("label");
+  pinLabel.append(pin, " fixed: descent leaves it alone");
+  editor.replaceChildren(title, number, slider, pinLabel, message);
 }
 
 function syncEditor() {                           // the chosen leaf's boxes follow its value, unless in use
@@ -266,7 +279,8 @@ showEditor();
 return Object.freeze({
   names: () => graph.names.map(shown),
   leaves: () => graph.leaves.map((i) => shown(graph.names[i])),
-  get, set, descend, reset,
+  get, set, descend, reset, fix,
+  fixed: () => [...fixed].map((i) => shown(graph.names[i])),
   loss: () => result.data[root],
   runtime,
 });

@@ -16,6 +16,7 @@ The page's script API, on the global ``microbp`` (the browser console, or a test
     microbp.descend(5, 0.5, "adam")   // steps of an optimizer; returns the losses
     microbp.loss()                    // the root's value
     microbp.reset()                   // the leaves' values as written
+    microbp.fix("y0")                 // descent leaves y0 alone (fix("y0", false) frees it)
 
 Nothing is fetched: the style, the script and the picture are inline, and the
 file names no web address.
@@ -42,12 +43,14 @@ PAGE_DEFAULTS = {"momentum": {"momentum": 0.9}}
 """Where the page departs from ``microbp.optim``'s defaults: momentum 0 would make momentum plain SGD."""
 
 
-def live(root: Value, path, title: str | None = None, view: str = "auto") -> str:
+def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=()) -> str:
     """Write the live page of ``root`` as one self-contained HTML file; returns the path.
 
     ``view`` is as for ``microbp.slideshow`` (``"auto"``: the network view for a
     network, the graph view otherwise). The leaves' values are the values to
-    start from; ``root`` need not have been through ``backward()``.
+    start from; ``root`` need not have been through ``backward()``. Descent
+    changes every leaf but those named (by label) in ``fixed``: an example's
+    inputs and target, say; the page can fix and free leaves too.
 
     >>> import os, tempfile
     >>> from microbp import Value
@@ -67,14 +70,27 @@ def live(root: Value, path, title: str | None = None, view: str = "auto") -> str
         raise ValueError(f"live: the file name must end in .html, got {str(path)!r}")
     path = output_file(path, "live", example="live.html")
     graph = Graph.of(root, "live(root)")
+    fixed = _fixed_leaves(graph, fixed)
     program = javascript_graph(root)              # refuses a graph the JS runtime cannot compute
     svg = live_svg(root, view, "live")
     script = ("const microbp = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
               + update_functions() + f"const graph = {program};\n"
-              + f"const nodes = {script_json(node_facts(graph))};\n" + _asset("live.js") + "})();\n")
+              + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
+              + _asset("live.js") + "})();\n")
     heading = title or "Backpropagation you can touch"
     write_atomically(path, page(heading, svg, script).encode("utf-8"), "live")
     return str(path)
+
+
+def _fixed_leaves(graph: Graph, fixed) -> list:
+    """The node indices of the leaves labelled in ``fixed``; an unknown label is refused, with the leaves."""
+    if isinstance(fixed, str):
+        fixed = (fixed,)
+    labels = {leaf.label: graph.order.index(leaf) for leaf in graph.leaves if leaf.label}
+    unknown = [name for name in fixed if name not in labels]
+    if unknown:
+        raise ValueError(f"live: fixed names leaves by label; {unknown[0]!r} is none of {sorted(labels)}")
+    return [labels[name] for name in fixed]
 
 
 def node_facts(graph: Graph) -> list:

@@ -103,7 +103,8 @@ def _example_page(model, row: list, path: Path) -> str:
     from .live import live
 
     example = path.with_name(path.stem + "-example.html")
-    live(example_margin(model, *row)[0], example, title="One example's margin, relu(1 − y·score)")
+    live(example_margin(model, *row)[0], example, title="One example's margin, relu(1 − y·score)",
+         fixed=("x1", "x2", "y"))
     return f'<a href="{html.escape(example.name)}">the graph of one example, live</a>'
 
 

@@ -210,3 +210,26 @@ def test_a_value_outside_the_domain_is_refused_with_the_engines_message(offline_
     message = driver.execute_script("try { microbp.set('x', -1); return null; } catch (e) { return e.message; }")
     assert message.startswith("log: needs x > 0")
     assert driver.execute_script("return microbp.get('x').data") == 2.0
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_fixed_leaves_stay_while_the_others_descend(offline_browser, tmp_path):
+    page = microbp.live(demo.walkthrough_network(backward=False), tmp_path / "fixed.html", fixed=("y0",))
+    driver = load(offline_browser, page)
+    assert driver.execute_script("return microbp.fixed()") == ["y0"]
+    driver.execute_script("microbp.fix('w35'); microbp.descend(5, 0.5, 'sgd')")
+    labels = [label for label in leaf_labels() if label not in ("y0", "w35")]
+    params = {label: Value(demo.WEIGHTS[(label[1], label[2])], label=label) for label in labels}
+    optimizer = SGD(list(params.values()), lr=0.5)
+    for _ in range(5):
+        engine = walkthrough({label: p.data for label, p in params.items()})
+        for leaf in Graph(engine).leaves:
+            if leaf.label in params:
+                params[leaf.label].grad = leaf.grad
+        optimizer.step()
+    for label, p in params.items():
+        assert driver.execute_script("return microbp.get(arguments[0]).data", label) == p.data
+    assert driver.execute_script("return [microbp.get('y0').data, microbp.get('w35').data]") == [1.0, 1.1]
+    with pytest.raises(ValueError, match="live: fixed names leaves by label; 'w99' is none of"):
+        microbp.live(demo.walkthrough_network(backward=False), tmp_path / "x.html", fixed=("w99",))
