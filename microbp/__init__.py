@@ -47,6 +47,7 @@ _LAZY = {
     "verify": "check.verification", "check_derivation": "check.derivations",
     "steps": "lecture.steps", "render_steps": "lecture.steps", "slideshow": "lecture.slideshow",
     "stepper": "lecture.notebook", "check_projector": "lecture.slideshow_check",
+    "live": "lecture.live", "playground": "lecture.playground",
     "codegen": "programs.codegen", "compile": "programs.compiled",
     "jvp": "core.forward", "jacfwd": "core.jacobians", "jacrev": "core.jacobians", "jacobian": "core.jacobians",
 }

@@ -96,7 +96,8 @@ def test_moons_refuses_a_step_count_below_one(steps, capsys):
 # Which optional package each example imports: hidden one at a time, each must say how to install it.
 OPTIONAL_PACKAGES = [("moons.py", "tqdm"), ("moons.py", "sklearn"), ("moons.py", "matplotlib"),
                      ("digits.py", "sklearn"), ("digits.py", "matplotlib"), ("tutorial_figures.py", "matplotlib"),
-                     ("make_figures.py", "tqdm"), ("higher_order.py", "matplotlib")]
+                     ("make_figures.py", "tqdm"), ("higher_order.py", "matplotlib"), ("live_pages.py", "matplotlib"),
+                     ("live_pages.py", "sklearn")]
 
 
 def test_the_list_covers_every_example_that_imports_an_optional_package():

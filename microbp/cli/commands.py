@@ -1,4 +1,4 @@
-"""The ``microbp`` command line: demo, render, grad, check, steps, codegen, check-slides.
+"""The ``microbp`` command line: demo, render, grad, check, steps, live, codegen, check-slides.
 
 Exit status: 0 when done (``check``: the claim is proved); 1 when ``grad`` or
 ``check`` answers "no" (and when Graphviz is missing or fails, or on an
@@ -44,6 +44,7 @@ EXAMPLES = """examples:
   microbp grad "-log(x)" x=2 --wrt x             an expression may start with a minus
   microbp check "sigmoid(z)" --wrt z --claimed "sigmoid(z)*(1 - sigmoid(z))"
   microbp steps "tanh(x*w + b)" x=2 w=-3 b=6.8814 -o lecture.html --code
+  microbp live "tanh(x*w + b)" x=2 w=-3 b=6.88 -o live.html   change x, w, b in the browser
   microbp codegen "tanh(x*w + b)" --wrt x,w,b     the backward pass as Python
   microbp check-slides lecture.html              the smallest text per frame on three projectors
 """
@@ -59,7 +60,7 @@ def build_parser() -> Parser:
     """The argument parser; ``parser.commands`` maps each command's name to its own parser.
 
     >>> sorted(build_parser().commands)
-    ['check', 'check-slides', 'codegen', 'demo', 'grad', 'render', 'steps']
+    ['check', 'check-slides', 'codegen', 'demo', 'grad', 'live', 'render', 'steps']
     """
     parser = Parser(prog="microbp", description="Backpropagation you can see, and derivatives checked by sympy.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
@@ -110,6 +111,10 @@ def build_parser() -> Parser:
     _max_nodes(steps, MAX_STEPS_NODES)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_LECTURE_ELEMENTS, metavar="N",
                        help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
+    live = command("live", run_live, "a page that computes the graph in the browser: change a leaf, step, descend",
+                   'microbp live "tanh(x*w + b)" x=2 w=-3 b=6.88 -o live.html')
+    live.add_argument("-o", "--out", required=True, metavar="FILE.html", help="the page to write")
+    _max_nodes(live, MAX_STEPS_NODES)
     code = command("codegen", run_codegen, "print the value and gradient of an expression as Python: a line per "
                    "node forward, the chain rule a line per edge backward",
                    'microbp codegen "tanh(x*w + b)" --wrt x,w,b')
@@ -245,6 +250,18 @@ def run_steps(args) -> int:
         say(slideshow(_graph(args), args.out, title=args.expression, code=args.code, checks=args.checks, **options))
     else:
         raise UsageError(f"-o takes a slideshow ending in .html or a folder ending in /, got {args.out!r}")
+    return 0
+
+
+def run_live(args) -> int:
+    from ..core.graph import Graph
+    from ..lecture.live import live
+
+    root = _graph(args)
+    nodes = len(Graph(root).order)
+    if nodes > args.max_nodes:
+        _too_large(nodes, args.max_nodes)
+    say(live(root, args.out, title=args.expression))
     return 0
 
 

@@ -1,0 +1,228 @@
+"""Gradient descent in pictures (matplotlib): paths on a loss surface, loss curves, learning-rate schedules.
+
+Every run is ``microbp.optim`` stepping ``microbp.Value``s, the gradients from
+``microbp.compile`` (the engine's numbers); the loss surface is the same
+compiled function on a grid. The figures are sized for a projector: 1920
+pixels wide by default, every text at least 24 pixels high.
+
+The learning rates "too small", "good", "too large" and "diverging" are
+chosen from the loss's curvature along the gradient where descent starts
+(``curvature``): 0.1/λ, 1/λ, 1.8/λ and 2.3/λ. A quadratic bowl, where
+λ is the Hessian's largest eigenvalue, shows the textbook picture.
+
+>>> from microbp import Value
+>>> x, y = Value(2.0, label="x"), Value(1.0, label="y")
+>>> loss = x * x + 10 * y * y
+>>> round(curvature(loss, [x, y]), 4)     # ∇ = (4, 20): (2·4² + 20·20²) / (4² + 20²) = 8032 / 416
+19.3077
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from ..core.engine import Value
+from ..core.graph import Graph
+
+WIDTH, HEIGHT, DPI = 1920, 1080, 100
+FONT_POINTS = 18                 # 18 pt at 100 dpi = 25 pixels
+OPTIMIZERS = ("sgd", "momentum", "adagrad", "adam")
+
+
+def _optimizer(name: str, params: list, lr: float):
+    from ..optim import SGD, Adagrad, Adam
+
+    makers = {"sgd": lambda: SGD(params, lr), "momentum": lambda: SGD(params, lr, momentum=0.9),
+              "adagrad": lambda: Adagrad(params, lr), "adam": lambda: Adam(params, lr)}
+    if name not in makers:
+        raise ValueError(f"descent: optimizer must be one of {', '.join(OPTIMIZERS)}, got {name!r}")
+    return makers[name]()
+
+
+def _leaves(root: Value, names, caller: str) -> list:
+    """The leaves of ``root`` named (by label) in ``names``; all of them for ``None``."""
+    leaves = Graph.of(root, f"{caller}(root)").leaves
+    if names is None:
+        return list(leaves)
+    by_label = {leaf.label: leaf for leaf in leaves if leaf.label}
+    unknown = [name for name in names if name not in by_label]
+    if unknown:
+        raise ValueError(f"{caller}: wrt names leaves by label; {unknown[0]!r} is none of {sorted(by_label)}")
+    return [by_label[name] for name in names]
+
+
+def run(root: Value, leaves: list, optimizer: str, lr: float, steps: int) -> tuple:
+    """(the leaves' values before each step and after the last, the loss at each) under ``optimizer``."""
+    from ..programs.compiled import compile
+
+    step = compile(root, wrt=leaves)
+    params = [Value(leaf.data) for leaf in leaves]
+    chosen, points, losses = _optimizer(optimizer, params, lr), [], []
+    for _ in range(steps + 1):
+        points.append([p.data for p in params])
+        loss, grads = step([p.data for p in params])
+        losses.append(loss)
+        if len(points) > steps or not math.isfinite(loss) or abs(loss) > 1e12:
+            break
+        for p, g in zip(params, grads):
+            p.grad = g
+        chosen.step()
+    return points, losses
+
+
+def curvature(root: Value, leaves: list, h: float = 1e-4) -> float:
+    """The loss's second derivative along its gradient at the leaves' values (finite difference of gradients)."""
+    from ..programs.compiled import compile
+
+    step = compile(root, wrt=leaves)
+    start = [leaf.data for leaf in leaves]
+    grads = step(start)[1]
+    norm = math.sqrt(sum(g * g for g in grads)) or 1.0
+    direction = [g / norm for g in grads]
+    moved = step([x + h * d for x, d in zip(start, direction)])[1]
+    return abs(sum((b - a) * d for a, b, d in zip(grads, moved, direction)) / h) or 1.0
+
+
+def standard_runs(root: Value, leaves: list) -> list:
+    """(optimizer, lr, legend) for SGD too small / good / too large / diverging, and Adam and Adagrad."""
+    good = 1 / curvature(root, leaves)
+    return [("sgd", 0.1 * good, "SGD, too small"), ("sgd", good, "SGD, good"),
+            ("sgd", 1.8 * good, "SGD, too large"), ("sgd", 2.3 * good, "SGD, diverging"),
+            ("adam", 0.1, "Adam"), ("adagrad", 0.5, "Adagrad")]
+
+
+FONTS = {"font.size": FONT_POINTS, "axes.titlesize": FONT_POINTS + 4, "legend.fontsize": FONT_POINTS,
+         "xtick.labelsize": FONT_POINTS, "ytick.labelsize": FONT_POINTS}
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("microbp.figures.descent draws with matplotlib, which is not installed: "
+                          "pip install 'microbp[examples]' (or matplotlib)") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def projector(draw):
+    """Run ``draw`` with the projector's font sizes, leaving matplotlib's settings as they were."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with _pyplot().rc_context(FONTS):
+            return draw(*args, **kwargs)
+    return drawn
+
+
+def _figure(size):
+    plt = _pyplot()
+    width, height = size
+    figure, axes = plt.subplots(figsize=(width / DPI, height / DPI), dpi=DPI)
+    return plt, figure, axes
+
+
+def _save(plt, figure, path) -> str:
+    figure.tight_layout()
+    figure.savefig(path, dpi=DPI)
+    plt.close(figure)
+    return str(path)
+
+
+@projector
+def descent_paths(root: Value, wrt, path, runs=None, steps: int = 30, size=(WIDTH, HEIGHT)) -> str:
+    """The loss over two leaves (labels ``wrt``), contours, and each run's path; returns the path.
+
+    ``runs`` are (optimizer, lr, legend) triples (``standard_runs`` by default);
+    every other leaf keeps its value.
+    """
+    leaves = _leaves(root, wrt, "descent_paths")
+    if len(leaves) != 2:
+        raise ValueError(f"descent_paths: wrt must name two leaves, got {wrt!r}")
+    runs = runs or standard_runs(root, leaves)
+    paths = [(f"{legend} (lr {lr:.3g})", run(root, leaves, name, lr, steps)[0]) for name, lr, legend in runs]
+    plt, figure, axes = _figure(size)
+    xs, ys = _extent(paths, [leaf.data for leaf in leaves])
+    _contours(axes, root, leaves, xs, ys)
+    for legend, points in paths:
+        axes.plot(*zip(*points), marker="o", markersize=5, linewidth=2.5, label=legend)
+    axes.set_xlim(xs[0], xs[-1]); axes.set_ylim(ys[0], ys[-1])
+    axes.set_xlabel(leaves[0].label); axes.set_ylabel(leaves[1].label)
+    axes.set_title(f"{steps} steps from ({leaves[0].data:.3g}, {leaves[1].data:.3g}) on the loss surface")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return _save(plt, figure, path)
+
+
+def _extent(paths: list, start: list, cells: int = 60) -> tuple:
+    """Grid coordinates covering the paths' points within 3× the farthest end of a converging run of the start.
+
+    A diverging path leaves the picture, as it leaves the valley."""
+    def distance(p):
+        return math.dist(p, start) if all(math.isfinite(v) for v in p) else math.inf
+    ends = sorted(distance(points[-1]) for _, points in paths)
+    reach = 3 * (ends[len(ends) // 2] if math.isfinite(ends[len(ends) // 2]) else 1.0) or 1.0
+    finite = [p for _, points in paths for p in points if distance(p) <= reach]
+    ranges = []
+    for k in range(2):
+        values = [p[k] for p in finite]
+        low, high = min(values), max(values)
+        reach = max(high - low, 0.5)
+        low, high = low - 0.15 * reach, high + 0.15 * reach
+        ranges.append([low + (high - low) * i / (cells - 1) for i in range(cells)])
+    return ranges
+
+
+def _contours(axes, root: Value, leaves: list, xs: list, ys: list) -> None:
+    from ..programs.compiled import compile
+
+    step = compile(root, wrt=leaves)
+    grid = [[_safe(step, [x, y]) for x in xs] for y in ys]
+    axes.contourf(xs, ys, grid, levels=30, cmap="Greys", alpha=0.6)
+    axes.contour(xs, ys, grid, levels=15, colors="grey", linewidths=0.8)
+
+
+def _safe(step, values) -> float:
+    try:
+        loss = step(values)[0]
+    except (ArithmeticError, ValueError):
+        return math.nan
+    return loss if math.isfinite(loss) else math.nan
+
+
+@projector
+def loss_curves(root: Value, path, runs=None, steps: int = 50, wrt=None, size=(WIDTH, HEIGHT)) -> str:
+    """The loss at each step of each run (all leaves, or those labelled ``wrt``), on a log scale."""
+    leaves = _leaves(root, wrt, "loss_curves")
+    runs = runs or standard_runs(root, leaves)
+    plt, figure, axes = _figure(size)
+    for name, lr, legend in runs:
+        losses = run(root, leaves, name, lr, steps)[1]
+        axes.plot(range(len(losses)), losses, linewidth=3, label=f"{legend} (lr {lr:.3g})")
+    axes.set_yscale("log")
+    axes.set_xlabel("step"); axes.set_ylabel("loss")
+    axes.set_title("The loss, step by step")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return _save(plt, figure, path)
+
+
+@projector
+def schedules(path, epochs: int = 100, lr: float = 1.0, size=(WIDTH, HEIGHT)) -> str:
+    """The learning rate per epoch under ``StepLR``, ``ExponentialLR`` and ``LinearLR`` (micrograd's demo)."""
+    from ..optim import SGD, ExponentialLR, LinearLR, StepLR
+
+    makers = {"StepLR(step_size=30, gamma=0.5)": lambda o: StepLR(o, 30, 0.5),
+              "ExponentialLR(gamma=0.97)": lambda o: ExponentialLR(o, 0.97),
+              "LinearLR(1.0 → 0.1 in 100)": lambda o: LinearLR(o, 1.0, 0.1, 100)}
+    plt, figure, axes = _figure(size)
+    for legend, make in makers.items():
+        optimizer = SGD([Value(0.0)], lr)
+        schedule, rates = make(optimizer), []
+        for _ in range(epochs):
+            rates.append(optimizer.lr)
+            schedule.step()
+        axes.plot(range(epochs), rates, linewidth=3, label=legend)
+    axes.set_xlabel("epoch"); axes.set_ylabel("learning rate")
+    axes.set_title("Learning-rate schedules (microbp.optim)")
+    axes.legend()
+    return _save(plt, figure, path)
