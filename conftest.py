@@ -72,21 +72,28 @@ def pytest_runtest_setup(item):
             pytest.skip(message)
 
 
-# The live pages' browser (tests/lecture/test_live.py, test_playground.py): one headless Chromium per
-# module with the network shut off. Host names resolve nowhere and every connection goes to a
-# closed proxy, so a page that tried to fetch anything would fail.
-@pytest.fixture(scope="module")
-def offline_browser(tmp_path_factory):
+def headless_chromium(user_data_dir, window_size: str = "1600,900", offline: bool = False):
+    """A headless Chromium driven by selenium, started as this machine allows (as root, no GPU, no
+    background traffic). ``offline``: host names resolve nowhere and every connection goes to a closed
+    proxy, so a page that tried to fetch anything would fail."""
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     '--host-resolver-rules=MAP * ~NOTFOUND', "--proxy-server=127.0.0.1:9",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1600,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--window-size={window_size}", f"--user-data-dir={user_data_dir}"]
+    if offline:
+        arguments += ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9"]
+    for argument in arguments:
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
-                              options=options)
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
+                            options=options)
+
+
+# The live pages' browser (tests/lecture/test_live.py, test_playground.py): one per module, offline.
+@pytest.fixture(scope="module")
+def offline_browser(tmp_path_factory):
+    driver = headless_chromium(tmp_path_factory.mktemp("chromium"), offline=True)
     yield driver
     driver.quit()

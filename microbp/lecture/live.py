@@ -76,7 +76,7 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     script = ("const microbp = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
               + update_functions() + f"const graph = {program};\n"
               + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
-              + _asset("live.js") + "})();\n")
+              + asset("live.js") + "})();\n")
     heading = title or "Backpropagation you can touch"
     write_atomically(path, page(heading, svg, script).encode("utf-8"), "live")
     return str(path)
@@ -130,9 +130,7 @@ def page(heading: str, svg: str, script: str) -> str:
     """The document: the picture, the controls, the table of values, the loss plot, the script."""
     heading = html.escape(heading)
     options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{heading}</title>\n<style>\n{_asset("live.css")}</style>\n</head>\n<body>\n'
+    return (head(heading) + '</style>\n</head>\n<body>\n'
             f'<header><h1>{heading}</h1><p class="hint">Click a leaf to change it; ← → step through the '
             f'passes; the script API is <code>microbp.get / set / descend / loss</code>.</p></header>\n'
             f'<main>\n<div class="graph" id="picture">{_inline(svg)}</div>\n'
@@ -158,6 +156,13 @@ def _inline(svg: str) -> str:
     return _inline_svg(svg, prefix="live-")
 
 
-def _asset(name: str) -> str:
+def head(heading: str) -> str:
+    """The start of a page, up to its open ``<style>`` holding ``live.css`` (a page may add rules)."""
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{heading}</title>\n<style>\n{asset("live.css")}')
+
+
+def asset(name: str) -> str:
     """A file of package data beside this module (``live.css``, ``live.js``), as text."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")

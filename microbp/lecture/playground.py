@@ -29,7 +29,7 @@ from pathlib import Path
 from ..core.engine import Value
 from ..core.graph import Graph
 from ..text.javascript import script_json
-from .live import OPTIMIZERS, _asset, update_functions
+from .live import OPTIMIZERS, asset, head, update_functions
 
 SETTINGS = {"lr": 1.0, "optimizer": "sgd", "l2": 1e-4, "endFactor": 0.1, "totalIters": 100, "batch": 0}
 """The page's first settings: micrograd's demo (batch 0: every point, each step)."""
@@ -79,7 +79,7 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     script = ("const playground = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
               + update_functions() + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
               + f"const scorer = {javascript_graph(score)};\nconst facts = {script_json(facts)};\n"
-              + _asset("playground.js") + "})();\n")
+              + asset("playground.js") + "})();\n")
     write_atomically(path, _page(html.escape(title or "Playground: an MLP learns the two moons"), link,
                                  script).encode("utf-8"), "playground")
     return str(path)
@@ -127,9 +127,7 @@ def _rows(points, labels) -> list:
 
 def _page(heading: str, link: str, script: str) -> str:
     options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{heading}</title>\n'
-            f'<style>\n{_asset("live.css")}\n#board {{ width: 100%; height: 100%; object-fit: contain; }}\n'
+    return (head(heading) + '\n#board { width: 100%; height: 100%; object-fit: contain; }\n'
             f'</style>\n</head>\n<body>\n<header><h1>{heading}</h1><p class="hint">{link}</p></header>\n<main>\n'
             f'<div class="graph"><canvas id="board" width="600" height="600" aria-label="decision boundary">'
             f'</canvas></div>\n<aside>\n<section><button id="run">train</button> <button id="once">1 step'

@@ -1,13 +1,12 @@
 """Lectures in Jupyter: a notebook run by nbclient shows steps, graphs and the stepper; the stepper's
 HTML, as a notebook exported to HTML holds it, steps with the buttons and the keys in Chromium."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import microbp
+from conftest import headless_chromium
 from microbp import Value, losses, scope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,16 +71,7 @@ def test_a_notebook_shows_a_step_a_lecture_a_graph_and_the_stepper(notebook):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--window-size=1200,900",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")),
-                              options=options)
+    driver = headless_chromium(tmp_path_factory.mktemp("chromium"), "1200,900")
     yield driver
     driver.quit()
 

@@ -5,9 +5,7 @@ its viewport exactly through the DevTools protocol; everything they assert is
 measured in the page with ``getBoundingClientRect``.
 """
 
-import os
 import re
-import shutil
 import statistics
 import struct
 import sys
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import microbp
+from conftest import headless_chromium
 from microbp import Value, lecture_neuron, slideshow, steps
 from microbp.figures.themes import THEMES
 from microbp.losses import mse
@@ -133,16 +132,7 @@ def test_in_the_print_theme_the_current_step_stands_out(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1600,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    driver = webdriver.Chrome(service=service, options=options)
+    driver = headless_chromium(tmp_path_factory.mktemp("chromium"), "1600,900")
     yield driver
     driver.quit()
 
