@@ -155,20 +155,20 @@ def descent_paths(root: Value, wrt, path, runs=None, steps: int = 30, size=(WIDT
 
 
 def _extent(paths: list, start: list, cells: int = 60) -> tuple:
-    """Grid coordinates covering the paths' points within 3× the farthest end of a converging run of the start.
-
-    A diverging path leaves the picture, as it leaves the valley."""
+    """Grid coordinates covering the runs that stay near the start (their last point within 3× the median
+    run's reach); a diverging run leaves the picture, as it leaves the valley, and does not stretch it."""
     def distance(p):
         return math.dist(p, start) if all(math.isfinite(v) for v in p) else math.inf
     ends = sorted(distance(points[-1]) for _, points in paths)
     reach = 3 * (ends[len(ends) // 2] if math.isfinite(ends[len(ends) // 2]) else 1.0) or 1.0
-    finite = [p for _, points in paths for p in points if distance(p) <= reach]
+    staying = [points for _, points in paths if distance(points[-1]) <= reach] or [[tuple(start)]]
+    finite = [p for points in staying for p in points if distance(p) <= reach]
     ranges = []
     for k in range(2):
         values = [p[k] for p in finite]
         low, high = min(values), max(values)
-        reach = max(high - low, 0.5)
-        low, high = low - 0.15 * reach, high + 0.15 * reach
+        width = max(high - low, 0.5)
+        low, high = low - 0.15 * width, high + 0.15 * width
         ranges.append([low + (high - low) * i / (cells - 1) for i in range(cells)])
     return ranges
 
