@@ -21,7 +21,7 @@ made in the target's style (``name``) and the formula read with its interpreter:
 >>> from microbp.core.ops import OPS
 >>> x, w = name("x"), name("w")
 >>> str(OPS["pow"].grads(JS_TEXT, name("o"), x, w)[0])          # ∂(x ** w)/∂x, from the table
-'w * pow(x, w - 1)'
+'times(w, pow(x, w - 1))'
 >>> str(JS_TEXT.truediv(x, float("inf"))), str(JS_FLOATS.truediv(x, w)), str(JS_IEEE.mul(x, w))
 ('x / Infinity', 'truediv(x, w)', 'mul(x, w)')
 
