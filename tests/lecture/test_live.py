@@ -296,3 +296,26 @@ def test_the_mode_select_offers_backward_and_each_leaf_and_steps_the_forward_pas
     assert "/dw35 = " in driver.find_element("id", "caption").text
     message = driver.execute_script("try { microbp.tangent('E', 'nope'); } catch (e) { return e.message; }")
     assert message.startswith("microbp.tangent: no node is called \"nope\"")
+
+
+def arithmetic(x=1.5, y=-0.7, z=2.25):
+    """A graph of + − × ÷ √ only, with a node reached twice and a zero local derivative (× 0)."""
+    x, y, z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
+    s = (x * x + z).sqrt()
+    out = (x * y - x / y + s * 0.0) / (s - y) + (z - x) * s
+    out.label = "out"
+    return out
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_forward_mode_is_bit_for_bit_on_arithmetic(offline_browser, tmp_path):
+    driver = load(offline_browser, microbp.live(arithmetic(), tmp_path / "arithmetic.html"))
+    for values in ({}, {"x": -0.3, "z": 5.5}):
+        for name, value in values.items():
+            driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
+        engine = Graph(arithmetic(**values))
+        for leaf in engine.leaves:
+            shown = driver.execute_script("return microbp.names().map((n) => microbp.tangent(n, arguments[0]))",
+                                          leaf.label)
+            assert shown == [microbp.jvp(node, [leaf], [1.0])[1] for node in engine.order], leaf.label
