@@ -23,6 +23,7 @@ let tangents = null;                              // each node's tangent along t
 let edited = false;                               // whether the values differ from those drawn
 const SVG_NS = document.getElementById("losses").namespaceURI;
 document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
+const derivativeLabels = findDerivativeLabels();  // the picture's "dE/dx₁" and "grad", relabelled in forward mode
 
 function shown(name) {                            // a leaf or node's name as the page writes it
   return graph.labels[graph.index[name]] ?? name;
@@ -96,8 +97,32 @@ function tangentsAlong(seedNode) {                // ṅ = Σ ∂n/∂p · ṗ i
   return found;
 }
 
+function findDerivativeLabels() {                // texts "dA/dB" (network view), and "grad " before a cell (graph view)
+  const labels = [];
+  document.querySelectorAll("#picture text").forEach((text) => {
+    const match = /^d(.+)\/d(.+)$/.exec(text.textContent);
+    if (match && !text.querySelector(".cell")) labels.push({element: text, drawn: text.textContent, wrt: match[2]});
+  });
+  document.querySelectorAll('#picture .cell[data-kind="grad"]').forEach((cell) => {
+    const before = cell.previousSibling;
+    if (before && before.nodeType === Node.TEXT_NODE && /^grad\s*$/.test(before.textContent)) {
+      labels.push({element: before, drawn: before.textContent, wrt: null});
+    }
+  });
+  return labels;
+}
+
+function relabel() {                              // in forward mode dE/dx₁ becomes ẋ₁, the tangent; grad becomes ṅ
+  derivativeLabels.forEach((label) => {
+    if (seed === null) label.element.textContent = label.drawn;
+    else if (label.wrt === null) label.element.textContent = label.drawn.replace("grad", "ṅ");
+    else label.element.textContent = label.wrt.replace(/^(.)/u, "$1\u0307");
+  });
+}
+
 function render() {
   tangents = seed === null ? null : tangentsAlong(seed);
+  relabel();
   const current = step < 0 ? null : steps[step];
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     cell.textContent = cellText(cell);
@@ -115,7 +140,7 @@ function render() {
 
 function renderTable(current) {
   document.querySelector("#values th.rate").textContent = seed === null
-    ? "gradient" : `tangent d·/d${shown(graph.names[seed])}`;
+    ? "gradient" : `tangent ṅ = dn/d${shown(graph.names[seed])}`;
   const body = document.querySelector("#values tbody");
   body.replaceChildren(...graph.names.map((name, i) => {
     const row = document.createElement("tr");
@@ -148,7 +173,8 @@ function caption(current) {                       // what the current step compu
 function renderCaption(current) {
   document.getElementById("counter").textContent = step < 0 ? `all ${steps.length} steps` : `${step + 1} / ${steps.length}`;
   document.getElementById("caption").textContent = current === null
-    ? `every value and ${seed === null ? "gradient" : "tangent"} at the current leaves; → to step through`
+    ? `every value and ${seed === null ? "gradient" : `tangent ṅ = dn/d${shown(graph.names[seed])} (forward mode)`}`
+      + " at the current leaves; → to step through"
     : caption(current);
 }
 
@@ -337,6 +363,11 @@ function wire() {
 
 wire();
 const opening = /step=(\d+)/.exec(location.hash);   // #step=12 opens at step 12
+const seeded = /seed=([^&]+)/.exec(location.hash);  // #seed=w35 opens in forward mode as w35 moves
+if (seeded && leafSlot.has(graph.index[decodeURIComponent(seeded[1])])) {
+  seed = graph.index[decodeURIComponent(seeded[1])]; steps = forwardSteps;
+  document.getElementById("mode").value = String(seed);
+}
 if (opening) step = Math.min(Number(opening[1]), steps.length) - 1;
 render();
 showEditor();

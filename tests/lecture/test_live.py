@@ -260,7 +260,7 @@ def assert_page_tangents_are_the_engines(driver, values: dict, seed: str):
     rows = driver.execute_script("return Array.from(document.querySelectorAll('#values tbody tr'))"
                                  ".map((r) => r.children[2].textContent)")
     assert rows == [format(t, ".4g") for t in expected]
-    assert driver.execute_script("return document.querySelector('#values th.rate').textContent") == f"tangent d·/d{seed}"
+    assert driver.execute_script("return document.querySelector('#values th.rate').textContent") == f"tangent ṅ = dn/d{seed}"
 
 
 @pytest.mark.needs_dot
