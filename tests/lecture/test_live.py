@@ -319,3 +319,41 @@ def test_forward_mode_is_bit_for_bit_on_arithmetic(offline_browser, tmp_path):
             shown = driver.execute_script("return microbp.names().map((n) => microbp.tangent(n, arguments[0]))",
                                           leaf.label)
             assert shown == [microbp.jvp(node, [leaf], [1.0])[1] for node in engine.order], leaf.label
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_f_puts_the_picture_alone_on_the_screen(offline_browser, page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    driver = load(offline_browser, page)
+    ActionChains(driver).send_keys("f").perform()
+    assert driver.execute_script("return document.fullscreenElement && document.fullscreenElement.id") == "picture"
+    width, height, svg_width, svg_height = driver.execute_script(
+        "const box = document.querySelector('#picture svg').getBoundingClientRect();"
+        "return [innerWidth, innerHeight, box.width, box.height]")
+    assert svg_width > 0.9 * width or svg_height > 0.9 * height      # as large as it fits, one way or the other
+    ActionChains(driver).send_keys("f").perform()
+    assert driver.execute_script("return document.fullscreenElement") is None
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_printing_gives_the_picture_on_a_page_then_the_table_without_the_controls(offline_browser, page):
+    import base64
+
+    driver = load(offline_browser, page)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = driver.execute_script(
+            "const display = (id) => getComputedStyle(document.getElementById(id)).display;"
+            "return {editor: display('editor'), descent: display('descent'), table: display('values'),"
+            " picture: document.querySelector('#picture svg').getBoundingClientRect().height / innerHeight,"
+            " rows: document.querySelectorAll('#values tbody tr').length,"
+            " breaks: getComputedStyle(document.getElementById('picture')).breakAfter}")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert shown["editor"] == shown["descent"] == "none" and shown["table"] == "table"
+    assert shown["picture"] > 0.8 and shown["breaks"] == "page" and shown["rows"] == len(Graph(walkthrough({})).order)
+    pdf = base64.b64decode(driver.print_page())
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2                # the picture's page, then the table's
