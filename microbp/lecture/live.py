@@ -82,7 +82,7 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
               + update_functions() + f"const graph = {program};\n"
               + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
               + f"const naryGrads = {nary_local_derivatives(graph)};\n"
-              + asset("live.js") + "})();\n")
+              + asset("live_forward.js") + asset("live.js") + "})();\n")
     heading = title or "Backpropagation you can touch"
     write_atomically(path, page(heading, svg, script).encode("utf-8"), "live")
     return str(path)
