@@ -8,8 +8,9 @@ const leafSlot = new Map(graph.leaves.map((node, slot) => [node, slot]));
 const feeds = graph.names.map(() => []);          // node -> the nodes it is an operand of
 nodes.forEach((facts, i) => facts.parents.forEach((p) => { if (typeof p === "number") feeds[p].push(i); }));
 const computedNodes = graph.names.map((_, i) => i).filter((i) => !leafSlot.has(i));
-const steps = [...computedNodes.map((i) => ({phase: "forward", node: i})),
-               ...graph.names.map((_, i) => ({phase: "backward", node: root - i}))];
+const forwardSteps = computedNodes.map((i) => ({phase: "forward", node: i}));
+const bothSteps = [...forwardSteps, ...graph.names.map((_, i) => ({phase: "backward", node: root - i}))];
+let steps = bothSteps;                            // forward mode steps through the forward pass only
 let values = graph.values.slice();
 let result = graph.run(values);
 let step = -1;                                    // -1: everything shown; else the index in `steps`
@@ -17,9 +18,12 @@ let chosen = graph.leaves[0];
 let states = null;                                // the optimizer's state per leaf, while it runs
 let losses = [];
 const fixed = new Set(fixedLeaves);              // leaves descent leaves alone
+let seed = null;                                  // forward mode: the node whose tangent is 1; null: backward
+let tangents = null;                              // each node's tangent along the seed, at the current values
 let edited = false;                               // whether the values differ from those drawn
 const SVG_NS = document.getElementById("losses").namespaceURI;
 document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
+const derivativeLabels = findDerivativeLabels();  // the picture's "dE/dx₁" and "grad", relabelled in forward mode
 
 function shown(name) {                            // a leaf or node's name as the page writes it
   return graph.labels[graph.index[name]] ?? name;
@@ -37,22 +41,23 @@ function format(x) {                              // Python's format(x, ".4g")
   return `${digits}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
-function nodeOf(name) {
+function nodeOf(name, caller = "microbp.get") {
   if (typeof name !== "string" || !(name in graph.index)) {
-    throw new Error(`microbp.get: no node is called ${JSON.stringify(name)}; microbp.names() lists them`);
+    throw new Error(`${caller}: no node is called ${JSON.stringify(name)}; microbp.names() lists them`);
   }
   return graph.index[name];
 }
 
 function known(i, kind) {                         // whether step mode has reached node i's value or gradient
   if (step < 0) return true;
+  if (seed !== null) kind = "data";              // a tangent is computed with its value
   const at = steps.findIndex((s) => s.phase === (kind === "data" ? "forward" : "backward") && s.node === i);
   if (kind === "data" && leafSlot.has(i)) return true;
   return at !== -1 && at <= step;
 }
 
 function localDerivative(i, arg) {                // ∂node i/∂its operand arg, from the runtime's rows
-  const facts = nodes[i], rule = facts.op === null ? undefined : runtime.grads[facts.op];
+  const facts = nodes[i], rule = facts.op === null ? undefined : runtime.grads[facts.op] ?? naryGrads[i];
   if (rule === undefined) return null;
   const operands = facts.parents.map((p) => (typeof p === "number" ? result.data[p] : p.constant));
   return rule(result.data[i], ...operands)[arg];
@@ -66,10 +71,17 @@ function cellText(cell) {
     if (local === null) return edited ? "?" : cell.dataset.drawn;   // an n-ary row: as drawn, until edited
     return format(local);
   }
-  return known(i, kind) ? format(result[kind][i]) : "?";
+  return known(i, kind) ? format(shownNumber(i, kind)) : "?";
+}
+
+function shownNumber(i, kind) {                   // a value; a gradient, or in forward mode a tangent
+  if (kind === "data" || seed === null) return result[kind][i];
+  return tangents[i] === null ? NaN : tangents[i];
 }
 
 function render() {
+  tangents = seed === null ? null : tangentsAlong(seed);
+  relabel();
   const current = step < 0 ? null : steps[step];
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     cell.textContent = cellText(cell);
@@ -86,12 +98,14 @@ function render() {
 }
 
 function renderTable(current) {
+  document.querySelector("#values th.rate").textContent = seed === null
+    ? "gradient" : `tangent ṅ = dn/d${shown(graph.names[seed])}`;
   const body = document.querySelector("#values tbody");
   body.replaceChildren(...graph.names.map((name, i) => {
     const row = document.createElement("tr");
     if (current !== null && current.node === i) row.className = "active";
     const cells = [shown(name), known(i, "data") ? format(result.data[i]) : "?",
-                   known(i, "grad") ? format(result.grad[i]) : "?", nodes[i].formula || "leaf"];
+                   known(i, "grad") ? format(shownNumber(i, "grad")) : "?", nodes[i].formula || "leaf"];
     row.replaceChildren(...cells.map((text) => { const td = document.createElement("td"); td.textContent = text; return td; }));
     if (leafSlot.has(i)) row.addEventListener("click", () => choose(i));
     return row;
@@ -101,7 +115,8 @@ function renderTable(current) {
 function caption(current) {                       // what the current step computes, in words and numbers
   const i = current.node, name = shown(graph.names[i]), top = shown(graph.names[root]);
   if (current.phase === "forward") {
-    return `forward: ${name} = ${nodes[i].formula} = ${format(result.data[i])}`;
+    const value = `forward: ${name} = ${nodes[i].formula} = ${format(result.data[i])}`;
+    return seed === null ? value : `${value}; d${name}/d${shown(graph.names[seed])} = ${format(shownNumber(i, "grad"))}`;
   }
   if (i === root) return `backward: ∂${top}/∂${top} = 1`;
   const edges = feeds[i].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
@@ -117,7 +132,9 @@ function caption(current) {                       // what the current step compu
 function renderCaption(current) {
   document.getElementById("counter").textContent = step < 0 ? `all ${steps.length} steps` : `${step + 1} / ${steps.length}`;
   document.getElementById("caption").textContent = current === null
-    ? `every value and gradient at the current leaves; → to step through` : caption(current);
+    ? `every value and ${seed === null ? "gradient" : `tangent ṅ = dn/d${shown(graph.names[seed])} (forward mode)`}`
+      + " at the current leaves; → to step through"
+    : caption(current);
 }
 
 function renderLosses() {
@@ -152,7 +169,9 @@ function set(name, value) {
 
 function get(name) {
   const i = nodeOf(name);
-  return {data: result.data[i], grad: result.grad[i]};
+  const facts = {data: result.data[i], grad: result.grad[i]};
+  if (seed !== null) facts.tangent = tangentsAlong(seed)[i];
+  return facts;
 }
 
 function leafNames() { return graph.leaves.map((i) => shown(graph.names[i])).join(", "); }
@@ -243,6 +262,11 @@ function layOut() {                               // a wide picture on top (body
   document.body.classList.toggle("wide", Boolean(wide));
 }
 
+function toggleFullscreen() {                     // the picture alone on the screen, as the slideshow's f; Esc leaves
+  if (document.fullscreenElement) document.exitFullscreen();
+  else if (document.getElementById("picture").requestFullscreen) document.getElementById("picture").requestFullscreen();
+}
+
 function wire() {
   layOut();
   addEventListener("resize", layOut);
@@ -258,6 +282,8 @@ function wire() {
   document.getElementById("next").addEventListener("click", () => stepBy(1));
   document.getElementById("all").addEventListener("click", () => { step = -1; render(); });
   document.getElementById("reset").addEventListener("click", reset);
+  wireMode();
+  document.getElementById("fullscreen").addEventListener("click", toggleFullscreen);
   const rate = () => Number(document.getElementById("rate").value);
   const optimizer = () => document.getElementById("optimizer").value;
   const run = (count) => { try { descend(count, rate(), optimizer()); } catch (error) {
@@ -268,18 +294,25 @@ function wire() {
     if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
     if (event.key === "ArrowRight" || event.key === " ") { stepBy(1); event.preventDefault(); }
     if (event.key === "ArrowLeft") { stepBy(-1); event.preventDefault(); }
+    if (event.key === "f" || event.key === "F") toggleFullscreen();
   });
 }
 
 wire();
 const opening = /step=(\d+)/.exec(location.hash);   // #step=12 opens at step 12
+const seeded = /seed=([^&]+)/.exec(location.hash);  // #seed=w35 opens in forward mode as w35 moves
+if (seeded && leafSlot.has(graph.index[decodeURIComponent(seeded[1])])) {
+  seed = graph.index[decodeURIComponent(seeded[1])]; steps = forwardSteps;
+  document.getElementById("mode").value = String(seed);
+}
 if (opening) step = Math.min(Number(opening[1]), steps.length) - 1;
 render();
 showEditor();
 return Object.freeze({
   names: () => graph.names.map(shown),
   leaves: () => graph.leaves.map((i) => shown(graph.names[i])),
-  get, set, descend, reset, fix,
+  get, set, descend, reset, fix, tangent, forwardMode,
+  seed: () => (seed === null ? null : shown(graph.names[seed])),
   fixed: () => [...fixed].map((i) => shown(graph.names[i])),
   loss: () => result.data[root],
   runtime,

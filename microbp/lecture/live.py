@@ -6,7 +6,10 @@
 JavaScript (``microbp.update_rules``). Change a leaf and every number in the
 picture, the table and the step captions is computed again at once; step
 through the forward and backward pass at the current values; descend with
-SGD, momentum, Adagrad, Adam or AdamW and watch the loss fall.
+SGD, momentum, Adagrad, Adam or AdamW and watch the loss fall. In forward
+mode the page shows, where it showed gradients, each node's tangent as one
+leaf moves (``microbp.core.forward.tangents`` in JavaScript). ``f`` puts the
+picture alone on the screen; printing gives the picture and the table.
 
 The page's script API, on the global ``microbp`` (the browser console, or a test)::
 
@@ -17,6 +20,8 @@ The page's script API, on the global ``microbp`` (the browser console, or a test
     microbp.loss()                    // the root's value
     microbp.reset()                   // the leaves' values as written
     microbp.fix("y0")                 // descent leaves y0 alone (fix("y0", false) frees it)
+    microbp.tangent("E", "w35")       // dE/dw35 by one forward pass (tangents), as microbp.jvp
+    microbp.forwardMode("w35")        // show tangents as w35 moves (get gains .tangent); null: gradients
 
 Nothing is fetched: the style, the script and the picture are inline, and the
 file names no web address.
@@ -33,7 +38,7 @@ from ..core.engine import Value
 from ..core.graph import Graph
 from ..text.javascript import script_json
 from ..text.naming import node_names
-from ..text.notation import MATH, formula
+from ..text.notation import MATH, Written, formula
 from ..update_rules.rules import REQUIRED, RULES
 from .live_picture import live_svg
 
@@ -76,7 +81,8 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     script = ("const microbp = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
               + update_functions() + f"const graph = {program};\n"
               + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
-              + asset("live.js") + "})();\n")
+              + f"const naryGrads = {nary_local_derivatives(graph)};\n"
+              + asset("live_forward.js") + asset("live.js") + "})();\n")
     heading = title or "Backpropagation you can touch"
     write_atomically(path, page(heading, svg, script).encode("utf-8"), "live")
     return str(path)
@@ -108,6 +114,34 @@ def node_facts(graph: Graph) -> list:
     return facts
 
 
+def nary_local_derivatives(graph: Graph) -> str:
+    """A JS object: for each n-ary node's index, ``(out, x0, x1, ...) => [∂node/∂x0, ...]``, from its row.
+
+    The runtime's ``grads`` has a function per fixed-arity row only; these give the
+    page the local derivatives of ``sum``-like nodes, as the backward program writes them.
+
+    >>> from microbp import demo
+    >>> text = nary_local_derivatives(Graph(demo.walkthrough_network(backward=False)))
+    >>> text[text.index("11:"):text.index("]", text.index("11:")) + 1]
+    '11: (out, x0) => [1.0]'
+    """
+    from ..programs.js_runtime import calls, local_texts
+    from ..text.javascript import js_number, name
+
+    functions = {}
+    for i, node in enumerate(graph.order):
+        if node.op is None or node.op.arity is not None:
+            continue
+        args = [name(f"x{k}") for k in range(len(node.parents))]
+        floats, _ = local_texts(node.op, name("out"), args)
+        texts = ", ".join(str(g if isinstance(g, Written) else js_number(g)) for g in floats)
+        functions[i] = f"({', '.join(['out'] + [str(a) for a in args])}) => [{texts}]"
+    used = sorted(calls(" ".join(functions.values())))
+    body = ", ".join(f"{i}: {function}" for i, function in functions.items())
+    unpack = f"const {{{', '.join(used)}}} = microbp; " if used else ""
+    return f"((microbp) => {{ {unpack}return Object.freeze({{{body}}}); }})(microbp)"
+
+
 def update_functions() -> str:
     """The optimizers' update rules as JS functions, and ``const optimizers`` that describes them."""
     from ..update_rules.javascript import javascript
@@ -132,12 +166,13 @@ def page(heading: str, svg: str, script: str) -> str:
     options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
     return (head(heading) + '</style>\n</head>\n<body>\n'
             f'<header><h1>{heading}</h1><p class="hint">Click a leaf to change it; ← → step through the '
-            f'passes; the script API is <code>microbp.get / set / descend / loss</code>.</p></header>\n'
-            f'<main>\n<div class="graph" id="picture">{_inline(svg)}</div>\n'
+            f'passes; f: the picture full screen; the script API is <code>microbp.get / set / descend / loss'
+            f'</code>.</p></header>\n<main>\n<div class="graph" id="picture">{_inline(svg)}</div>\n'
             f'<aside>\n<section id="editor" aria-label="the chosen leaf"></section>\n'
             f'<section id="stepper" aria-label="steps"><button id="previous">←</button>'
             f'<span id="counter"></span><button id="next">→</button><button id="all">all</button>'
-            f'<p id="caption" aria-live="polite"></p></section>\n'
+            f'<button id="fullscreen" title="the picture full screen (f)">full screen</button>'
+            f'<p id="caption" aria-live="polite"></p><label>show <select id="mode"></select></label></section>\n'
             f'<section id="descent" aria-label="gradient descent"><label>optimizer <select id="optimizer">'
             f'{options}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
             f'step="any" min="0"></label> <button id="descend">descend 1</button> '
@@ -145,7 +180,7 @@ def page(heading: str, svg: str, script: str) -> str:
             f'<svg id="losses" viewBox="0 0 400 150" preserveAspectRatio="none" role="img" aria-label="loss per step"></svg>'
             f'<p id="loss"></p></section>\n'
             f'<section id="table-section"><table id="values"><thead><tr><th>node</th><th>value</th>'
-            f'<th>gradient</th><th>formula</th></tr></thead><tbody></tbody></table></section>\n'
+            f'<th class="rate">gradient</th><th>formula</th></tr></thead><tbody></tbody></table></section>\n'
             f'</aside>\n</main>\n<script>\n{script}</script>\n</body>\n</html>\n')
 
 

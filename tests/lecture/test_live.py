@@ -233,3 +233,127 @@ def test_fixed_leaves_stay_while_the_others_descend(offline_browser, tmp_path):
     assert driver.execute_script("return [microbp.get('y0').data, microbp.get('w35').data]") == [1.0, 1.1]
     with pytest.raises(ValueError, match="live: fixed names leaves by label; 'w99' is none of"):
         microbp.live(demo.walkthrough_network(backward=False), tmp_path / "x.html", fixed=("w99",))
+
+
+SEEDS = ("w35", "w13")
+
+
+def engine_tangents(values: dict, seed: str) -> tuple:
+    """(the engine's graph, every node's tangent along ``seed``: ``microbp.jvp`` of that node)."""
+    engine = Graph(walkthrough(values))
+    leaf = next(leaf for leaf in engine.leaves if leaf.label == seed)
+    return engine, [microbp.jvp(node, [leaf], [1.0])[1] for node in engine.order]
+
+
+def assert_page_tangents_are_the_engines(driver, values: dict, seed: str):
+    engine, expected = engine_tangents(values, seed)
+    driver.execute_script("microbp.forwardMode(arguments[0])", seed)
+    shown = driver.execute_script("return microbp.names().map((n) => microbp.get(n).tangent)")
+    direct = driver.execute_script("return microbp.names().map((n) => microbp.tangent(n, arguments[0]))", seed)
+    assert len(shown) == len(expected) and shown == direct
+    assert any(t != 0 for t in expected[:-1]) and expected[-1] != 0
+    for name, page_tangent, tangent in zip(driver.execute_script("return microbp.names()"), shown, expected):
+        assert close(page_tangent, tangent), (seed, name, page_tangent, tangent)
+    cells = driver.execute_script("return Array.from(document.querySelectorAll('#picture .cell[data-kind=\"grad\"]'))"
+                                  ".map((c) => [Number(c.dataset.node), c.textContent])")
+    assert cells and all(text == format(expected[index], ".4g") for index, text in cells)
+    rows = driver.execute_script("return Array.from(document.querySelectorAll('#values tbody tr'))"
+                                 ".map((r) => r.children[2].textContent)")
+    assert rows == [format(t, ".4g") for t in expected]
+    assert driver.execute_script("return document.querySelector('#values th.rate').textContent") == f"tangent ṅ = dn/d{seed}"
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_forward_mode_shows_the_engines_tangents_for_two_seeds_and_after_a_change(offline_browser, page):
+    driver = load(offline_browser, page)
+    for seed in SEEDS:
+        assert_page_tangents_are_the_engines(driver, {}, seed)
+    for name, value in CHANGED.items():
+        driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
+    for seed in SEEDS:
+        assert_page_tangents_are_the_engines(driver, CHANGED, seed)
+    driver.execute_script("microbp.forwardMode(null)")
+    assert "tangent" not in driver.execute_script("return microbp.get('E')")
+    assert driver.execute_script("return document.querySelector('#values th.rate').textContent") == "gradient"
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_the_mode_select_offers_backward_and_each_leaf_and_steps_the_forward_pass(offline_browser, page):
+    from selenium.webdriver.support.ui import Select
+
+    driver = load(offline_browser, page)
+    select = Select(driver.find_element("id", "mode"))
+    options = [option.text for option in select.options]
+    assert options == ["backward (gradients)"] + [f"forward (tangents) as {label} moves" for label in leaf_labels()]
+    select.select_by_visible_text("forward (tangents) as w35 moves")
+    assert driver.execute_script("return microbp.seed()") == "w35"
+    engine, expected = engine_tangents({}, "w35")
+    assert driver.execute_script("return microbp.get('E').tangent") == pytest.approx(expected[-1], rel=1e-12)
+    driver.find_element("id", "next").click()
+    assert driver.find_element("id", "counter").text == f"1 / {len(engine.order) - len(engine.leaves)}"
+    assert "/dw35 = " in driver.find_element("id", "caption").text
+    message = driver.execute_script("try { microbp.tangent('E', 'nope'); } catch (e) { return e.message; }")
+    assert message.startswith("microbp.tangent: no node is called \"nope\"")
+
+
+def arithmetic(x=1.5, y=-0.7, z=2.25):
+    """A graph of + − × ÷ √ only, with a node reached twice and a zero local derivative (× 0)."""
+    x, y, z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
+    s = (x * x + z).sqrt()
+    out = (x * y - x / y + s * 0.0) / (s - y) + (z - x) * s
+    out.label = "out"
+    return out
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_forward_mode_is_bit_for_bit_on_arithmetic(offline_browser, tmp_path):
+    driver = load(offline_browser, microbp.live(arithmetic(), tmp_path / "arithmetic.html"))
+    for values in ({}, {"x": -0.3, "z": 5.5}):
+        for name, value in values.items():
+            driver.execute_script("microbp.set(arguments[0], arguments[1])", name, value)
+        engine = Graph(arithmetic(**values))
+        for leaf in engine.leaves:
+            shown = driver.execute_script("return microbp.names().map((n) => microbp.tangent(n, arguments[0]))",
+                                          leaf.label)
+            assert shown == [microbp.jvp(node, [leaf], [1.0])[1] for node in engine.order], leaf.label
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_f_puts_the_picture_alone_on_the_screen(offline_browser, page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    driver = load(offline_browser, page)
+    ActionChains(driver).send_keys("f").perform()
+    assert driver.execute_script("return document.fullscreenElement && document.fullscreenElement.id") == "picture"
+    width, height, svg_width, svg_height = driver.execute_script(
+        "const box = document.querySelector('#picture svg').getBoundingClientRect();"
+        "return [innerWidth, innerHeight, box.width, box.height]")
+    assert svg_width > 0.9 * width or svg_height > 0.9 * height      # as large as it fits, one way or the other
+    ActionChains(driver).send_keys("f").perform()
+    assert driver.execute_script("return document.fullscreenElement") is None
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_printing_gives_the_picture_on_a_page_then_the_table_without_the_controls(offline_browser, page):
+    import base64
+
+    driver = load(offline_browser, page)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = driver.execute_script(
+            "const display = (id) => getComputedStyle(document.getElementById(id)).display;"
+            "return {editor: display('editor'), descent: display('descent'), table: display('values'),"
+            " picture: document.querySelector('#picture svg').getBoundingClientRect().height / innerHeight,"
+            " rows: document.querySelectorAll('#values tbody tr').length,"
+            " breaks: getComputedStyle(document.getElementById('picture')).breakAfter}")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert shown["editor"] == shown["descent"] == "none" and shown["table"] == "table"
+    assert shown["picture"] > 0.8 and shown["breaks"] == "page" and shown["rows"] == len(Graph(walkthrough({})).order)
+    pdf = base64.b64decode(driver.print_page())
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2                # the picture's page, then the table's
