@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from test_live import load  # noqa: E402
 
 TRAIN_SECONDS = 10.0       # 100 steps of the whole data, drawn at the end, in headless Chromium here
-STEP_MILLISECONDS = 10.0   # the median step, without drawing
+STEP_MILLISECONDS = 40.0   # the median step, without drawing: about 8 ms here (the 10 ms); 4x that
+                           # so a loaded machine cannot fail the suite on time alone (speed belongs in benchmarks)
 
 
 @pytest.fixture(scope="module")
