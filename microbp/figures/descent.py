@@ -197,8 +197,16 @@ def _contours(axes, root: Value, leaves: list, xs: list, ys: list) -> None:
 
     step = compile(root, wrt=leaves)
     grid = [[_safe(step, [x, y]) for x in xs] for y in ys]
-    axes.contourf(xs, ys, grid, levels=30, cmap="Greys", alpha=0.6)
-    axes.contour(xs, ys, grid, levels=15, colors="grey", linewidths=0.8)
+    levels = _levels(grid, 30)
+    axes.contourf(xs, ys, grid, levels=levels, cmap="Greys", alpha=0.6, extend="both")
+    axes.contour(xs, ys, grid, levels=levels[::2], colors="grey", linewidths=0.8)
+
+
+def _levels(grid: list, count: int) -> list:
+    """Contour levels at equal shares of the grid's values, so a flat valley shows as well as a steep wall."""
+    values = sorted(v for row in grid for v in row if math.isfinite(v))
+    picked = sorted({values[round(k * (len(values) - 1) / count)] for k in range(count + 1)})
+    return picked if len(picked) > 1 else [values[0], values[0] + 1.0]
 
 
 def _safe(step, values) -> float:
