@@ -5,7 +5,7 @@
 Writes the walkthrough network's live page (``microbp.live``), micrograd's
 moons playground (``microbp.playground``, with the live page of one example
 beside it) and the gradient-descent figures (``microbp.figures.descent``):
-paths on a bowl-shaped loss and on the walkthrough's loss over w₃₅ and w₄₅,
+paths on a bowl-shaped loss and on the walkthrough's loss over w₃₅ and w₁₄,
 loss curves, learning-rate schedules. Screenshots of the pages are taken
 with a headless browser (see docs/live.md).
 """
@@ -44,7 +44,7 @@ def figures(folder: Path) -> list:
 
     network = microbp.walkthrough_network(backward=False)
     return [descent.descent_paths(bowl(), ("x", "y"), folder / "bowl-paths.png"),
-            descent.descent_paths(network, ("w35", "w45"), folder / "walkthrough-paths.png"),
+            descent.descent_paths(network, ("w35", "w14"), folder / "walkthrough-paths.png"),
             descent.loss_curves(network, folder / "walkthrough-loss-curves.png", steps=60),
             descent.schedules(folder / "schedules.png")]
 

@@ -6,15 +6,17 @@ compiled function on a grid. The figures are sized for a projector: 1920
 pixels wide by default, every text at least 24 pixels high.
 
 The learning rates "too small", "good", "too large" and "diverging" are
-chosen from the loss's curvature along the gradient where descent starts
-(``curvature``): 0.1/λ, 1/λ, 1.8/λ and 2.3/λ. A quadratic bowl, where
-λ is the Hessian's largest eigenvalue, shows the textbook picture.
+0.1/λ, 1/λ, 1.8/λ and 2.3/λ, λ the Hessian's largest eigenvalue (``sharpness``)
+at the minimum descent settles in: SGD converges to a minimum only if
+lr < 2/λ there, oscillating across the steep direction above 1/λ. On a
+quadratic bowl λ is the same everywhere; on a network it is measured where a
+first run (at 1/λ of the start) ends.
 
 >>> from microbp import Value
 >>> x, y = Value(2.0, label="x"), Value(1.0, label="y")
 >>> loss = x * x + 10 * y * y
->>> round(curvature(loss, [x, y]), 4)     # ∇ = (4, 20): (2·4² + 20·20²) / (4² + 20²) = 8032 / 416
-19.3077
+>>> round(sharpness(loss, [x, y]), 4)     # the Hessian is [[2, 0], [0, 20]]
+20.0
 """
 
 from __future__ import annotations
@@ -71,22 +73,39 @@ def run(root: Value, leaves: list, optimizer: str, lr: float, steps: int) -> tup
     return points, losses
 
 
-def curvature(root: Value, leaves: list, h: float = 1e-4) -> float:
-    """The loss's second derivative along its gradient at the leaves' values (finite difference of gradients)."""
+def sharpness(root: Value, leaves: list, at=None, h: float = 1e-4, rounds: int = 60) -> float:
+    """The Hessian's largest eigenvalue (in size) over ``leaves`` at the values ``at`` (theirs by default).
+
+    Power iteration; each Hessian-vector product a central difference of two compiled gradients.
+    """
     from ..programs.compiled import compile
 
     step = compile(root, wrt=leaves)
-    start = [leaf.data for leaf in leaves]
-    grads = step(start)[1]
-    norm = math.sqrt(sum(g * g for g in grads)) or 1.0
-    direction = [g / norm for g in grads]
-    moved = step([x + h * d for x, d in zip(start, direction)])[1]
-    return abs(sum((b - a) * d for a, b, d in zip(grads, moved, direction)) / h) or 1.0
+    point = list(at) if at is not None else [leaf.data for leaf in leaves]
+    vector, size = [1.0 / math.sqrt(len(point))] * len(point), 1.0
+    for _ in range(rounds):
+        ahead = step([x + h * v for x, v in zip(point, vector)])[1]
+        behind = step([x - h * v for x, v in zip(point, vector)])[1]
+        product = [(a - b) / (2 * h) for a, b in zip(ahead, behind)]
+        size = math.sqrt(sum(p * p for p in product))
+        if not math.isfinite(size) or size == 0:
+            return 1.0
+        vector = [p / size for p in product]
+    return size
+
+
+def settled_sharpness(root: Value, leaves: list, steps: int = 200) -> float:
+    """``sharpness`` where SGD at 1/λ of the start ends after ``steps`` (at the start if that run fails)."""
+    first = sharpness(root, leaves)
+    points, losses = run(root, leaves, "sgd", 1 / first, steps)
+    if len(points) <= steps or not all(math.isfinite(v) for v in points[-1]):
+        return first
+    return sharpness(root, leaves, at=points[-1])
 
 
 def standard_runs(root: Value, leaves: list) -> list:
     """(optimizer, lr, legend) for SGD too small / good / too large / diverging, and Adam and Adagrad."""
-    good = 1 / curvature(root, leaves)
+    good = 1 / settled_sharpness(root, leaves)
     return [("sgd", 0.1 * good, "SGD, too small"), ("sgd", good, "SGD, good"),
             ("sgd", 1.8 * good, "SGD, too large"), ("sgd", 2.3 * good, "SGD, diverging"),
             ("adam", 0.1, "Adam"), ("adagrad", 0.5, "Adagrad")]
@@ -178,8 +197,16 @@ def _contours(axes, root: Value, leaves: list, xs: list, ys: list) -> None:
 
     step = compile(root, wrt=leaves)
     grid = [[_safe(step, [x, y]) for x in xs] for y in ys]
-    axes.contourf(xs, ys, grid, levels=30, cmap="Greys", alpha=0.6)
-    axes.contour(xs, ys, grid, levels=15, colors="grey", linewidths=0.8)
+    levels = _levels(grid, 30)
+    axes.contourf(xs, ys, grid, levels=levels, cmap="Greys", alpha=0.6, extend="both")
+    axes.contour(xs, ys, grid, levels=levels[::2], colors="grey", linewidths=0.8)
+
+
+def _levels(grid: list, count: int) -> list:
+    """Contour levels at equal shares of the grid's values, so a flat valley shows as well as a steep wall."""
+    values = sorted(v for row in grid for v in row if math.isfinite(v))
+    picked = sorted({values[round(k * (len(values) - 1) / count)] for k in range(count + 1)})
+    return picked if len(picked) > 1 else [values[0], values[0] + 1.0]
 
 
 def _safe(step, values) -> float:

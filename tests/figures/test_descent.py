@@ -1,5 +1,6 @@
 """The gradient-descent pictures: what they plot is microbp.optim's path, at projector size."""
 
+import math
 import struct
 
 import pytest
@@ -37,6 +38,36 @@ def test_the_standard_learning_rates_do_what_they_are_called():
     SGD([x], lr=0.1)                         # the runs' optimizers accept what the page offers
     with pytest.raises(ValueError, match="descent: optimizer must be one of"):
         descent.run(loss, leaves, "rmsprop", 0.1, 1)
+
+
+def test_the_walkthroughs_four_learning_rates_end_in_four_regimes():
+    network = microbp.walkthrough_network(backward=False)
+    leaves = descent._leaves(network, ("w35", "w14"), "test")
+    ends = {legend: descent.run(network, leaves, name, lr, 30)
+            for name, lr, legend in descent.standard_runs(network, leaves)}
+    final = {legend: losses[-1] for legend, (_, losses) in ends.items()}
+    assert final["SGD, good"] < final["SGD, too small"] < final["SGD, too large"] < final["SGD, diverging"]
+    start = [leaf.data for leaf in leaves]
+    reach = {legend: math.dist(points[-1], start) for legend, (points, _) in ends.items()}
+    assert reach["SGD, diverging"] > 3 * max(reach["SGD, good"], reach["SGD, too small"])
+
+
+def walkthrough_error(w35, w14):
+    """The walkthrough network's E written out, every weight but w35 and w14 at its value."""
+    y1, y2 = Value(0.5).sigmoid(), Value(-0.3).sigmoid()
+    y3, y4 = (0.8 * y1 - 0.6 * y2).sigmoid(), (w14 * y1 + 0.9 * y2).sigmoid()
+    return ((w35 * y3 - 0.7 * y4).sigmoid() - 0.2) ** 2 * 0.5
+
+
+def test_sharpness_is_the_hessians_largest_eigenvalue():
+    network = microbp.walkthrough_network(backward=False)
+    leaves = descent._leaves(network, ("w35", "w14"), "test")
+    assert walkthrough_error(Value(1.1), Value(0.2)).data == pytest.approx(network.data, rel=1e-12)
+    (a, b), (_, d) = microbp.hessian(walkthrough_error)(1.1, 0.2)
+    largest = (a + d) / 2 + math.sqrt((a - d) ** 2 / 4 + b * b)
+    assert descent.sharpness(network, leaves) == pytest.approx(largest, rel=1e-4)
+    loss = bowl()
+    assert descent.sharpness(loss, list(microbp.Graph(loss).leaves)) == pytest.approx(20.0, rel=1e-6)
 
 
 def across(extent, rotation):
