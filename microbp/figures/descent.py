@@ -225,12 +225,21 @@ def loss_curves(root: Value, path, runs=None, steps: int = 50, wrt=None, size=(W
     plt, figure, axes = _figure(size)
     for name, lr, legend in runs:
         losses = run(root, leaves, name, lr, steps)[1]
-        axes.plot(range(len(losses)), losses, linewidth=3, label=f"{legend} (lr {lr:.3g})")
+        axes.plot(range(len(losses)), losses, linewidth=3, label=f"{legend} (lr {lr:.3g}){_outcome(losses)}")
     axes.set_yscale("log")
     axes.set_xlabel("step"); axes.set_ylabel("loss")
     axes.set_title("The loss, step by step")
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
     return _save(plt, figure, path)
+
+
+def _outcome(losses: list) -> str:
+    """What a run did, said where its name promised otherwise: a legend never claims what the curve
+    does not show (over all the leaves, a rate chosen to diverge over two may still converge)."""
+    first, last = losses[0], losses[-1]
+    if not math.isfinite(last) or last > first:
+        return ": diverged"
+    return ": converged" if last < 1e-3 * first else ""
 
 
 @projector
