@@ -130,8 +130,17 @@ def write(row: Op, args, style: Style = PYTHON) -> Written:
     if not style.python and notation.math:
         before, after = notation.math.split("{}")
         return Written((before, args[0], after), ATOM, style)
-    name = row.name if style.python else row.symbol
-    return Written((name, "(", *_joined(args, ", "), ")"), ATOM, style)
+    return call(row.name if style.python else row.symbol, args, style)
+
+
+def call(function: str, args, style: Style = PYTHON) -> Written:
+    """``function(a, b)``: a call of ``function`` with ``args`` (Written texts or numbers), in ``style``.
+
+    >>> str(call("Math.min", [Written("a"), 2.0]))
+    'Math.min(a, 2)'
+    """
+    args = [a if isinstance(a, Written) else number(a, style) for a in args]
+    return Written((function, "(", *_joined(args, ", "), ")"), ATOM, style)
 
 
 def _write_lists(row: Op, args, style: Style) -> Written:

@@ -18,19 +18,13 @@ from typing import NamedTuple
 
 from ..core.engine import is_real
 from ..core.ops import ATOM
-from ..text.notation import MATH, MATH_TEXT, Written, number
+from ..text.notation import MATH, MATH_TEXT, Written, call, number
 from .rules import FLOATS, REQUIRED, RULES, SYMBOLS, Rule
 
 
 def call_writer(function: str, style=MATH):
     """A function that writes ``function(a, b)`` in ``style``: the rules' functions in generated code."""
-    def write(*args):
-        args = [a if isinstance(a, Written) else number(a, style) for a in args]
-        parts = [f"{function}("]
-        for i, arg in enumerate(args):
-            parts.extend((", ", arg) if i else (arg,))
-        return Written((*parts, ")"), ATOM, style)
-    return write
+    return lambda *args: call(function, args, style)
 
 
 def _floor_divide(a, b) -> Written:
