@@ -72,7 +72,7 @@ def _largest(graph, leaf, sensitivity, value) -> float:
     """The largest finite |∂root/∂node · node| over the nodes that depend on ``leaf`` (0 without ``sensitivity``)."""
     if sensitivity is None:
         return 0
-    sizes = (abs(sensitivity.get(node, 0) * value(node)) for node in downstream(graph, leaf))
+    sizes = (abs(sensitivity.get(node, 0) * value(node)) for node in graph.downstream([leaf]))
     return max((size for size in sizes if _finite(size)), default=0)
 
 
@@ -98,19 +98,9 @@ def _finite(value) -> bool:
     return value == value and abs(value) != math.inf
 
 
-def downstream(graph, leaf) -> list:
-    """The computed nodes that depend on ``leaf``, in topological order: all a new value of it changes."""
-    reached, nodes = {leaf}, []
-    for node in graph.computed:
-        if any(type(p) is not float and p in reached for p in node.parents):
-            reached.add(node)
-            nodes.append(node)
-    return nodes
-
-
 def _float_function(graph, leaf):
     """The root as a function of ``leaf`` on floats, through the rows' total forwards (nan outside a domain)."""
-    affected = downstream(graph, leaf)
+    affected = graph.downstream([leaf])
 
     def f(x: float) -> float:
         values = {leaf: x}
@@ -122,7 +112,7 @@ def _float_function(graph, leaf):
 
 def _exact_function(graph, leaf, base: dict):
     """The root as a function of ``leaf``, every row evaluated exactly (at the current mpmath precision)."""
-    affected = downstream(graph, leaf)
+    affected = graph.downstream([leaf])
 
     def f(x):
         values = {leaf: x}

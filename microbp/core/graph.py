@@ -132,6 +132,22 @@ class Graph:
         """The nodes made by an operation, in order."""
         return [node for node in self.order if node.op is not None]
 
+    def downstream(self, sources) -> list:
+        """The computed nodes that depend on any of ``sources``, in order: all that new values of them change.
+
+        >>> from microbp import Value
+        >>> x, y = Value(1.0, label="x"), Value(2.0, label="y")
+        >>> graph = Graph((x * 2).exp() + y)
+        >>> [node.op.name for node in graph.downstream([x])], [node.op.name for node in graph.downstream([y])]
+        (['mul', 'exp', 'add'], ['add'])
+        """
+        reached, nodes = set(sources), []
+        for node in self.computed:
+            if any(type(p) is not float and p in reached for p in node.parents):
+                reached.add(node)
+                nodes.append(node)
+        return nodes
+
     @cached_property
     def names(self) -> dict:
         """A distinct name per leaf (``leaf_names``)."""

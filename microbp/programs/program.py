@@ -285,11 +285,7 @@ def _distinct(wrt: list, inputs: list, caller: str) -> None:
 
 def _needing_gradients(graph: Graph, wrt: list) -> set:
     """The wrt leaves and every node computed from one of them: the nodes whose gradient is needed."""
-    relevant = set(wrt)
-    for node in graph.computed:
-        if any(type(p) is not float and p in relevant for p in node.parents):
-            relevant.add(node)
-    return relevant
+    return {*wrt, *graph.downstream(wrt)}
 
 
 def _checked(node) -> bool:
