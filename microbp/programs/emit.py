@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 from ..core.ops import ATOM
 from ..runtime import namespace
-from ..text.notation import Written
-from .program import MUL, Program, chained, constant, wrapped
+from ..text.notation import Written, float_literal
+from .program import MUL, Program, chained, wrapped
 
 TERMS = 500              # terms of a sum in one expression (CPython's compiler recurses once per term)
 PART_SIZE = 1_000_000    # characters of code per compile() call: about 80 MB while compiling
@@ -53,7 +53,7 @@ class Block(NamedTuple):
 
 def constant_blocks(program: Program) -> list:
     """The leaves that are neither in wrt nor in inputs, at the values they had when compiled."""
-    return [Block([f"{program.name(leaf)} = {constant(value)}"], (program.name(leaf),))
+    return [Block([f"{program.name(leaf)} = {float_literal(value)}"], (program.name(leaf),))
             for leaf, value in program.constants.items()]
 
 

@@ -43,18 +43,12 @@ from typing import NamedTuple
 from ..core.autodiff import made_by_gradients
 from ..core.engine import as_value, is_value
 from ..core.graph import Graph
-from ..core.ops import ATOM, OPS, describe, is_row
+from ..core.ops import OPS, describe, is_row
 from ..runtime import NAMES, checks_values
-from ..text.notation import MATH, PYTHON_TEXT, Written, formula, write
+from ..text.notation import MATH, PYTHON_TEXT, Written, float_literal, formula, write
 from .identifiers import INTERNAL, RESERVED, SAFE_NAME, Names
 
 MUL = OPS["mul"]
-
-
-def constant(x: float) -> Written:
-    """A float as Python reads it back bit for bit, the sign of zero included (``-0.0``, ``inf``)."""
-    text = repr(float(x))
-    return Written(text, 3 if text.startswith("-") else ATOM)
 
 
 class Step(NamedTuple):
@@ -95,7 +89,7 @@ class Program:
     [('v1', [('a', 'a'), ('a', 'a')])]
     """
 
-    literal = staticmethod(constant)
+    literal = staticmethod(float_literal)
     """How a number is written (a target in another language gives its own: ``programs.javascript``)."""
 
     def __init__(self, root, wrt, inputs=(), names: Names | None = None, caller: str = "codegen",
@@ -186,7 +180,7 @@ class Program:
         body = []
         if self.constants:
             body.append("# constants: the leaves that are neither in wrt nor in inputs")
-            body += [f"{self.name(leaf)} = {constant(value)}" for leaf, value in self.constants.items()]
+            body += [f"{self.name(leaf)} = {float_literal(value)}" for leaf, value in self.constants.items()]
         body.append("# forward: one line per node")
         for step in self.steps:
             check = self.check_line(step)

@@ -35,7 +35,7 @@ import json
 from typing import NamedTuple
 
 from ..core.ops import CALL, Op
-from .notation import Written, text_interpreter
+from .notation import Written, float_literal, text_interpreter
 
 OPERATORS = frozenset({"+", "-", "*", "/"})
 """Python's operator tokens that mean the same on IEEE doubles in JavaScript (binary and unary)."""
@@ -102,8 +102,7 @@ def js_number(x: float) -> Written:
     >>> [str(js_number(v)) for v in (2.0, -0.0, 0.1, float("inf"), float("nan"), 1e300)]
     ['2.0', '-0.0', '0.1', 'Infinity', 'NaN', '1e+300']
     """
-    text = JAVASCRIPT.literal(repr(float(x)))
-    return Written(text, 3 if text.startswith("-") else 10, JAVASCRIPT)
+    return float_literal(x, JAVASCRIPT)
 
 
 def name(text: str, style: JavaScriptStyle = JAVASCRIPT) -> Written:

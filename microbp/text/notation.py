@@ -97,6 +97,16 @@ def number(x, style: Style = PYTHON) -> Written:
     return Written(text, ATOM, style)
 
 
+def float_literal(x, style: Style = PYTHON) -> Written:
+    """A float as ``style`` reads it back bit for bit, the sign of zero included (``2.0``, ``-0.0``, ``inf``).
+
+    >>> str(float_literal(2.0)), str(float_literal(-0.0)), str(float_literal(float("inf")))
+    ('2.0', '-0.0', 'inf')
+    """
+    text = style.literal(repr(float(x)))
+    return Written(text, 3 if text.startswith("-") else ATOM, style)
+
+
 def as_factor(x, style: Style = MATH) -> str:
     """A number as a factor of a product: in parentheses when negative, as captions write it.
 
