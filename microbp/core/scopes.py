@@ -16,9 +16,10 @@ class scope:
     """Group the nodes made inside the block; the renderer draws a group as a cluster.
 
     Scopes nest; a node remembers the names of the scopes it was made in,
-    outermost first (``node.scope``, a tuple, or ``None`` outside any); the current
-    scope belongs to the thread (see the module). A ``scope`` object can be kept
-    and entered again, as each neuron does.
+    outermost first (``node.scope``, a tuple, or ``None`` outside any). The
+    current scope belongs to the thread (a ``contextvars`` variable), so threads
+    and async tasks building graphs do not cross scopes. A ``scope`` object can be
+    kept and entered again, as each neuron does.
 
     >>> from microbp import Value
     >>> with scope("neuron 1"):
