@@ -141,7 +141,7 @@ def value_and_grad(f, argnums=0):
     def wrapped(*args):
         indices = _argnums(argnums, len(args))
         nested = any(isinstance(arg, Value) for arg in args)
-        variables = [variable_for(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
+        variables = variables_for(args, names)
         out = f(*variables)
         if not isinstance(out, Value):
             value = as_float(out, f"{_describe(f)} must return a Value or a number; its result")
@@ -183,6 +183,11 @@ def variable_for(arg, name: str) -> Value:
         variable.label = name
         return variable
     return Value(as_float(arg, f"argument {name}"), label=name)
+
+
+def variables_for(args, names: list) -> list:
+    """``variable_for`` each argument, labelled with its parameter's name (``x{i}`` past the names)."""
+    return [variable_for(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
 
 
 def _argnums(argnums, count: int) -> list:

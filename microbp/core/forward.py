@@ -23,7 +23,7 @@ factor), and the kinks, overflow and domain errors are the engine's own.
 
 from __future__ import annotations
 
-from .autodiff import FORWARD, chain_product, check_function, local_grads_as_values, parameter_names, variable_for
+from .autodiff import FORWARD, chain_product, check_function, local_grads_as_values, parameter_names, variables_for
 from .engine import Value, as_float, derivative_formulas
 from .graph import Graph, scope, topological_order
 
@@ -110,7 +110,7 @@ def jvp(f, primals, tangents_):
     primals, speeds = _pair(primals, tangents_)
     names = parameter_names(f)
     nested = any(isinstance(x, Value) for x in primals + speeds)
-    variables = [variable_for(x, names[i] if i < len(names) else f"x{i}") for i, x in enumerate(primals)]
+    variables = variables_for(primals, names)
     out = f(*variables)
     outputs = out if isinstance(out, (list, tuple)) else [out]
     values, found = _along(outputs, dict(zip(variables, speeds)), nested, f)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 
-from .autodiff import check_function, gradients, parameter_names, variable_for
+from .autodiff import check_function, gradients, parameter_names, variables_for
 from .engine import Value, as_float
 from .forward import merged_order, tangents
 from .graph import chain_rule
@@ -124,12 +124,12 @@ def jacobian(f, mode: str = "auto"):
 
 def _jacobian_function(f, caller: str, mode: str):
     check_function(f, caller)
+    names = parameter_names(f)
 
     @functools.wraps(f)
     def wrapped(*args):
-        names = parameter_names(f)
         nested = any(isinstance(arg, Value) for arg in args)
-        variables = [variable_for(arg, names[i] if i < len(names) else f"x{i}") for i, arg in enumerate(args)]
+        variables = variables_for(args, names)
         out = f(*variables)
         outputs = list(out) if isinstance(out, (list, tuple)) else [out]
         for i, y in enumerate(outputs):
