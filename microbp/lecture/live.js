@@ -48,12 +48,12 @@ function nodeOf(name, caller = "microbp.get") {
   return graph.index[name];
 }
 
+const forwardAt = new Map(computedNodes.map((node, k) => [node, k]));   // node -> its forward step
+
 function known(i, kind) {                         // whether step mode has reached node i's value or gradient
   if (step < 0) return true;
-  if (seed !== null) kind = "data";              // a tangent is computed with its value
-  const at = steps.findIndex((s) => s.phase === (kind === "data" ? "forward" : "backward") && s.node === i);
-  if (kind === "data" && leafSlot.has(i)) return true;
-  return at !== -1 && at <= step;
+  if (seed !== null || kind === "data") return leafSlot.has(i) || forwardAt.get(i) <= step;   // a tangent comes with its value
+  return forwardSteps.length + root - i <= step; // the backward steps run from the root down
 }
 
 function localDerivative(i, arg) {                // ∂node i/∂its operand arg, from the runtime's rows
@@ -170,7 +170,7 @@ function set(name, value) {
 function get(name) {
   const i = nodeOf(name);
   const facts = {data: result.data[i], grad: result.grad[i]};
-  if (seed !== null) facts.tangent = tangentsAlong(seed)[i];
+  if (seed !== null) facts.tangent = tangents[i];   // render keeps them current
   return facts;
 }
 
@@ -231,12 +231,12 @@ function showEditor() {
     max: String(value + reach), step: String(reach / 200), value: String(value)});
   number.setAttribute("aria-label", `value of ${name}`); slider.setAttribute("aria-label", `slide ${name}`);
   const message = document.createElement("p");
-  const apply = (text, from) => {
-    try { set(name in graph.index ? name : graph.names[chosen], Number(text)); message.textContent = ""; }
+  const apply = (text) => {
+    try { set(graph.names[chosen], Number(text)); message.textContent = ""; }
     catch (error) { message.textContent = error.message; }
   };
-  number.addEventListener("change", () => apply(number.value, number));
-  slider.addEventListener("input", () => apply(slider.value, slider));
+  number.addEventListener("change", () => apply(number.value));
+  slider.addEventListener("input", () => apply(slider.value));
   const pin = Object.assign(document.createElement("input"), {type: "checkbox", checked: fixed.has(chosen)});
   pin.addEventListener("change", () => fix(graph.names[chosen], pin.checked));
   const pinLabel = document.createElement("label");

@@ -38,7 +38,7 @@ function lossAndGradients(rows) {                 // mean margin over rows + l2 
   weights.forEach((p) => { squares += p * p; });
   const loss = total / rows.length + settings.l2 * squares;
   return {loss, accuracy: right / rows.length,
-          grads: grads.map((g, i) => g / rows.length + settings.l2 * weights[i] + settings.l2 * weights[i])};
+          grads: grads.map((g, i) => g / rows.length + 2 * settings.l2 * weights[i])};
 }
 
 function freshStates() {
