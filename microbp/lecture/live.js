@@ -21,7 +21,6 @@ const fixed = new Set(fixedLeaves);              // leaves descent leaves alone
 let seed = null;                                  // forward mode: the node whose tangent is 1; null: backward
 let tangents = null;                              // each node's tangent along the seed, at the current values
 let edited = false;                               // whether the values differ from those drawn
-const SVG_NS = document.getElementById("losses").namespaceURI;
 document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
 const derivativeLabels = findDerivativeLabels();  // the picture's "dE/dx₁" and "grad", relabelled in forward mode
 
@@ -93,7 +92,7 @@ function render() {
   document.querySelectorAll("#picture .derived").forEach((text) => text.classList.toggle("stale", edited));
   renderTable(current);
   renderCaption(current);
-  renderLosses();
+  drawSeries(document.getElementById("losses"), losses);
   document.getElementById("loss").textContent = `loss ${shown(graph.names[root])} = ${format(result.data[root])}`;
 }
 
@@ -137,18 +136,6 @@ function renderCaption(current) {
     : caption(current);
 }
 
-function renderLosses() {
-  const plot = document.getElementById("losses");
-  if (losses.length < 2) { plot.replaceChildren(); return; }
-  const finite = losses.filter(Number.isFinite);
-  const low = Math.min(...finite), high = Math.max(...finite), span = high - low || 1;
-  const points = losses.map((loss, k) => `${(10 + 380 * k / (losses.length - 1)).toFixed(1)},` +
-                                          `${(140 - 130 * (loss - low) / span).toFixed(1)}`).join(" ");
-  const line = document.createElementNS(SVG_NS, "polyline");
-  line.setAttribute("points", points);
-  plot.replaceChildren(line);
-}
-
 function recompute(newValues) {                   // run the graph; on a domain error keep the old values
   const newResult = graph.run(newValues);
   values = newValues; result = newResult; edited = true;
@@ -184,12 +171,7 @@ function descend(count = 1, learningRate = 0.1, optimizer = "sgd", hyperparamete
   if (!(learningRate > 0)) throw new Error(`microbp.descend: learningRate must be > 0, got ${learningRate}`);
   const key = JSON.stringify([optimizer, learningRate, hyperparameters]);
   if (states === null || states.key !== key) {
-    states = {key, leaves: graph.leaves.map(() => {
-      const s = Object.assign({}, chosenRule.defaults, hyperparameters, {lr: learningRate});
-      chosenRule.state.forEach((name) => { s[name] = 0; });
-      if (chosenRule.counter) s[chosenRule.counter] = 0;
-      return s;
-    })};
+    states = {key, leaves: graph.leaves.map(() => freshState(chosenRule, {...hyperparameters, lr: learningRate}))};
     losses = [result.data[root]];
   }
   for (let k = 0; k < count; k += 1) {

@@ -66,7 +66,6 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     """
     from ..files import output_file, write_atomically
     from ..programs.javascript import javascript_graph
-    from ..programs.js_runtime import javascript_runtime
 
     if not isinstance(root, Value):
         raise TypeError(f"live: root must be a Value, got {type(root).__name__}")
@@ -78,8 +77,7 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     fixed = _fixed_leaves(graph, fixed)
     program = javascript_graph(root)              # refuses a graph the JS runtime cannot compute
     svg = live_svg(root, view, "live")
-    script = ("const microbp = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
-              + update_functions() + f"const graph = {program};\n"
+    script = (script_start("microbp") + f"const graph = {program};\n"
               + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
               + f"const naryGrads = {nary_local_derivatives(graph)};\n"
               + asset("live_forward.js") + asset("live.js") + "})();\n")
@@ -140,6 +138,14 @@ def nary_local_derivatives(graph: Graph) -> str:
     body = ", ".join(f"{i}: {function}" for i, function in functions.items())
     unpack = f"const {{{', '.join(used)}}} = microbp; " if used else ""
     return f"((microbp) => {{ {unpack}return Object.freeze({{{body}}}); }})(microbp)"
+
+
+def script_start(global_name: str) -> str:
+    """A page script's opening: ``const global_name = (() => {``, the runtime, the optimizers, ``pages.js``."""
+    from ..programs.js_runtime import javascript_runtime
+
+    return (f"const {global_name} = (() => {{\n" + javascript_runtime() + "const runtime = microbp;\n"
+            + update_functions() + asset("pages.js"))
 
 
 def update_functions() -> str:

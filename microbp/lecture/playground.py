@@ -29,7 +29,7 @@ from pathlib import Path
 from ..core.engine import Value
 from ..core.graph import Graph
 from ..text.javascript import script_json
-from .live import OPTIMIZERS, asset, head, update_functions
+from .live import OPTIMIZERS, asset, head, script_start
 
 SETTINGS = {"lr": 1.0, "optimizer": "sgd", "l2": 1e-4, "endFactor": 0.1, "totalIters": 100, "batch": 0}
 """The page's first settings: micrograd's demo (batch 0: every point, each step)."""
@@ -64,7 +64,6 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     """
     from ..files import output_file, write_atomically
     from ..programs.javascript import javascript_graph
-    from ..programs.js_runtime import javascript_runtime
     from ..update_rules.javascript import javascript
 
     path = Path(path)
@@ -76,8 +75,7 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     facts = {"points": rows, **_slots(list(model.parameters()), margin, inputs, score), "settings": SETTINGS,
              "optimizers": list(OPTIMIZERS)}
     link = _example_page(model, rows[0], path) if example_page else ""
-    script = ("const playground = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
-              + update_functions() + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
+    script = (script_start("playground") + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
               + f"const scorer = {javascript_graph(score)};\nconst facts = {script_json(facts)};\n"
               + asset("playground.js") + "})();\n")
     write_atomically(path, _page(html.escape(title or "Playground: an MLP learns the two moons"), link,
