@@ -5,8 +5,8 @@
 // is the page's global `microbp`, the API of the module's docstring.
 const root = graph.names.length - 1;
 const leafSlot = new Map(graph.leaves.map((node, slot) => [node, slot]));
-const feeds = graph.names.map(() => []);          // node -> the nodes it is an operand of
-nodes.forEach((facts, i) => facts.parents.forEach((p) => { if (typeof p === "number") feeds[p].push(i); }));
+const feeds = graph.names.map(() => new Set());   // node -> the nodes it is an operand of, each once (x*x)
+nodes.forEach((facts, i) => facts.parents.forEach((p) => { if (typeof p === "number") feeds[p].add(i); }));
 const computedNodes = graph.names.map((_, i) => i).filter((i) => !leafSlot.has(i));
 const forwardSteps = computedNodes.map((i) => ({phase: "forward", node: i}));
 const bothSteps = [...forwardSteps, ...graph.names.map((_, i) => ({phase: "backward", node: root - i}))];
@@ -82,10 +82,10 @@ function render() {
   tangents = seed === null ? null : tangentsAlong(seed);
   relabel();
   const current = step < 0 ? null : steps[step];
+  const phaseKind = current !== null && current.phase === "forward" ? "data" : "grad";
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     cell.textContent = cellText(cell);
     const i = Number(cell.dataset.node);
-    const phaseKind = current !== null && current.phase === "forward" ? "data" : "grad";
     cell.classList.toggle("active", current !== null && current.node === i && cell.dataset.kind === phaseKind);
     cell.classList.toggle("chosen", i === chosen && cell.dataset.kind === "data");
   });
@@ -118,7 +118,7 @@ function caption(current) {                       // what the current step compu
     return seed === null ? value : `${value}; d${name}/d${shown(graph.names[seed])} = ${format(shownNumber(i, "grad"))}`;
   }
   if (i === root) return `backward: ∂${top}/∂${top} = 1`;
-  const edges = feeds[i].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
+  const edges = [...feeds[i]].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
     .filter(([p]) => p === i);
   const terms = edges.map(([, child]) => `∂${shown(graph.names[child])}/∂${name} · ∂${top}/∂${shown(graph.names[child])}`);
   const numbers = edges.map(([, child, arg]) => {
