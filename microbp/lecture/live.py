@@ -32,7 +32,6 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
-from pathlib import Path
 
 from ..core.engine import Value
 from ..core.graph import Graph
@@ -64,15 +63,12 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     >>> "microbp.descend" in page, "http" in page
     (True, False)
     """
-    from ..files import output_file, write_atomically
+    from ..files import html_file, write_atomically
     from ..programs.javascript import javascript_graph
 
     if not isinstance(root, Value):
         raise TypeError(f"live: root must be a Value, got {type(root).__name__}")
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"live: the file name must end in .html, got {str(path)!r}")
-    path = output_file(path, "live", example="live.html")
+    path = html_file(path, "live", "live.html")
     graph = Graph.of(root, "live(root)")
     fixed = _fixed_leaves(graph, fixed)
     program = javascript_graph(root)              # refuses a graph the JS runtime cannot compute

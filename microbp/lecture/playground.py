@@ -62,15 +62,12 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     >>> "const playground = " in open(path).read(), sorted(os.listdir(folder))
     (True, ['p-example.html', 'p.html'])
     """
-    from ..files import output_file, write_atomically
+    from ..files import html_file, write_atomically
     from ..programs.javascript import javascript_graph
     from ..update_rules.javascript import javascript
 
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"playground: the file name must end in .html, got {str(path)!r}")
+    path = html_file(path, "playground", "playground.html")
     rows = _rows(points, labels)
-    path = output_file(path, "playground", example="playground.html")
     margin, inputs, score = example_margin(model)
     facts = {"points": rows, **_slots(list(model.parameters()), margin, inputs, score), "settings": SETTINGS,
              "optimizers": list(OPTIMIZERS)}
