@@ -165,7 +165,6 @@ def update_functions() -> str:
 def page(heading: str, svg: str, script: str) -> str:
     """The document: the picture, the controls, the table of values, the loss plot, the script."""
     heading = html.escape(heading)
-    options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
     return (head(heading) + '</style>\n</head>\n<body>\n'
             f'<header><h1>{heading}</h1><p class="hint">Click a leaf to change it; ← → step through the '
             f'passes; f: the picture full screen; the script API is <code>microbp.get / set / descend / loss'
@@ -176,7 +175,7 @@ def page(heading: str, svg: str, script: str) -> str:
             f'<button id="fullscreen" title="the picture full screen (f)">full screen</button>'
             f'<p id="caption" aria-live="polite"></p><label>show <select id="mode"></select></label></section>\n'
             f'<section id="descent" aria-label="gradient descent"><label>optimizer <select id="optimizer">'
-            f'{options}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
+            f'{optimizer_options()}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
             f'step="any" min="0"></label> <button id="descend">descend 1</button> '
             f'<button id="descend10">10</button> <button id="reset">reset</button>'
             f'<svg id="losses" viewBox="0 0 400 150" preserveAspectRatio="none" role="img" aria-label="loss per step"></svg>'
@@ -184,6 +183,11 @@ def page(heading: str, svg: str, script: str) -> str:
             f'<section id="table-section"><table id="values"><thead><tr><th>node</th><th>value</th>'
             f'<th class="rate">gradient</th><th>formula</th></tr></thead><tbody></tbody></table></section>\n'
             f'</aside>\n</main>\n<script>\n{script}</script>\n</body>\n</html>\n')
+
+
+def optimizer_options() -> str:
+    """The ``<option>``s of a page's optimizer select: the names of ``OPTIMIZERS``."""
+    return "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
 
 
 def _inline(svg: str) -> str:

@@ -43,7 +43,7 @@ function lossAndGradients(rows) {                 // mean margin over rows + l2 
 
 function freshStates() {
   const rule = optimizers[settings.optimizer];
-  if (rule === undefined) throw new Error(`playground: optimizer must be one of ${facts.optimizers.join(", ")}`);
+  if (rule === undefined) throw new Error(`playground: optimizer must be one of ${Object.keys(optimizers).join(", ")}`);
   schedule = {base_lr: settings.lr, start_factor: 1, end_factor: settings.endFactor,
               total_iters: settings.totalIters, epoch: 0, lr: settings.lr};
   return weights.map(() => freshState(rule, {lr: settings.lr}));
