@@ -54,6 +54,19 @@ def output_file(path, caller: str, example: str = "graph.svg") -> Path:
     return Path(text)
 
 
+def html_file(path, caller: str, example: str) -> Path:
+    """``output_file`` for a page: ``ValueError`` unless the name ends in ``.html`` (or ``.htm``).
+
+    >>> html_file("lecture.svg", "slideshow", "lecture.html")
+    Traceback (most recent call last):
+      ...
+    ValueError: slideshow: the file name must end in .html, got 'lecture.svg'
+    """
+    if Path(path).suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"{caller}: the file name must end in .html, got {str(Path(path))!r}")
+    return output_file(path, caller, example=example)
+
+
 def output_folder(path, caller: str) -> Path:
     """``path`` as a Path, or ``OutputError`` if files cannot be written into a folder there.
 

@@ -5,8 +5,8 @@
 // is the page's global `microbp`, the API of the module's docstring.
 const root = graph.names.length - 1;
 const leafSlot = new Map(graph.leaves.map((node, slot) => [node, slot]));
-const feeds = graph.names.map(() => []);          // node -> the nodes it is an operand of
-nodes.forEach((facts, i) => facts.parents.forEach((p) => { if (typeof p === "number") feeds[p].push(i); }));
+const feeds = graph.names.map(() => new Set());   // node -> the nodes it is an operand of, each once (x*x)
+nodes.forEach((facts, i) => facts.parents.forEach((p) => { if (typeof p === "number") feeds[p].add(i); }));
 const computedNodes = graph.names.map((_, i) => i).filter((i) => !leafSlot.has(i));
 const forwardSteps = computedNodes.map((i) => ({phase: "forward", node: i}));
 const bothSteps = [...forwardSteps, ...graph.names.map((_, i) => ({phase: "backward", node: root - i}))];
@@ -21,7 +21,6 @@ const fixed = new Set(fixedLeaves);              // leaves descent leaves alone
 let seed = null;                                  // forward mode: the node whose tangent is 1; null: backward
 let tangents = null;                              // each node's tangent along the seed, at the current values
 let edited = false;                               // whether the values differ from those drawn
-const SVG_NS = document.getElementById("losses").namespaceURI;
 document.querySelectorAll("#picture .cell").forEach((cell) => { cell.dataset.drawn = cell.textContent; });
 const derivativeLabels = findDerivativeLabels();  // the picture's "dE/dx₁" and "grad", relabelled in forward mode
 
@@ -48,12 +47,12 @@ function nodeOf(name, caller = "microbp.get") {
   return graph.index[name];
 }
 
+const forwardAt = new Map(computedNodes.map((node, k) => [node, k]));   // node -> its forward step
+
 function known(i, kind) {                         // whether step mode has reached node i's value or gradient
   if (step < 0) return true;
-  if (seed !== null) kind = "data";              // a tangent is computed with its value
-  const at = steps.findIndex((s) => s.phase === (kind === "data" ? "forward" : "backward") && s.node === i);
-  if (kind === "data" && leafSlot.has(i)) return true;
-  return at !== -1 && at <= step;
+  if (seed !== null || kind === "data") return leafSlot.has(i) || forwardAt.get(i) <= step;   // a tangent comes with its value
+  return forwardSteps.length + root - i <= step; // the backward steps run from the root down
 }
 
 function localDerivative(i, arg) {                // ∂node i/∂its operand arg, from the runtime's rows
@@ -83,17 +82,17 @@ function render() {
   tangents = seed === null ? null : tangentsAlong(seed);
   relabel();
   const current = step < 0 ? null : steps[step];
+  const phaseKind = current !== null && current.phase === "forward" ? "data" : "grad";
   document.querySelectorAll("#picture .cell").forEach((cell) => {
     cell.textContent = cellText(cell);
     const i = Number(cell.dataset.node);
-    const phaseKind = current !== null && current.phase === "forward" ? "data" : "grad";
     cell.classList.toggle("active", current !== null && current.node === i && cell.dataset.kind === phaseKind);
     cell.classList.toggle("chosen", i === chosen && cell.dataset.kind === "data");
   });
   document.querySelectorAll("#picture .derived").forEach((text) => text.classList.toggle("stale", edited));
   renderTable(current);
   renderCaption(current);
-  renderLosses();
+  drawSeries(document.getElementById("losses"), losses);
   document.getElementById("loss").textContent = `loss ${shown(graph.names[root])} = ${format(result.data[root])}`;
 }
 
@@ -119,7 +118,7 @@ function caption(current) {                       // what the current step compu
     return seed === null ? value : `${value}; d${name}/d${shown(graph.names[seed])} = ${format(shownNumber(i, "grad"))}`;
   }
   if (i === root) return `backward: ∂${top}/∂${top} = 1`;
-  const edges = feeds[i].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
+  const edges = [...feeds[i]].flatMap((child) => nodes[child].parents.map((p, arg) => [p, child, arg]))
     .filter(([p]) => p === i);
   const terms = edges.map(([, child]) => `∂${shown(graph.names[child])}/∂${name} · ∂${top}/∂${shown(graph.names[child])}`);
   const numbers = edges.map(([, child, arg]) => {
@@ -135,18 +134,6 @@ function renderCaption(current) {
     ? `every value and ${seed === null ? "gradient" : `tangent ṅ = dn/d${shown(graph.names[seed])} (forward mode)`}`
       + " at the current leaves; → to step through"
     : caption(current);
-}
-
-function renderLosses() {
-  const plot = document.getElementById("losses");
-  if (losses.length < 2) { plot.replaceChildren(); return; }
-  const finite = losses.filter(Number.isFinite);
-  const low = Math.min(...finite), high = Math.max(...finite), span = high - low || 1;
-  const points = losses.map((loss, k) => `${(10 + 380 * k / (losses.length - 1)).toFixed(1)},` +
-                                          `${(140 - 130 * (loss - low) / span).toFixed(1)}`).join(" ");
-  const line = document.createElementNS(SVG_NS, "polyline");
-  line.setAttribute("points", points);
-  plot.replaceChildren(line);
 }
 
 function recompute(newValues) {                   // run the graph; on a domain error keep the old values
@@ -170,7 +157,7 @@ function set(name, value) {
 function get(name) {
   const i = nodeOf(name);
   const facts = {data: result.data[i], grad: result.grad[i]};
-  if (seed !== null) facts.tangent = tangentsAlong(seed)[i];
+  if (seed !== null) facts.tangent = tangents[i];   // render keeps them current
   return facts;
 }
 
@@ -184,12 +171,7 @@ function descend(count = 1, learningRate = 0.1, optimizer = "sgd", hyperparamete
   if (!(learningRate > 0)) throw new Error(`microbp.descend: learningRate must be > 0, got ${learningRate}`);
   const key = JSON.stringify([optimizer, learningRate, hyperparameters]);
   if (states === null || states.key !== key) {
-    states = {key, leaves: graph.leaves.map(() => {
-      const s = Object.assign({}, chosenRule.defaults, hyperparameters, {lr: learningRate});
-      chosenRule.state.forEach((name) => { s[name] = 0; });
-      if (chosenRule.counter) s[chosenRule.counter] = 0;
-      return s;
-    })};
+    states = {key, leaves: graph.leaves.map(() => freshState(chosenRule, {...hyperparameters, lr: learningRate}))};
     losses = [result.data[root]];
   }
   for (let k = 0; k < count; k += 1) {
@@ -231,12 +213,12 @@ function showEditor() {
     max: String(value + reach), step: String(reach / 200), value: String(value)});
   number.setAttribute("aria-label", `value of ${name}`); slider.setAttribute("aria-label", `slide ${name}`);
   const message = document.createElement("p");
-  const apply = (text, from) => {
-    try { set(name in graph.index ? name : graph.names[chosen], Number(text)); message.textContent = ""; }
+  const apply = (text) => {
+    try { set(graph.names[chosen], Number(text)); message.textContent = ""; }
     catch (error) { message.textContent = error.message; }
   };
-  number.addEventListener("change", () => apply(number.value, number));
-  slider.addEventListener("input", () => apply(slider.value, slider));
+  number.addEventListener("change", () => apply(number.value));
+  slider.addEventListener("input", () => apply(slider.value));
   const pin = Object.assign(document.createElement("input"), {type: "checkbox", checked: fixed.has(chosen)});
   pin.addEventListener("change", () => fix(graph.names[chosen], pin.checked));
   const pinLabel = document.createElement("label");

@@ -32,7 +32,6 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
-from pathlib import Path
 
 from ..core.engine import Value
 from ..core.graph import Graph
@@ -64,22 +63,17 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     >>> "microbp.descend" in page, "http" in page
     (True, False)
     """
-    from ..files import output_file, write_atomically
+    from ..files import html_file, write_atomically
     from ..programs.javascript import javascript_graph
-    from ..programs.js_runtime import javascript_runtime
 
     if not isinstance(root, Value):
         raise TypeError(f"live: root must be a Value, got {type(root).__name__}")
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"live: the file name must end in .html, got {str(path)!r}")
-    path = output_file(path, "live", example="live.html")
+    path = html_file(path, "live", "live.html")
     graph = Graph.of(root, "live(root)")
     fixed = _fixed_leaves(graph, fixed)
     program = javascript_graph(root)              # refuses a graph the JS runtime cannot compute
     svg = live_svg(root, view, "live")
-    script = ("const microbp = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
-              + update_functions() + f"const graph = {program};\n"
+    script = (script_start("microbp") + f"const graph = {program};\n"
               + f"const nodes = {script_json(node_facts(graph))};\nconst fixedLeaves = {script_json(fixed)};\n"
               + f"const naryGrads = {nary_local_derivatives(graph)};\n"
               + asset("live_forward.js") + asset("live.js") + "})();\n")
@@ -142,6 +136,14 @@ def nary_local_derivatives(graph: Graph) -> str:
     return f"((microbp) => {{ {unpack}return Object.freeze({{{body}}}); }})(microbp)"
 
 
+def script_start(global_name: str) -> str:
+    """A page script's opening: ``const global_name = (() => {``, the runtime, the optimizers, ``pages.js``."""
+    from ..programs.js_runtime import javascript_runtime
+
+    return (f"const {global_name} = (() => {{\n" + javascript_runtime() + "const runtime = microbp;\n"
+            + update_functions() + asset("pages.js"))
+
+
 def update_functions() -> str:
     """The optimizers' update rules as JS functions, and ``const optimizers`` that describes them."""
     from ..update_rules.javascript import javascript
@@ -163,7 +165,6 @@ def update_functions() -> str:
 def page(heading: str, svg: str, script: str) -> str:
     """The document: the picture, the controls, the table of values, the loss plot, the script."""
     heading = html.escape(heading)
-    options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
     return (head(heading) + '</style>\n</head>\n<body>\n'
             f'<header><h1>{heading}</h1><p class="hint">Click a leaf to change it; ← → step through the '
             f'passes; f: the picture full screen; the script API is <code>microbp.get / set / descend / loss'
@@ -174,7 +175,7 @@ def page(heading: str, svg: str, script: str) -> str:
             f'<button id="fullscreen" title="the picture full screen (f)">full screen</button>'
             f'<p id="caption" aria-live="polite"></p><label>show <select id="mode"></select></label></section>\n'
             f'<section id="descent" aria-label="gradient descent"><label>optimizer <select id="optimizer">'
-            f'{options}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
+            f'{optimizer_options()}</select></label> <label>learning rate <input id="rate" type="number" value="0.5" '
             f'step="any" min="0"></label> <button id="descend">descend 1</button> '
             f'<button id="descend10">10</button> <button id="reset">reset</button>'
             f'<svg id="losses" viewBox="0 0 400 150" preserveAspectRatio="none" role="img" aria-label="loss per step"></svg>'
@@ -182,6 +183,11 @@ def page(heading: str, svg: str, script: str) -> str:
             f'<section id="table-section"><table id="values"><thead><tr><th>node</th><th>value</th>'
             f'<th class="rate">gradient</th><th>formula</th></tr></thead><tbody></tbody></table></section>\n'
             f'</aside>\n</main>\n<script>\n{script}</script>\n</body>\n</html>\n')
+
+
+def optimizer_options() -> str:
+    """The ``<option>``s of a page's optimizer select: the names of ``OPTIMIZERS``."""
+    return "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
 
 
 def _inline(svg: str) -> str:

@@ -103,12 +103,11 @@ def _merge(real: str, marked: str, edges: list, shown: dict) -> str:
                     for n, (i, k) in enumerate(edges)})
     pattern = re.compile("|".join(re.escape(text) for text in sorted(markers, key=len, reverse=True)))
     marked_texts = [match.group(2) for match in TEXT.finditer(marked)]
-    real_texts = iter(TEXT.finditer(real))
-    if len(marked_texts) != len(TEXT.findall(real)):
+    real_texts = list(TEXT.finditer(real))
+    if len(marked_texts) != len(real_texts):
         return real                   # the two drawings differ in shape: leave the picture as drawn
     pieces, end = [], 0
-    for marked_text in marked_texts:
-        match = next(real_texts)
+    for marked_text, match in zip(marked_texts, real_texts):
         pieces.append(real[end:match.start()])
         pieces.append(_marked_text(match, html.unescape(marked_text), pattern, markers, shown))
         end = match.end()

@@ -38,20 +38,15 @@ function lossAndGradients(rows) {                 // mean margin over rows + l2 
   weights.forEach((p) => { squares += p * p; });
   const loss = total / rows.length + settings.l2 * squares;
   return {loss, accuracy: right / rows.length,
-          grads: grads.map((g, i) => g / rows.length + settings.l2 * weights[i] + settings.l2 * weights[i])};
+          grads: grads.map((g, i) => g / rows.length + 2 * settings.l2 * weights[i])};
 }
 
 function freshStates() {
   const rule = optimizers[settings.optimizer];
-  if (rule === undefined) throw new Error(`playground: optimizer must be one of ${facts.optimizers.join(", ")}`);
+  if (rule === undefined) throw new Error(`playground: optimizer must be one of ${Object.keys(optimizers).join(", ")}`);
   schedule = {base_lr: settings.lr, start_factor: 1, end_factor: settings.endFactor,
               total_iters: settings.totalIters, epoch: 0, lr: settings.lr};
-  return weights.map(() => {
-    const s = Object.assign({}, rule.defaults, {lr: settings.lr});
-    rule.state.forEach((name) => { s[name] = 0; });
-    if (rule.counter) s[rule.counter] = 0;
-    return s;
-  });
+  return weights.map(() => freshState(rule, {lr: settings.lr}));
 }
 
 function step() {
@@ -93,20 +88,11 @@ function draw() {
     context.fillStyle = label > 0 ? "#d9480f" : "#1c7ed6";
     context.fill();
   }
-  plot("losses", losses); plot("accuracies", accuracies);
+  drawSeries(document.getElementById("losses"), losses);
+  drawSeries(document.getElementById("accuracies"), accuracies);
   const last = losses.length;
   document.getElementById("status").textContent = last === 0 ? "" :
     `step ${last}: loss ${losses[last - 1].toFixed(4)}, accuracy ${(100 * accuracies[last - 1]).toFixed(0)}%`;
-}
-
-function plot(id, series) {
-  const svg = document.getElementById(id);
-  if (series.length < 2) { svg.replaceChildren(); return; }
-  const low = Math.min(...series), high = Math.max(...series), span = high - low || 1;
-  const line = document.createElementNS(svg.namespaceURI, "polyline");
-  line.setAttribute("points", series.map((v, k) => `${(10 + 380 * k / (series.length - 1)).toFixed(1)},` +
-                                              `${(140 - 130 * (v - low) / span).toFixed(1)}`).join(" "));
-  svg.replaceChildren(line);
 }
 
 function train(count) {

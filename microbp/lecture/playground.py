@@ -29,7 +29,7 @@ from pathlib import Path
 from ..core.engine import Value
 from ..core.graph import Graph
 from ..text.javascript import script_json
-from .live import OPTIMIZERS, asset, head, update_functions
+from .live import asset, head, optimizer_options, script_start
 
 SETTINGS = {"lr": 1.0, "optimizer": "sgd", "l2": 1e-4, "endFactor": 0.1, "totalIters": 100, "batch": 0}
 """The page's first settings: micrograd's demo (batch 0: every point, each step)."""
@@ -62,22 +62,16 @@ def playground(model, points, labels, path, title: str | None = None, example_pa
     >>> "const playground = " in open(path).read(), sorted(os.listdir(folder))
     (True, ['p-example.html', 'p.html'])
     """
-    from ..files import output_file, write_atomically
+    from ..files import html_file, write_atomically
     from ..programs.javascript import javascript_graph
-    from ..programs.js_runtime import javascript_runtime
     from ..update_rules.javascript import javascript
 
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"playground: the file name must end in .html, got {str(path)!r}")
+    path = html_file(path, "playground", "playground.html")
     rows = _rows(points, labels)
-    path = output_file(path, "playground", example="playground.html")
     margin, inputs, score = example_margin(model)
-    facts = {"points": rows, **_slots(list(model.parameters()), margin, inputs, score), "settings": SETTINGS,
-             "optimizers": list(OPTIMIZERS)}
+    facts = {"points": rows, **_slots(list(model.parameters()), margin, inputs, score), "settings": SETTINGS}
     link = _example_page(model, rows[0], path) if example_page else ""
-    script = ("const playground = (() => {\n" + javascript_runtime() + "const runtime = microbp;\n"
-              + update_functions() + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
+    script = (script_start("playground") + javascript("linear_lr") + f"\nconst margin = {javascript_graph(margin)};\n"
               + f"const scorer = {javascript_graph(score)};\nconst facts = {script_json(facts)};\n"
               + asset("playground.js") + "})();\n")
     write_atomically(path, _page(html.escape(title or "Playground: an MLP learns the two moons"), link,
@@ -126,13 +120,12 @@ def _rows(points, labels) -> list:
 
 
 def _page(heading: str, link: str, script: str) -> str:
-    options = "".join(f'<option value="{name}">{name}</option>' for name in OPTIMIZERS)
     return (head(heading) + '\n#board { width: 100%; height: 100%; object-fit: contain; }\n'
             f'</style>\n</head>\n<body>\n<header><h1>{heading}</h1><p class="hint">{link}</p></header>\n<main>\n'
             f'<div class="graph"><canvas id="board" width="600" height="600" aria-label="decision boundary">'
             f'</canvas></div>\n<aside>\n<section><button id="run">train</button> <button id="once">1 step'
             f'</button> <button id="reset">reset</button> <span id="status"></span></section>\n'
-            f'<section><label>optimizer <select id="optimizer">{options}</select></label> '
+            f'<section><label>optimizer <select id="optimizer">{optimizer_options()}</select></label> '
             f'<label>learning rate <input id="lr" type="number" step="any"></label><br>'
             f'<label>decay to × <input id="endFactor" type="number" step="any"></label> '
             f'<label>L2 <input id="l2" type="number" step="any"></label> '

@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import replace
 from importlib import resources
-from pathlib import Path
 
 from ..core.engine import Value
 from ..errors import UnreadableSlidesWarning
@@ -56,12 +55,9 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     """
     from ..figures.render import image_bytes
     from ..figures.themes import THEMES
-    from ..files import output_file, write_atomically
+    from ..files import html_file, write_atomically
 
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"slideshow: the file name must end in .html, got {str(path)!r}")
-    path = output_file(path, "slideshow", example="lecture.html")
+    path = html_file(path, "slideshow", "lecture.html")
     lecture = plan(root, "slideshow", view, {"code": code}, collapse=collapse, captions=False, **options)  # captions: HTML text
     if code and not lecture.view.shows_program:
         raise ValueError(f"slideshow: code=True shows the generated program beside the graph view's steps; "

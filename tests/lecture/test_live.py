@@ -357,3 +357,19 @@ def test_printing_gives_the_picture_on_a_page_then_the_table_without_the_control
     assert shown["picture"] > 0.8 and shown["breaks"] == "page" and shown["rows"] == len(Graph(walkthrough({})).order)
     pdf = base64.b64decode(driver.print_page())
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2                # the picture's page, then the table's
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_a_node_used_twice_by_one_node_gets_one_term_per_use_in_the_backward_caption(offline_browser, tmp_path):
+    x = Value(0.5, label="x")
+    y = x * x
+    y.label = "y"
+    y.backward()
+    path = microbp.live(y, tmp_path / "square.html")
+    offline_browser.get("about:blank")
+    offline_browser.get(f"file://{path}#step=3")              # y's forward, y's backward, then x's backward
+    caption = offline_browser.execute_script("return document.getElementById('caption').textContent")
+    numbers = caption.split(" = ")[-2].split(" + ")
+    assert caption.startswith("backward: ∂y/∂x = ") and numbers == ["0.5 × 1", "0.5 × 1"]
+    assert caption.endswith(f"= {x.grad:g}")                  # 0.5 × 1 + 0.5 × 1 = 1 = 2x
