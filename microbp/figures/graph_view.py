@@ -20,6 +20,7 @@ Constants (the ``2`` in ``2 * x``) are plain numbers in dashed boxes. Needs the
 from __future__ import annotations
 
 import html
+import weakref
 
 from ..core.graph import NOT_COMPUTED, Graph
 from ..text.naming import node_names
@@ -225,9 +226,19 @@ class _Context:
                 self.emit(cluster, inner)
 
 
+_UNIT_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _unit_groups(graph: Graph) -> dict:
     """node -> (its unit's name,), for the units of a network that share a scope with other units
-    (a hand-built layer), so that each unit's nodes are drawn together; {} for a graph that is no network."""
+    (a hand-built layer), so that each unit's nodes are drawn together; {} for a graph that is no network.
+    Read once per graph: a lecture draws the same graph once per frame."""
+    if graph not in _UNIT_GROUPS:
+        _UNIT_GROUPS[graph] = _read_unit_groups(graph)
+    return _UNIT_GROUPS[graph]
+
+
+def _read_unit_groups(graph: Graph) -> dict:
     from ..errors import NotANetworkError
     from ..network.model import Network
 

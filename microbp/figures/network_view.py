@@ -71,6 +71,14 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
     return dot
 
 
+def draw_network_as(network, drawing, **shown):
+    """``draw_network`` of ``network`` with a ``DrawOptions``' settings; ``shown`` (a lecture frame's
+    ``state``, ``grads``, ``tangents``, ``title``) overrides them."""
+    settings = {"rankdir": drawing.rankdir, "number_format": drawing.number_format, "theme": drawing.theme,
+                "title": drawing.title, "grads": drawing.grads, "fontsize": drawing.fontsize, "size": drawing.size}
+    return draw_network(network.graph, network=network, **{**settings, **shown})
+
+
 def _widest(network) -> int:
     return max([len(network.inputs)] + [len(layer) + 1 for layer in network.layers])
 

@@ -49,8 +49,6 @@ def graph_frames(graph, steps: list, lecture) -> list:
 
 def graph_workload(graph, collapse, max_nodes, instead=lambda graph: "") -> tuple:
     """(frames, nodes and edges per frame) in the graph view; over ``max_nodes``, the drawing's own error."""
-    if collapse is None and len(graph.order) > max_nodes:
-        check_size(graph, {}, collapse, max_nodes, caller="lecture", instead=instead)
     boxes = collapsed_boxes(graph, collapse)
     check_size(graph, boxes, collapse, max_nodes, caller="lecture", instead=instead)
     outside = [node for node in graph.order if node not in boxes]

@@ -20,7 +20,7 @@ its update step computed, by plain gradient descent or by the lecture's optimize
 
 from __future__ import annotations
 
-from ..figures.network_view import State, draw_network
+from ..figures.network_view import State, draw_network_as
 from ..network.model import Network
 
 
@@ -33,10 +33,8 @@ def network_frames(network: Network, steps: list, lecture) -> list:
         if step.phase == "update":
             updated.update(step.terms)          # (weight, its new value): the optimizer's numbers
         state = State(known=set(known), highlight=set(step.keys) | set(step.uses), updated=dict(updated))
-        picture = draw_network(network.graph, network=network, grads=grads, state=state, rankdir=drawing.rankdir,
-                               number_format=drawing.number_format, theme=drawing.theme,
-                               title=step.caption if lecture.captions else drawing.title,
-                               fontsize=drawing.fontsize, size=drawing.size)
+        picture = draw_network_as(network, drawing, grads=grads, state=state,
+                                  title=step.caption if lecture.captions else drawing.title)
         result.append((step, picture))
         known |= set(step.keys)
     return result

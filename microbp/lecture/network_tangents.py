@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.forward import tangents
-from ..figures.network_view import State, draw_network
+from ..figures.network_view import State, draw_network_as
 from ..network.model import Network
 from ..network.parts import region_formula
 from ..text.notation import Style
@@ -122,10 +122,7 @@ def network_tangent_frames(network, steps: list, lecture) -> list:
             result.append((step, comparison_picture(step.terms, replace(drawing, title=title))))
             continue
         state = State(known=set(known), highlight=set(step.keys) | set(step.uses))
-        picture = draw_network(network.graph, network=network, tangents=shown, state=state, rankdir=drawing.rankdir,
-                               number_format=drawing.number_format, theme=drawing.theme, title=title,
-                               fontsize=drawing.fontsize, size=drawing.size)
-        result.append((step, picture))
+        result.append((step, draw_network_as(network, drawing, grads=None, tangents=shown, state=state, title=title)))
         known |= set(step.keys)
     return result
 

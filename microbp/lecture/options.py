@@ -61,10 +61,9 @@ class LectureOptions:
                 mode: str = "reverse", seed=None,
                 **drawing) -> LectureOptions:
         """The options ``caller`` was given, each checked; ``order`` is the view's ``default_order`` if left out."""
-        if order is not None and order not in ORDERS:
-            raise ValueError(f"{caller}: order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
-        if not (isinstance(mode, str) and mode in MODES):
-            raise ValueError(f"{caller}: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+        if order is not None:
+            _check_choice(caller, "order", order, ORDERS)
+        _check_choice(caller, "mode", mode, MODES)
         if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 1:
             raise ValueError(f"lecture: max_elements must be a positive int, got {max_elements!r}")
         if learning_rate is not None and (isinstance(learning_rate, bool)

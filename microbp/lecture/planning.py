@@ -39,8 +39,12 @@ def plan(root, caller: str, view, given: dict | None = None, **options) -> Lectu
     return Lecture(graph, chosen, lecture)
 
 
+def lecture_steps(lecture: Lecture) -> list:
+    """The steps of a planned lecture, once its size is known to be within the limits."""
+    check_workload(lecture.view, lecture.graph, lecture.options)
+    return lecture.view.steps(lecture.graph, lecture.options)
+
+
 def lecture_frames(lecture: Lecture) -> list:
     """The frames of a planned lecture, once its size is known to be within the limits."""
-    check_workload(lecture.view, lecture.graph, lecture.options)
-    steps_made = lecture.view.steps(lecture.graph, lecture.options)
-    return lecture.view.frames(lecture.graph, steps_made, lecture.options)
+    return lecture.view.frames(lecture.graph, lecture_steps(lecture), lecture.options)

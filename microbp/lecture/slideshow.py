@@ -15,7 +15,7 @@ from importlib import resources
 
 from ..core.engine import Value
 from ..errors import UnreadableSlidesWarning
-from .planning import lecture_frames, plan
+from .planning import lecture_steps, plan
 from .slideshow_check import SMALLEST_TEXT, estimated_text
 
 KEYS = ("→, space or Page Down: next step; ← or Page Up: previous step; "
@@ -98,16 +98,15 @@ def _layouts(lecture) -> list:
     The page carries both; its script shows the one that draws the text larger on the screen at hand
     (left to right on a wide screen, top to bottom on a tall one).
     """
-    first = lecture_frames(lecture)
-    if lecture.options.drawing.rankdir is not None:
-        return [(step, [(lecture.options.drawing.rankdir, frame)]) for step, frame in first]
-    steps_made = [step for step, _ in first]
-    tall = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="TB"))
-    wide = replace(lecture.options, drawing=replace(lecture.options.drawing, rankdir="LR"))
-    pictures = zip(lecture.view.frames(lecture.graph, steps_made, wide),
-                   lecture.view.frames(lecture.graph, steps_made, tall))
-    return [(step, [("LR", wide_frame), ("TB", tall_frame)]) for step, ((_, wide_frame), (_, tall_frame))
-            in zip(steps_made, pictures)]
+    steps_made, drawing = lecture_steps(lecture), lecture.options.drawing
+    rankdirs = ["LR", "TB"] if drawing.rankdir is None else [drawing.rankdir]
+
+    def pictures(rankdir: str) -> list:
+        options = replace(lecture.options, drawing=replace(drawing, rankdir=rankdir))
+        return [picture for _, picture in lecture.view.frames(lecture.graph, steps_made, options)]
+
+    layouts = [pictures(rankdir) for rankdir in rankdirs]
+    return [(step, list(zip(rankdirs, frames))) for step, *frames in zip(steps_made, *layouts)]
 
 
 def section(step, svgs: list, count: int, code: list | None = None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ...core.graph import Graph
 from ...errors import NotANetworkError
 from ...figures.graph_view import CELLS
-from ...figures.network_view import draw_network
+from ...figures.network_view import draw_network_as
 from ...network.model import Network
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
@@ -62,9 +62,7 @@ class NetworkView(View):
                              "per unit, its parameters on the edges")
 
     def draw(self, graph: Graph, drawing):
-        return draw_network(graph, network=self.network(graph, drawing.number_format), rankdir=drawing.rankdir,
-                            number_format=drawing.number_format, theme=drawing.theme, title=drawing.title,
-                            grads=drawing.grads, fontsize=drawing.fontsize, size=drawing.size)
+        return draw_network_as(self.network(graph, drawing.number_format), drawing)
 
     def steps(self, graph: Graph, lecture) -> list:
         network = self.network(graph, lecture.number_format)
