@@ -59,7 +59,8 @@ class Notation:
     ``math``, a format string, when given (``"|{}|"`` for abs). ``precedence`` is
     Python's: 1 for ``+ -``, 2 for ``* /``, 3 for unary minus, 4 for ``**``.
     ``in_maths``: another notation for maths alone, when the row is written as a
-    call in Python but as an operator in captions (``times``: ``b × a``).
+    call in Python but as an operator in captions (``times``: ``b × a``), or as a
+    ``"power"``: ``x²`` when the exponent is a whole number, else ``x ^ y`` (``pow``).
     """
 
     __slots__ = ("form", "token", "precedence", "right", "math", "in_maths")
@@ -378,7 +379,7 @@ TABLE = (
        lambda m, out, a, b: (b, a), lambda s, a, b: a * b, doc="a × b"),
     Op("truediv", 2, "÷", infix("/", 2), _divide,
        lambda m, out, a, b: (1.0 / b, -out / b), lambda s, a, b: a / b, _nonzero_divisor, doc="a ÷ b"),
-    Op("pow", 2, "^", infix("**", 4, right=True), _power,
+    Op("pow", 2, "^", Notation("infix", "**", 4, right=True, in_maths=Notation("power", "**", 4, right=True)), _power,
        lambda m, out, a, b: (m.times(b, a ** (b - 1)), m.xlogy(out, a)), lambda s, a, b: a ** b, _real_power,
        doc="a to the power b"),
     Op("neg", 1, "−", prefix("-", 3), operator.neg,

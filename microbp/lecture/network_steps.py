@@ -25,8 +25,6 @@ update w₀₁ ← w₀₁ − η·dE/dw₀₁ = 0.5 − 0.1 × 0.09928 = 0.4901
 
 from __future__ import annotations
 
-import re
-
 from ..network.loss_block import loss_blocks
 from ..network.model import Network
 from ..network.notation import target_letter, use_notation
@@ -148,8 +146,8 @@ class _Writer:
 
     def _equation(self, node, region) -> str:
         names = self.network.names
-        return (f"{self.network.name(node)} = {_squared(region_formula(region, names, self.style))} = "
-                f"{_squared(region_formula(region, names, self.style, numbers=True))} = {self.number(node.data)}")
+        return (f"{self.network.name(node)} = {region_formula(region, names, self.style)} = "
+                f"{region_formula(region, names, self.style, numbers=True)} = {self.number(node.data)}")
 
     def gradient(self, node, key) -> tuple:
         """(caption, value, nodes, keys, uses) of the step that computes dE/d(node)."""
@@ -186,11 +184,6 @@ class _Writer:
         return "\n".join(f"{w.name} ← {w.name} − η·d{self.root}/d{w.name} = {self.number(w.value)} − "
                          f"{self.factor(learning_rate)} × {self.factor(grads[w.node])} = "
                          f"{self.number(value)}" for w, value in zip(weights, values)), values
-
-
-def _squared(formula: str) -> str:
-    """``(y − t) ^ 2`` as ``(y − t)²``: a whole-number power as a superscript."""
-    return re.sub(r" \^ ([2-9])(?![\d.])", lambda m: "²³⁴⁵⁶⁷⁸⁹"[int(m.group(1)) - 2], formula)
 
 
 def _data(source) -> float:

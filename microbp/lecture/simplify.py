@@ -24,10 +24,10 @@ from functools import cache
 
 from ..core.graph import chain_rule
 from ..core.ops import interpreter
+from ..text.notation import SUPERSCRIPTS
 
 VULGAR = {Fraction(1, 2): "½", Fraction(1, 3): "⅓", Fraction(1, 4): "¼", Fraction(2, 3): "⅔",
           Fraction(3, 4): "¾"}
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def sympy_interpreter():
@@ -159,8 +159,8 @@ def fraction_text(f: Fraction) -> str:
 
 
 def polish(text: str) -> str:
-    """Python's operators as maths: ``**2`` is ``²``, ``*`` a product sign or nothing, ``-`` is ``−``."""
-    text = re.sub(r"\*\*(\d+)\b", lambda m: m.group(1).translate(SUPERSCRIPTS), text)
+    """Python's operators as maths: ``**2`` is ``²`` (``**(-2)`` is ``⁻²``), ``*`` a product sign or nothing, ``-`` is ``−``."""
+    text = re.sub(r"\*\*(\d+)\b|\*\*\((-\d+)\)", lambda m: (m.group(1) or m.group(2)).translate(SUPERSCRIPTS), text)
     text = text.replace("**", "^")
     text = re.sub(r"(?<=[\d½⅓¼⅔¾])\*(?=[^\d\W]|\()", "", text)      # 2*y, 2*(y - t): juxtaposed
     text = re.sub(r"(?<=[^\d\W])\*\(", "(", text)                  # y*(1 - y)

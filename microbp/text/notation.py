@@ -18,6 +18,7 @@ trees of parts and joined once, so writing a long chain takes linear memory.
 from __future__ import annotations
 
 import keyword
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -117,15 +118,27 @@ def as_factor(x, style: Style = MATH) -> str:
     return f"({text})" if text.startswith(("−", "-")) else text
 
 
+WHOLE = re.compile(r"−?[0-9]+")
+SUPERSCRIPTS = str.maketrans("0123456789−-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
+
+
 def write(row: Op, args, style: Style = PYTHON) -> Written:
     """``row`` applied to ``args`` (Written texts or numbers), written in ``style``.
 
     >>> str(write(OPS["dot"], [Written("w1"), Written("w2"), Written("x1"), Written("x2")], MATH))
     'w1·x1 + w2·x2'
+    >>> y, t = Written("y", style=MATH), Written("t", style=MATH)
+    >>> [str(write(OPS["pow"], [y - t, n], MATH)) for n in (2.0, -1.0, 0.5)]
+    ['(y − t)²', '(y − t)⁻¹', '(y − t) ^ 0.5']
+    >>> str(write(OPS["pow"], [Written("y") - Written("t"), 2.0]))      # Python
+    '(y - t) ** 2'
     """
     args = [a if isinstance(a, Written) else number(a, style) for a in args]
     notation = style.notation(row)
-    if notation.form == "infix":
+    if notation.form == "power" and WHOLE.fullmatch(str(args[1])):       # maths: x², (y − t)², x⁻¹
+        base = _wrap(args[0], args[0].precedence <= notation.precedence)
+        return Written((base, str(args[1]).translate(SUPERSCRIPTS)), notation.precedence, style)
+    if notation.form in ("infix", "power"):
         token = notation.token if style.python else row.symbol
         left, right = args
         p, right_first = notation.precedence, notation.right

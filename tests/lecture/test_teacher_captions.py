@@ -92,6 +92,16 @@ def test_half_squared_error_by_hand_is_simplified_and_has_no_caret():
     assert chain[2].startswith("∂E/∂y₁ = 2 × (y₁ − t) × 0.5 = 0.4457")
 
 
+@pytest.mark.parametrize("view", ["graph", "network"])
+def test_whole_powers_are_superscripts_in_every_view(view):
+    """Captions write x², (y − t)² and x⁻¹, as a textbook does, in both views; Python keeps ``**``."""
+    *_, a = neuron()
+    t = Value(0.2, label="t")
+    lecture = "\n".join(captions((a - t) ** 2 * 0.5 + a ** -1.0, view=view))
+    assert "²" in lecture and "⁻¹" in lecture and "^" not in lecture
+    assert "** 2" in microbp.to_text((a - t) ** 2)
+
+
 def test_mse_is_a_block_written_as_the_textbook_writes_it():
     *_, a = neuron()
     lecture = captions(losses.mse(a, 0.2), view="network")

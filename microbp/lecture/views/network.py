@@ -19,6 +19,7 @@ from ...errors import NotANetworkError
 from ...figures.graph_view import CELLS
 from ...figures.network_view import draw_network_as
 from ...network.model import Network
+from ...text.plural import count
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
 from ..network_tangents import network_tangent_frames, network_tangent_steps, network_tangent_workload
@@ -50,7 +51,7 @@ class NetworkView(View):
             units = len(self.network(graph).units)
         except NotANetworkError:
             return ""
-        return f"view='network' to draw its {units} units as circles, the weights on the edges"
+        return f"view='network' to draw its {count(units, 'unit')} as circles, the weights on the edges"
 
     def check(self, graph, drawing, caller: str) -> None:
         given = [name for name in GRAPH_ONLY if _given(drawing, name)]
