@@ -12,17 +12,18 @@ only the graph view shows is given (``collapse``, ``show``, ``highlight``, ...).
 >>> resolve_view("tree", Value(1.0), "draw")
 Traceback (most recent call last):
   ...
-ValueError: draw: view must be 'graph', 'network' or 'auto', got 'tree'
+ValueError: draw: view must be 'graph', 'network', 'layers' or 'auto', got 'tree'
 """
 
 from __future__ import annotations
 
 from ...errors import NotANetworkError
 from .graph import GraphView
+from .layers import LayersView
 from .network import GRAPH_ONLY, NetworkView
 from .view import View
 
-VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView}
+VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView, "layers": LayersView}
 
 
 def resolve_view(view, graph, caller: str, given: dict | None = None) -> View:
