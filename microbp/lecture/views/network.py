@@ -32,8 +32,8 @@ class NetworkView(View):
 
     name = "network"
     default_order = "layers"
-    lighter = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
-               "weight its lecture is long")
+    lighter = ("or give its lecture a layer at a time, a box per layer and its weight matrix on an edge: "
+               "view='layers'")
 
     def __init__(self, instead=lambda graph: ""):
         super().__init__(instead)

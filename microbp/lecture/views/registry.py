@@ -3,8 +3,13 @@
 A new view is one module beside these and one line in ``VIEWS``. ``"auto"``
 (the default of ``draw``, ``render``, ``steps``, ``slideshow`` and Jupyter's
 display) is the network view for a graph that is a network of two units or
-more (``microbp.network.model``), the graph view otherwise, or when an option
-only the graph view shows is given (``collapse``, ``show``, ``highlight``, ...).
+more (``microbp.network.model``), the layers view for a network too dense for a
+circle per unit (a weight matrix of more than ``LARGEST_CIRCLES_MATRIX`` entries between
+two layers: measured in Chromium at 1024×768, the network view of 2-6-1 (12 weights into
+a layer) draws its text at 18 px and of 1-2-2-1 and 2-3-3-1 at 19 px, but of 2-8-1 (16)
+at 13 px and of 2-4-4-1 (16) at 14 px, under the 16 a projector needs), the graph view
+otherwise, or when an option only the graph view shows is given (``collapse``, ``show``,
+``highlight``, ...).
 
 >>> from microbp import Value
 >>> type(resolve_view("network", Value(1.0), "draw")).__name__
@@ -23,6 +28,7 @@ from .layers import LayersView
 from .network import GRAPH_ONLY, NetworkView
 from .view import View
 
+LARGEST_CIRCLES_MATRIX = 12     # weights into a layer that the network view draws readably at 1024×768
 VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView, "layers": LayersView}
 
 
@@ -51,13 +57,17 @@ def _graph_only(given: dict) -> bool:
 
 
 def _auto(graph) -> View:
-    """The network view when the graph is a network of two units or more, else the graph view."""
+    """The network view when the graph is a network of two units or more, the layers view when more
+    than ``LARGEST_CIRCLES_MATRIX`` weights enter one of its layers, else the graph view."""
     view = resolve_view("network", graph, "auto")
     try:
-        units = len(view.network(graph).units)
+        network = view.network(graph)
     except NotANetworkError:
-        units = 0
-    return view if units >= 2 else resolve_view("graph", graph, "auto")
+        return resolve_view("graph", graph, "auto")
+    if len(network.units) < 2:
+        return resolve_view("graph", graph, "auto")
+    entering = max(sum(len(unit.weights) for unit in layer) for layer in network.layers)
+    return resolve_view("layers", graph, "auto") if entering > LARGEST_CIRCLES_MATRIX else view
 
 
 def _offers(graph, refusing: str) -> str:

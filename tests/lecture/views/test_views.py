@@ -25,7 +25,8 @@ ROOT = PACKAGE.parent
 # The views' own modules: the registry and the view classes, and the parts that only one view uses.
 VIEW_MODULES = {"lecture/views/", "figures/network_view.py", "lecture/network_steps.py", "lecture/network_frames.py",
                 "figures/graph_view.py", "lecture/graph_steps.py", "lecture/graph_frames.py",
-                "lecture/graph_tangents.py", "lecture/network_tangents.py"}
+                "lecture/graph_tangents.py", "lecture/network_tangents.py", "figures/layer_view.py",
+                "lecture/layer_steps.py"}
 ASKS_WHICH_VIEW = re.compile(r"""\bview\s*(==|!=)|\bview\s+(not\s+)?in\s*[(\[{]|[=!]=\s*["'](network|graph)["']"""
                              r"""|\[\s*["']view["']\s*\]|\.get\(\s*["']view["']""")
 KNOWS_THE_NETWORK_VIEW = re.compile(r"\b(network_view|network_steps|network_frames|NetworkView|network_workload)\b")
@@ -126,7 +127,7 @@ def test_an_unknown_view_is_refused_with_the_list_by_each_public_function(toy):
     y = Value(1.0).exp()
     for call, caller in ((lambda: draw(y, view="tree"), "draw"), (lambda: steps(y, view="tree"), "steps"),
                          (lambda: microbp.lecture.steps.frames(y, view="tree"), "frames")):
-        with pytest.raises(ValueError, match=f"^{caller}: view must be 'graph', 'network', 'toy' or 'auto', "
+        with pytest.raises(ValueError, match=f"^{caller}: view must be 'graph', 'network', 'layers', 'toy' or 'auto', "
                                              "got 'tree'$"):
             call()
     with pytest.raises(ValueError, match="view must be"):
