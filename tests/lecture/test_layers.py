@@ -5,6 +5,7 @@ import re
 import pytest
 
 import microbp
+import microbp.lecture.steps
 from microbp.lecture.network_steps import simplified_partials
 from microbp.lecture.views.registry import resolve_view
 from microbp.losses import mse
@@ -150,8 +151,12 @@ def test_the_refusals_recommend_the_layers_view(tmp_path):
     with pytest.raises(microbp.GraphTooLargeError) as refused:
         microbp.slideshow(error, tmp_path / "x.html", view="network")
     assert re.findall(r"view='(\w+)'", str(refused.value)) == ["layers"]
-    with pytest.raises(microbp.GraphTooLargeError, match=r"view='layers' for a network of units"):
-        microbp.steps(error, view="graph", max_elements=1000)
+    with pytest.raises(microbp.GraphTooLargeError) as graph_refused:
+        microbp.lecture.steps.frames(error, view="graph", max_elements=1000, max_nodes=1000)
+    assert re.findall(r"view='(\w+)'", str(graph_refused.value)) == ["layers"]
+    with pytest.raises(microbp.GraphTooLargeError) as too_many_nodes:
+        microbp.draw(error, view="graph")
+    assert re.findall(r"view='(\w+)'", str(too_many_nodes.value)) == ["layers"]
 
 
 def test_the_workload_is_counted_before_drawing_and_small():

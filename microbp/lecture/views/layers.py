@@ -40,13 +40,19 @@ class LayersView(NetworkView):
         return draw_layers_as(self.network(graph, drawing.number_format), drawing)
 
     def steps(self, graph: Graph, lecture) -> list:
+        _reverse_only(lecture)
         return layer_steps(self.network(graph, lecture.number_format), lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
         return layer_frames(self.network(graph, lecture.number_format), steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
-        if lecture.mode == "forward":
-            raise ValueError("lecture: mode='forward' is a lecture of the network view or the graph view; "
-                             "the layers view shows reverse mode: leave out mode, or pass view='network'")
+        _reverse_only(lecture)
         return layer_workload(self.network(graph, lecture.number_format), lecture)
+
+
+def _reverse_only(lecture) -> None:
+    """Refuse forward mode's lecture, which the layers view does not give."""
+    if lecture.mode == "forward":
+        raise ValueError("lecture: mode='forward' is a lecture of the network view or the graph view; "
+                         "the layers view shows reverse mode: leave out mode, or pass view='network'")

@@ -4,11 +4,11 @@ A new view is one module beside these and one line in ``VIEWS``. ``"auto"``
 (the default of ``draw``, ``render``, ``steps``, ``slideshow`` and Jupyter's
 display) is the network view for a graph that is a network of two units or
 more (``microbp.network.model``), the layers view for a network too dense for a
-circle per unit (a weight matrix of more than ``LARGEST_CIRCLES_MATRIX`` entries between
-two layers: measured in Chromium at 1024×768, the network view of 2-6-1 (12 weights into
-a layer) draws its text at 18 px and of 1-2-2-1 and 2-3-3-1 at 19 px, but of 2-8-1 (16)
-at 13 px and of 2-4-4-1 (16) at 14 px, under the 16 a projector needs), the graph view
-otherwise, or when an option only the graph view shows is given (``collapse``, ``show``,
+circle per unit (more than ``network.LARGEST_CIRCLES_MATRIX`` weights into a layer:
+measured in Chromium at 1024×768, the network view's text is 18 px for 2-6-1 (12
+weights into a layer) and 19 px for 2-3-3-1 (9), but 13 px for 2-8-1 (16) and 14 px
+for 2-4-4-1 and 2-5-5-1, under the 16 px a projector needs), the graph view otherwise,
+or when an option only the graph view shows is given (``collapse``, ``show``,
 ``highlight``, ...).
 
 >>> from microbp import Value
@@ -25,10 +25,9 @@ from __future__ import annotations
 from ...errors import NotANetworkError
 from .graph import GraphView
 from .layers import LayersView
-from .network import GRAPH_ONLY, NetworkView
+from .network import GRAPH_ONLY, NetworkView, too_dense
 from .view import View
 
-LARGEST_CIRCLES_MATRIX = 12     # weights into a layer that the network view draws readably at 1024×768
 VIEWS: dict[str, type[View]] = {"graph": GraphView, "network": NetworkView, "layers": LayersView}
 
 
@@ -66,8 +65,7 @@ def _auto(graph) -> View:
         return resolve_view("graph", graph, "auto")
     if len(network.units) < 2:
         return resolve_view("graph", graph, "auto")
-    entering = max(sum(len(unit.weights) for unit in layer) for layer in network.layers)
-    return resolve_view("layers", graph, "auto") if entering > LARGEST_CIRCLES_MATRIX else view
+    return resolve_view("layers", graph, "auto") if too_dense(network) else view
 
 
 def _offers(graph, refusing: str) -> str:
