@@ -29,6 +29,7 @@ from .labels import label_text
 from .themes import THEMES
 
 MAX_ROWS = 20       # units of a layer drawn as rows; a wider layer shows its ends and how many are left out
+GAP = "&#160;&#160;"      # before a number: the columns of a box stand apart
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -122,7 +123,7 @@ class _Boxes:
         if not known:
             text = f'<FONT COLOR="{self.style["muted"]}">{text}</FONT>'
         fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if key in self.state.computes else ""
-        return f'<TD ALIGN="{align}"{fill}>{text}</TD>'
+        return f'<TD ALIGN="{align}"{fill}>{GAP}{text}</TD>'
 
     def outline(self, keys) -> dict:
         """A thick outline in the highlight's colour when the step computes or uses one of ``keys``."""
