@@ -8,7 +8,7 @@ not known yet. The edge into layer l is its weight matrix, ``W⁽ˡ⁾ 16×16`` 
 all of its numbers. The edges' labels are short, so that the boxes stand close
 and their text is large on a projector. In a
 lecture frame the cells its step computes are shaded and the boxes and edges it
-uses are outlined. A layer of more than ``MAX_ROWS`` units shows its first
+uses are outlined. A layer of more than ``MAX_LAYER_ROWS`` units shows its first
 and last rows, and a row saying how many are left out.
 
 >>> from microbp.nn import MLP
@@ -28,7 +28,7 @@ from ..text.plural import count
 from .labels import label_text
 from .themes import THEMES
 
-MAX_ROWS = 20       # units of a layer drawn as rows; a wider layer shows its ends and how many are left out
+MAX_LAYER_ROWS = 20       # units of a layer drawn as rows; a wider layer shows its ends and how many are left out
 GAP = "&#160;&#160;"      # before a number: the columns of a box stand apart
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -85,9 +85,9 @@ def draw_layers_as(network, drawing, **shown):
 
 def shown_units(layer: list) -> tuple:
     """(the units drawn as rows, how many are left out after the first ones)."""
-    if len(layer) <= MAX_ROWS:
+    if len(layer) <= MAX_LAYER_ROWS:
         return layer, 0
-    head = MAX_ROWS - 3
+    head = MAX_LAYER_ROWS - 3
     return layer[:head] + layer[-2:], len(layer) - head - 2
 
 
