@@ -59,7 +59,7 @@ def draw_layers(root, *, rankdir=None, number_format: str = ".4g", theme: str = 
     style = dict(THEMES[theme])
     style["fontsize"] = fontsize or style["network_fontsize"]
     if grads is None and network.graph.root.grad is not NOT_COMPUTED:
-        grads = network.graph.gradients
+        grads = {node: node.grad for node in network.graph.order}      # the engine's, as backward left them
     attributes = {"rankdir": rankdir or "LR", "bgcolor": style["background"], "fontname": style["fontname"],
                   "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.3", "newrank": "true"}
     if size is not None:
