@@ -105,6 +105,9 @@ class _Boxes:
         self.network, self.style, self.number_style = network, style, number_style
         self.grads, self.state = grads, state
         self.loss_name = network.loss.name if network.loss else network.name(network.units[-1].y)
+        hidden = next((unit for unit in network.units if not unit.linear), network.units[0])
+        self.letters = {"input": _letter(network.inputs[0].name if network.inputs else "", "y"),
+                        "output": _letter(network.name(hidden.y), "y"), "net": _letter(network.name(hidden.x), "x")}
 
     def knows(self, key) -> bool:
         if key in self.state.computes:
@@ -139,7 +142,7 @@ class _Boxes:
         network = self.network
         inputs = [f'<TR><TD ALIGN="RIGHT">{html.escape(item.name)}</TD>{self.cell(("y", item), lambda i=item: i.value)}'
                   "</TR>" for item in network.inputs]
-        header = f'<TR><TD COLSPAN="2">inputs y{layer_mark(0)}</TD></TR>'
+        header = f'<TR><TD COLSPAN="2">inputs {self.letters["input"]}{layer_mark(0)}</TD></TR>'
         dot.node("layer0", self.table([header] + inputs), shape="box", style="rounded",
                  **self.outline([("y", item) for item in network.inputs]))
         for depth, layer in enumerate(network.layers, start=1):
@@ -152,9 +155,10 @@ class _Boxes:
         """A layer's box: its header, the column names, a row per unit (j, yⱼ, dE/dxⱼ), then dE/dW's
         largest entry once it is known."""
         units, left_out = shown_units(layer)
-        columns = ["j", "yⱼ", f"d{self.loss_name}/dxⱼ"]
+        y, x = self.letters["output"], self.letters["net"]
+        columns = ["j", f"{y}ⱼ", f"d{self.loss_name}/d{x}ⱼ"]
         rows = [f'<TR><TD COLSPAN="3">layer {depth} · {count(len(layer), "unit")}</TD></TR>',
-                f'<TR><TD COLSPAN="3">{html.escape(_activation(layer))}</TD></TR>',
+                f'<TR><TD COLSPAN="3">{html.escape(_activation(layer, y, x))}</TD></TR>',
                 "<TR>" + "".join(f'<TD ALIGN="RIGHT">{self.muted(c)}</TD>' for c in columns) + "</TR>"]
         for position, unit in enumerate(units):
             if left_out and position == len(units) - 2:
@@ -216,9 +220,20 @@ def _parameters(layer: list) -> list:
     return [w for unit in layer for w in unit.weights] + [unit.bias for unit in layer if unit.bias]
 
 
-def _activation(layer: list) -> str:
+def _activation(layer: list, y: str, x: str) -> str:
     """How the layer's outputs come from its net inputs, from the units' own rows: ``y = relu(x)``."""
     rows = {None if unit.linear else unit.y.op.symbol for unit in layer}
     if rows == {None}:
-        return "y = x (linear)"
-    return f"y = {rows.pop()}(x)" if len(rows) == 1 else "y = f(x), per unit"
+        return f"{y} = {x} (linear)"
+    return f"{y} = {rows.pop()}({x})" if len(rows) == 1 else f"{y} = f({x}), per unit"
+
+
+def _letter(name: str, default: str) -> str:
+    """The letter of an indexed name (``a`` of ``a₁₈``, ``w`` of ``w₂,₁₈``), or ``default`` for a name
+    that is not a letter and an index (a user's label).
+
+    >>> _letter("a₁₈", "y"), _letter("z₂", "x"), _letter("hidden", "y")
+    ('a', 'z', 'y')
+    """
+    letter = name.rstrip("₀₁₂₃₄₅₆₇₈₉,")
+    return letter if len(letter) == 1 and letter != name else default

@@ -179,3 +179,11 @@ def test_frames_know_what_the_steps_before_computed():
     assert "E ?" not in loss_step and "largest |dE/dw|" in last and "?</FONT>" not in last
     shaded = re.findall(r'BGCOLOR="#ffe08a">([^<]*)<', frames[1][1].source)     # layer 2's outputs, computed
     assert len(shaded) == 16
+
+
+def test_the_textbook_notation_reaches_the_captions_and_the_boxes():
+    _, error = moons()
+    frames = microbp.lecture.steps.frames(error, view="layers", notation="textbook")
+    step, picture = frames[1]
+    assert step.caption.splitlines()[0] == "z⁽²⁾ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾, a⁽²⁾ = relu(z⁽²⁾): 16 units, W⁽²⁾ is 16×16"
+    assert "inputs x⁽⁰⁾" in picture.source and "a = relu(z)" in picture.source and "dL/dzⱼ" in picture.source
