@@ -15,7 +15,7 @@ from .terminal import say
 
 def add_view(command) -> None:
     command.add_argument("--view", default="auto", choices=["auto", "graph", "network", "layers"],
-                         help="auto (default): network for a small network, layers for a wide one, else graph")
+                         help="auto (default) picks by the graph")
 
 
 def add_lecture(command) -> None:
