@@ -133,7 +133,8 @@ class _Captions:
         """δ⁽ˡ⁾: dE/dy⁽ˡ⁾ (from the loss, or W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), then times f′(x⁽ˡ⁾), the first unit worked out."""
         layer, v, loss = self.layer(depth), self.vector, self.loss
         unit, last = layer[0], depth == len(self.network.layers)
-        source = "from the loss" if last else f"= {v('W', depth + 1)}ᵀ δ{layer_mark(depth + 1)}"
+        source = (f"= {v('W', depth + 1)}ᵀ δ{layer_mark(depth + 1)}" if not last
+                  else "from the loss" if self.network.loss else "= 1, the output's own")
         activation = _activation(layer)
         if activation is None:
             header = f"δ{layer_mark(depth)} = d{loss}/d{v('y', depth)} {source} (linear: f′ = 1)"
