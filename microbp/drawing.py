@@ -31,9 +31,11 @@ def draw(root, *, view: str = "auto", **options):
     Args (all by keyword but ``root``; one checked ``microbp.figures.options.DrawOptions`` holds them):
         root: the output value (or its ``microbp.Graph``).
         view: ``"graph"``, every value and operation; ``"network"``, one circle per unit
-            of a network (``microbp.network.model``): its parameters on the edges; or ``"auto"`` (the
-            default), the network view for a network of two units or more, the graph view otherwise or
-            when an option only the graph view draws is given (``microbp.lecture.views.registry``).
+            of a network (``microbp.network.model``): its parameters on the edges; ``"layers"``, one
+            box per layer of a network, its weight matrices on the edges; or ``"auto"`` (the default),
+            the network view for a network of two units or more (the layers view where more than 12
+            weights enter a layer), the graph view otherwise or when an option only the graph view
+            draws is given (``microbp.lecture.views.registry``).
         rankdir: ``"LR"`` (left to right, the graph's default) or ``"TB"`` (top to bottom);
             the network view picks the one that suits a 16:9 screen.
         show: which annotations to draw, any of ``"data"``, ``"grad"``, ``"local"``.

@@ -14,8 +14,8 @@ from .terminal import say
 
 
 def add_view(command) -> None:
-    command.add_argument("--view", default="auto", choices=["auto", "graph", "network"],
-                         help="auto (default): network for a network, else graph")
+    command.add_argument("--view", default="auto", choices=["auto", "graph", "network", "layers"],
+                         help="auto (default) picks by the graph")
 
 
 def add_lecture(command) -> None:

@@ -51,7 +51,7 @@ def live(root: Value, path, title: str | None = None, view: str = "auto", fixed=
     """Write the live page of ``root`` as one self-contained HTML file; returns the path.
 
     ``view`` is as for ``microbp.slideshow`` (``"auto"``: the network view for a
-    network, the graph view otherwise). The leaves' values are the values to
+    network, the layers view for a dense one, the graph view otherwise). The leaves' values are the values to
     start from; ``root`` need not have been through ``backward()``. Descent
     changes every leaf but those named (by label) in ``fixed``: an example's
     inputs and target, say; the page can fix and free leaves too.

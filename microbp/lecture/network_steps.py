@@ -98,13 +98,13 @@ class _Writer:
     """Captions in the network's names: totals ``dE/dx₃``, local derivatives ``∂y₃/∂x₃``."""
 
     def __init__(self, network: Network, number_format: str, derivatives: str = "simplified",
-                 notation: str = "walkthrough"):
+                 notation: str = "walkthrough", units=None):
         self.network, self.style = network, Style(False, number_format)
         self.root = network.loss.name if network.loss else network.name(network.units[-1].y)
         blocks = [b for b in loss_blocks(network.graph) if network.loss and b.root is network.loss.node]
         self.block = (LossCaptions(blocks[0], network.name, self.root, number_format, target_letter(notation))
                       if blocks and all(p in network.parts for p in blocks[0].predictions) else None)
-        texts = simplified_partials(network) if derivatives == "simplified" else {}
+        texts = simplified_partials(network, units) if derivatives == "simplified" else {}
         self.children = {}
         for (child, parent), partial in network.partials.items():
             partial = partial._replace(text=texts.get((child, parent), partial.text))
@@ -191,13 +191,15 @@ def _data(source) -> float:
     return source.y.data if hasattr(source, "y") else source.value
 
 
-def simplified_partials(network) -> dict:
+def simplified_partials(network, units=None) -> dict:
     """(child, parent) -> the local derivative simplified by sympy (``microbp.lecture.simplify``), as text,
-    where it is plain maths; the network's own partials (the table's chain) stand elsewhere."""
+    where it is plain maths; the network's own partials (the table's chain) stand elsewhere. ``units``:
+    only the derivatives inside these units (and the loss), for a lecture that works out a few."""
     from .simplify import maths, readable, region_simplified
 
-    regions = [(unit.y, [unit.y]) for unit in network.units if not unit.linear]
-    regions += [(unit.x, [n for n in unit.nodes if n is not unit.y or unit.linear]) for unit in network.units]
+    units = network.units if units is None else units
+    regions = [(unit.y, [unit.y]) for unit in units if not unit.linear]
+    regions += [(unit.x, [n for n in unit.nodes if n is not unit.y or unit.linear]) for unit in units]
     if network.loss:
         regions.append((network.loss.node, network.loss.nodes))
     found = {}

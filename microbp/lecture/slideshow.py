@@ -34,9 +34,10 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     scaled up or down to the room the caption leaves. ←/→ (or space, Page
     Up/Down) step, Home/End jump, ``f`` toggles full screen, ``#12`` in the
     address opens step 12, and printing gives one landscape page per step.
-    The view is ``"auto"`` unless ``view`` says: the network view for a network, else the graph
-    view. Each frame carries a left-to-right and a top-to-bottom drawing (unless ``rankdir`` is
-    given) and the page shows the one that draws the text larger on the screen at hand; a lecture
+    The view is ``"auto"`` unless ``view`` says: the network view for a network (the layers view,
+    a box per layer, for one with more than 12 weights into a layer), else the graph view. Each
+    frame carries a left-to-right and a top-to-bottom drawing (unless ``rankdir`` is given) and
+    the page shows the one that draws the text larger on the screen at hand; a lecture
     whose text would be under 24 px at 1920×1080 says so (``UnreadableSlidesWarning``), and
     ``microbp.check_projector(path)`` measures it in a browser.
     ``options`` go to ``microbp.lecture.steps.frames`` (``view="network"``, ``order``,

@@ -104,7 +104,7 @@ class ProjectorReport:
         rows += problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
         rows.append("readable on every screen" if not problems else
                     f"{len(problems)} problem(s): try theme='print', a larger fontsize, or for a network "
-                    "view='network'")
+                    "view='network' (view='layers' for a wide one)")
         return "\n".join(rows)
 
 

@@ -16,7 +16,7 @@ frame or ``MAX_LECTURE_ELEMENTS`` in all, naming the option that raises the limi
 >>> microbp.lecture.steps.frames(x)
 Traceback (most recent call last):
   ...
-microbp.errors.GraphTooLargeError: lecture: 301 frames of up to 751 nodes and edges is 226051 to draw, over the limit of 50000 (minutes of work, and a file of many megabytes); pass max_elements=226051 to make it anyway, or draw less per frame (collapse=1, view='network')
+microbp.errors.GraphTooLargeError: lecture: 301 frames of up to 751 nodes and edges is 226051 to draw, over the limit of 50000 (minutes of work, and a file of many megabytes); pass max_elements=226051 to make it anyway, or draw less per frame (view='layers' for a network of units, else collapse=1)
 """
 
 from __future__ import annotations

@@ -214,8 +214,8 @@ def test_a_large_network_is_refused_in_the_graph_view_naming_the_options(big):
     with pytest.raises(GraphTooLargeError) as error:
         draw(big, view="graph")
     message = str(error.value)
-    assert "max_nodes=" in message and "collapse=1" in message and "view='network'" in message
-    assert "33 units" in message
+    assert "max_nodes=" in message and "collapse=1" in message and "view='layers'" in message
+    assert "2-16-16-1 layers" in message and "view='network'" not in message    # its circles would not read
 
 
 def test_a_large_network_draws_in_the_network_view_with_a_circle_per_unit(big):

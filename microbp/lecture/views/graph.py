@@ -28,7 +28,7 @@ class GraphView(View):
 
     name = "graph"
     default_order = "reverse-topological"
-    lighter = "or draw less per frame (collapse=1, view='network')"
+    lighter = "or draw less per frame (view='layers' for a network of units, else collapse=1)"
     shows_program = True
 
     def order_for(self, graph: Graph) -> str:

@@ -25,6 +25,7 @@ from ..network_steps import network_steps
 from ..network_tangents import network_tangent_frames, network_tangent_steps, network_tangent_workload
 from .view import View
 
+LARGEST_CIRCLES_MATRIX = 12     # weights into a layer that the network view draws readably at 1024×768
 GRAPH_ONLY = ("show", "color_by_grad", "highlight", "highlight_path", "unknown_data", "unknown_grads")
 
 
@@ -33,8 +34,8 @@ class NetworkView(View):
 
     name = "network"
     default_order = "layers"
-    lighter = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
-               "weight its lecture is long")
+    lighter = ("or give its lecture a layer at a time, a box per layer and its weight matrix on an edge: "
+               "view='layers'")
 
     def __init__(self, instead=lambda graph: ""):
         super().__init__(instead)
@@ -48,10 +49,12 @@ class NetworkView(View):
 
     def offer(self, graph) -> str:
         try:
-            units = len(self.network(graph).units)
+            network = self.network(graph)
         except NotANetworkError:
             return ""
-        return f"view='network' to draw its {count(units, 'unit')} as circles, the weights on the edges"
+        if too_dense(network):          # the layers view offers to draw it
+            return ""
+        return f"view='network' to draw its {count(len(network.units), 'unit')} as circles, the weights on the edges"
 
     def check(self, graph, drawing, caller: str) -> None:
         given = [name for name in GRAPH_ONLY if _given(drawing, name)]
@@ -80,6 +83,12 @@ class NetworkView(View):
         if lecture.mode == "forward":
             return network_tangent_workload(self.network(graph, lecture.number_format))
         return network_workload(self.network(graph, lecture.number_format))
+
+
+def too_dense(network) -> bool:
+    """Whether more than ``LARGEST_CIRCLES_MATRIX`` weights enter a layer: too many edges for circles that a
+    projector shows large (``microbp.lecture.views.registry`` says what was measured); the layers view draws it."""
+    return max(sum(len(unit.weights) for unit in layer) for layer in network.layers) > LARGEST_CIRCLES_MATRIX
 
 
 def _given(drawing, name: str) -> bool:

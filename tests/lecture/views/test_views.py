@@ -25,7 +25,8 @@ ROOT = PACKAGE.parent
 # The views' own modules: the registry and the view classes, and the parts that only one view uses.
 VIEW_MODULES = {"lecture/views/", "figures/network_view.py", "lecture/network_steps.py", "lecture/network_frames.py",
                 "figures/graph_view.py", "lecture/graph_steps.py", "lecture/graph_frames.py",
-                "lecture/graph_tangents.py", "lecture/network_tangents.py"}
+                "lecture/graph_tangents.py", "lecture/network_tangents.py", "figures/layer_view.py",
+                "lecture/layer_steps.py"}
 ASKS_WHICH_VIEW = re.compile(r"""\bview\s*(==|!=)|\bview\s+(not\s+)?in\s*[(\[{]|[=!]=\s*["'](network|graph)["']"""
                              r"""|\[\s*["']view["']\s*\]|\.get\(\s*["']view["']""")
 KNOWS_THE_NETWORK_VIEW = re.compile(r"\b(network_view|network_steps|network_frames|NetworkView|network_workload)\b")
@@ -126,7 +127,7 @@ def test_an_unknown_view_is_refused_with_the_list_by_each_public_function(toy):
     y = Value(1.0).exp()
     for call, caller in ((lambda: draw(y, view="tree"), "draw"), (lambda: steps(y, view="tree"), "steps"),
                          (lambda: microbp.lecture.steps.frames(y, view="tree"), "frames")):
-        with pytest.raises(ValueError, match=f"^{caller}: view must be 'graph', 'network', 'toy' or 'auto', "
+        with pytest.raises(ValueError, match=f"^{caller}: view must be 'graph', 'network', 'layers', 'toy' or 'auto', "
                                              "got 'tree'$"):
             call()
     with pytest.raises(ValueError, match="view must be"):
@@ -205,8 +206,11 @@ def test_a_graph_too_large_hears_what_the_other_views_offer():
     with pytest.raises(microbp.GraphTooLargeError) as refused:
         draw(big)
     assert "view='network'" not in str(refused.value)         # not a network of units: no offer
-    with pytest.raises(microbp.GraphTooLargeError, match="or view='network' to draw its 17 units as circles"):
+    with pytest.raises(microbp.GraphTooLargeError, match="or view='network' to draw its 5 units as circles"):
+        draw(MLP(3, [2, 2, 1], seed=0)([0.1, 0.2, 0.3]), view="graph", max_nodes=10)
+    with pytest.raises(microbp.GraphTooLargeError) as dense:      # 64 weights into a layer: no circles offered
         draw(MLP(3, [8, 8, 1], seed=0)([0.1, 0.2, 0.3]), view="graph", max_nodes=10)
+    assert "view='network'" not in str(dense.value) and "or view='layers' to draw its 3-8-8-1 layers" in str(dense.value)
 
 
 def test_the_slideshow_reads_its_style_and_script_from_package_data():

@@ -1,0 +1,58 @@
+"""The layers view: a box per layer, the weight matrices on the edges; its lecture goes a layer a step.
+
+It reads the same network as the network view (``microbp.network.model``) and
+draws it in vector form (``microbp.figures.layer_view``), so a network too wide
+for a circle per unit (micrograd's moons model, 2-16-16-1) still makes a
+lecture whose text a projector shows large: about 13 frames, not 500.
+
+>>> from microbp.nn import MLP
+>>> from microbp.figures.options import DrawOptions
+>>> model = MLP(2, [16, 16, 1], seed=0)
+>>> "layer 2 · 16 units" in LayersView().draw(Graph(model([0.5, -1.0])), DrawOptions()).source
+True
+"""
+
+from __future__ import annotations
+
+from ...core.graph import Graph
+from ...errors import NotANetworkError
+from ...figures.layer_view import draw_layers_as
+from ..layer_steps import layer_frames, layer_steps, layer_workload
+from .network import NetworkView
+
+
+class LayersView(NetworkView):
+    """A box per layer (``microbp.figures.layer_view``); a lecture of a step per layer and phase."""
+
+    name = "layers"
+    default_order = "layers"
+    lighter = "or draw the network once: render(root, 'network.svg', view='layers')"
+
+    def offer(self, graph) -> str:
+        try:
+            network = self.network(graph)
+        except NotANetworkError:
+            return ""
+        widths = "-".join(str(len(layer)) for layer in [network.inputs] + network.layers)
+        return f"view='layers' to draw its {widths} layers as a box each, the weight matrices on the edges"
+
+    def draw(self, graph: Graph, drawing):
+        return draw_layers_as(self.network(graph, drawing.number_format), drawing)
+
+    def steps(self, graph: Graph, lecture) -> list:
+        _reverse_only(lecture)
+        return layer_steps(self.network(graph, lecture.number_format), lecture)
+
+    def frames(self, graph: Graph, steps: list, lecture) -> list:
+        return layer_frames(self.network(graph, lecture.number_format), steps, lecture)
+
+    def workload(self, graph: Graph, lecture) -> tuple:
+        _reverse_only(lecture)
+        return layer_workload(self.network(graph, lecture.number_format), lecture)
+
+
+def _reverse_only(lecture) -> None:
+    """Refuse forward mode's lecture, which the layers view does not give."""
+    if lecture.mode == "forward":
+        raise ValueError("lecture: mode='forward' is a lecture of the network view or the graph view; "
+                         "the layers view shows reverse mode: leave out mode, or pass view='network'")
