@@ -1,7 +1,8 @@
 """The lecture of a wide network in vector form: a step per layer, each with one entry worked out.
 
-Forward, layer by layer: ``x⁽ˡ⁾ = W⁽ˡ⁾ y⁽ˡ⁻¹⁾ + b⁽ˡ⁾, y⁽ˡ⁾ = f(x⁽ˡ⁾)``, and the
-layer's first unit with its numbers; then the loss. Backward, from the output
+Forward, layer by layer: ``x⁽ˡ⁾ = W⁽ˡ⁾ y⁽ˡ⁻¹⁾ + b⁽ˡ⁾, y⁽ˡ⁾ = f(x⁽ˡ⁾)``, and one
+unit with its numbers (``worked_unit``: the first whose numbers are not all
+zero, so a dead relu is not the example); then the loss. Backward, from the output
 layer down, two steps a layer: δ⁽ˡ⁾ = dE/dx⁽ˡ⁾ = dE/dy⁽ˡ⁾ ⊙ f′(x⁽ˡ⁾), where
 dE/dy⁽ˡ⁾ comes from the loss for the output layer and is W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾ below it;
 then dE/dW⁽ˡ⁾ = δ⁽ˡ⁾ y⁽ˡ⁻¹⁾ᵀ and dE/db⁽ˡ⁾ = δ⁽ˡ⁾. Last, one update a layer. Each
@@ -42,8 +43,8 @@ def layer_steps(network: Network, lecture=None) -> list:
         (lecture.number_format, lecture.derivatives, lecture.notation, lecture.learning_rate, lecture.optimizer)
         if lecture else (".4g", "simplified", "walkthrough", 0.1, None))
     use_notation(network, notation)
-    worked = [layer[0] for layer in network.layers]         # the units whose derivatives are worked out
-    text = _Captions(network, _Writer(network, number_format, derivatives, notation, worked), LETTERS[notation])
+    worked = [worked_unit(layer, network.graph.gradients) for layer in network.layers]
+    text = _Captions(network, _Writer(network, number_format, derivatives, notation, worked), LETTERS[notation], worked)
     made = [text.forward(depth) for depth in range(1, len(network.layers) + 1)]
     if network.loss:
         loss = network.loss
@@ -83,8 +84,8 @@ def layer_workload(network: Network, lecture) -> tuple:
 class _Captions:
     """The layers lecture's captions: the vector equation, then the worked entries, in the network's names."""
 
-    def __init__(self, network: Network, text: _Writer, letters: dict):
-        self.network, self.text, self.letters = network, text, letters
+    def __init__(self, network: Network, text: _Writer, letters: dict, worked: list):
+        self.network, self.text, self.letters, self.worked = network, text, letters, worked
         self.loss = text.root
         self.grads = network.graph.gradients
 
@@ -98,7 +99,7 @@ class _Captions:
 
     def forward(self, depth: int) -> tuple:
         layer, v = self.layer(depth), self.vector
-        unit, shape = layer[0], f"{len(layer)}×{len(layer[0].weights)}"
+        unit, shape = self.worked[depth - 1], f"{len(layer)}×{len(layer[0].weights)}"
         bias = f" + {v('b', depth)}" if unit.bias else ""
         activation = _activation(layer)
         if activation is None:
@@ -114,7 +115,7 @@ class _Captions:
         return "forward", "\n".join(lines), unit.y.data, [n for u in layer for n in u.nodes], keys, uses
 
     def net_input(self, unit) -> str:
-        """The first unit's ``x₁₈ = w₂,₁₈·y₂ + … + b₁₈`` with its numbers and value, a long sum shortened."""
+        """The worked unit's ``x₁₉ = w₂,₁₉·y₂ + … + b₁₉`` with its numbers and value, a long sum shortened."""
         name, number, factor = self.network.name, self.text.number, self.text.factor
         symbolic, numeric = [], []
         for w in unit.weights:
@@ -126,13 +127,13 @@ class _Captions:
         if unit.bias:
             symbolic.append(name(unit.bias.node) if type(unit.bias.node) is not float else number(unit.bias.node))
             numeric.append(factor(unit.bias.value))
-        return (f"first unit: {name(unit.x)} = {_sum(symbolic)} = {_sum(numeric)} = "
+        return (f"unit {unit.name}: {name(unit.x)} = {_sum(symbolic)} = {_sum(numeric)} = "
                 f"{number(unit.x.data)}")
 
     def delta(self, depth: int) -> tuple:
-        """δ⁽ˡ⁾: dE/dy⁽ˡ⁾ (from the loss, or W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), then times f′(x⁽ˡ⁾), the first unit worked out."""
+        """δ⁽ˡ⁾: dE/dy⁽ˡ⁾ (from the loss, or W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), then times f′(x⁽ˡ⁾), the worked unit's numbers."""
         layer, v, loss = self.layer(depth), self.vector, self.loss
-        unit, last = layer[0], depth == len(self.network.layers)
+        unit, last = self.worked[depth - 1], depth == len(self.network.layers)
         source = (f"= {v('W', depth + 1)}ᵀ δ{layer_mark(depth + 1)}" if not last
                   else "from the loss" if self.network.loss else "= 1, the output's own")
         activation = _activation(layer)
@@ -141,7 +142,7 @@ class _Captions:
         else:
             header = (f"d{loss}/d{v('y', depth)} {source}; δ{layer_mark(depth)} = d{loss}/d{v('x', depth)} = "
                       f"d{loss}/d{v('y', depth)} ⊙ {activation}′({v('x', depth)})")
-        lines = [header, "first unit: " + (self.text.gradient(unit.y, ("dy", unit))[0] if last
+        lines = [header, f"unit {unit.name}: " + (self.text.gradient(unit.y, ("dy", unit))[0] if last
                                            else self.output_gradient(unit))]
         if not unit.linear:
             lines.append(self.text.gradient(unit.x, ("dx", unit))[0])
@@ -163,9 +164,9 @@ class _Captions:
                 f"{self.text.number(self.grads[unit.y])}")
 
     def weight_gradients(self, depth: int) -> tuple:
-        """dE/dW⁽ˡ⁾ = δ⁽ˡ⁾ y⁽ˡ⁻¹⁾ᵀ and dE/db⁽ˡ⁾ = δ⁽ˡ⁾: the first entry, the largest, the first bias."""
+        """dE/dW⁽ˡ⁾ = δ⁽ˡ⁾ y⁽ˡ⁻¹⁾ᵀ and dE/db⁽ˡ⁾ = δ⁽ˡ⁾: an entry of the worked unit, the largest, its bias."""
         layer, v, loss = self.layer(depth), self.vector, self.loss
-        unit = layer[0]
+        unit = self.worked[depth - 1]
         parameters = [w for u in layer for w in _parameters(u)]
         header = (f"d{loss}/d{v('W', depth)} = δ{layer_mark(depth)} {v('y', depth - 1)}ᵀ "
                   f"({len(layer)}×{len(unit.weights)})"
@@ -173,32 +174,51 @@ class _Captions:
         drawn = [w for w in parameters if type(w.node) is not float]
         lines = [header]
         if drawn:
-            first, largest = drawn[0], largest_gradient([w for w in drawn if w.source is not None], self.grads)
-            lines.append("first entry: " + self.text.gradient(first.node, ("dw", first))[0].replace("\n", "; "))
+            first = self.entry(depth, drawn)
+            largest = largest_gradient([w for w in drawn if w.source is not None], self.grads)
+            label = "the largest entry: " if largest is first else "one entry: "
+            lines.append(label + self.text.gradient(first.node, ("dw", first))[0].replace("\n", "; "))
             if largest not in (None, first):
                 lines.append("largest: " + self.text.gradient(largest.node, ("dw", largest))[0].splitlines()[-1])
             if unit.bias and type(unit.bias.node) is not float:
                 lines.append(self.text.gradient(unit.bias.node, ("dw", unit.bias))[0].splitlines()[-1])
         keys = [("dw", w) for w in parameters]
         uses = [("dx", u) for u in layer] + [("y", w.source) for w in unit.weights]
-        value = self.grads[drawn[0].node] if drawn else 0.0
+        value = self.grads[first.node] if drawn else 0.0
         return "backward", "\n".join(lines), value, [w.node for w in drawn], keys, uses
 
+    def entry(self, depth: int, weights: list):
+        """The weight a layer's captions work out: the worked unit's first with a dE/dw that is not zero."""
+        unit = self.worked[depth - 1]
+        return next((w for w in weights if w.unit is unit and self.grads[w.node] != 0),
+                    next((w for w in weights if w.unit is unit), weights[0]))
+
     def update(self, depth: int, learning_rate, updates) -> tuple:
-        """W⁽ˡ⁾ ← W⁽ˡ⁾ − η·dE/dW⁽ˡ⁾ (or the optimizer's rule), for the first and the largest entry."""
+        """W⁽ˡ⁾ ← W⁽ˡ⁾ − η·dE/dW⁽ˡ⁾ (or the optimizer's rule), for the worked entry and the largest."""
         layer, v = self.layer(depth), self.vector
         parameters = [w for u in layer for w in _parameters(u) if type(w.node) is not float]
         bias = f", {v('b', depth)} ← {v('b', depth)} − η·d{self.loss}/d{v('b', depth)}" if layer[0].bias else ""
         header = (f"{v('W', depth)} ← {v('W', depth)} − η·d{self.loss}/d{v('W', depth)}{bias} "
                   f"({count(len(parameters), 'number')})")
         largest = largest_gradient([w for w in parameters if w.source is not None], self.grads)
-        worked = list(dict.fromkeys(w for w in parameters[:1] + [largest] if w))
+        worked = list(dict.fromkeys(w for w in [self.entry(depth, parameters), largest] if w)) if parameters else []
         caption, values = self.text.update(worked, learning_rate, updates) if worked else ("", [0.0])
         if updates is not None:
             header = f"{v('W', depth)}, {v('b', depth)}: every entry by the rule below ({count(len(parameters), 'number')})"
         keys = [("w", w) for w in parameters]
         return ("update", f"{header}\n{caption}".strip(), values[0], [w.node for w in parameters], keys,
                 [("dw", w) for w in parameters])
+
+
+def worked_unit(layer: list, grads: dict):
+    """The unit a layer's captions work out: the first whose output and δ (dE/dx) are not zero, else the first.
+
+    >>> from types import SimpleNamespace as Unit
+    >>> dead, live = Unit(x="x1", y=Unit(data=0.0)), Unit(x="x2", y=Unit(data=0.4))
+    >>> worked_unit([dead, live], {"x1": 0.0, "x2": 0.3}) is live
+    True
+    """
+    return next((unit for unit in layer if unit.y.data != 0 and grads[unit.x] != 0), layer[0])
 
 
 def _parameters(unit) -> list:

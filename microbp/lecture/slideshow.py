@@ -94,13 +94,14 @@ def _warn_if_unreadable(lecture, smallest: float) -> None:
 
 
 def _layouts(lecture) -> list:
-    """(step, [(rankdir, picture), ...]) per step: left to right and top to bottom, unless ``rankdir`` was given.
+    """(step, [(rankdir, picture), ...]) per step: the view's layouts (left to right and top to bottom),
+    unless ``rankdir`` was given.
 
-    The page carries both; its script shows the one that draws the text larger on the screen at hand
+    The page carries them all; its script shows the one that draws the text larger on the screen at hand
     (left to right on a wide screen, top to bottom on a tall one).
     """
     steps_made, drawing = lecture_steps(lecture), lecture.options.drawing
-    rankdirs = ["LR", "TB"] if drawing.rankdir is None else [drawing.rankdir]
+    rankdirs = list(lecture.view.layouts) if drawing.rankdir is None else [drawing.rankdir]
 
     def pictures(rankdir: str) -> list:
         options = replace(lecture.options, drawing=replace(drawing, rankdir=rankdir))

@@ -27,6 +27,7 @@ class LayersView(NetworkView):
     name = "layers"
     default_order = "layers"
     lighter = "or draw the network once: render(root, 'network.svg', view='layers')"
+    layouts = ("LR",)      # a stack of tall boxes top to bottom never reads larger, on any screen (measured)
 
     def offer(self, graph) -> str:
         try:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 
 class View:
-    """One way of showing a graph. A subclass sets the four attributes and defines the four methods."""
+    """One way of showing a graph. A subclass sets the attributes and defines the four methods."""
 
     name: str = ""                  # what view= calls it
     default_order: str = "reverse-topological"     # the backward steps' order unless order= says
     lighter: str = ""               # how to draw less, for a lecture refused as too large
     shows_program: bool = False     # a slideshow's code=True: one step per node of the generated program
+    layouts: tuple = ("LR", "TB")   # the drawings a slideshow frame carries (the page shows what reads larger)
 
     def __init__(self, instead=lambda graph: ""):
         self.instead = instead      # graph -> how the other views would draw it (", or view=..."), for a refusal
