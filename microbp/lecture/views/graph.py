@@ -46,6 +46,13 @@ class GraphView(View):
             self._network = (graph, network if network and len(network.units) >= 2 else None)
         return self._network[1]
 
+    def check(self, graph, drawing, caller: str) -> None:
+        """Refuse a notation: it names a network's units, inputs and weights, which this view does not draw."""
+        if drawing.notation != "walkthrough":
+            offer = ", or draw it with view='network'" if _is_network(graph) else ""
+            raise ValueError(f"{caller}: notation={drawing.notation!r} names a network's units, inputs and weights "
+                             f"(view='network'); the graph view draws each value under its own label{offer}")
+
     def draw(self, graph: Graph, drawing):
         return draw_graph(graph, drawing, self.instead)
 
@@ -65,3 +72,14 @@ class GraphView(View):
         if lecture.mode == "forward":
             return graph_tangent_workload(graph, lecture.drawing.max_nodes, self.instead)
         return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)
+
+
+def _is_network(graph: Graph) -> bool:
+    """Whether ``graph`` is a network of any size (``microbp.network.model``): a unit or more."""
+    from ...network.model import Network
+
+    try:
+        Network.of(graph)
+    except NotANetworkError:
+        return False
+    return True
