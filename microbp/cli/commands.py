@@ -34,7 +34,8 @@ from ..errors import GraphTooLargeError
 from ..figures.graph_view import MAX_DRAW_NODES
 from ..lecture.workload import MAX_LECTURE_ELEMENTS
 from ..text.parser import allowed_names
-from .slides import add_lecture, add_view, lecture_options, run_check_slides, screen
+from .slides import (add_lecture, add_view, lecture_options, picture_options, refuse_lecture_options,
+                     run_check_slides, screen)
 from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 
 EXAMPLES = """examples:
@@ -93,6 +94,7 @@ def build_parser() -> Parser:
     render.add_argument("--rankdir", default=None, choices=["LR", "TB"],
                         help="left to right or top to bottom (default: the view's choice)")
     add_view(render)
+    refuse_lecture_options(render)
     _max_nodes(render, MAX_DRAW_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
@@ -181,9 +183,10 @@ def run_demo(args) -> int:
 def run_render(args) -> int:
     from ..drawing import render
 
+    options = picture_options(args)
     root = _graph(args)
     say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
-                max_nodes=args.max_nodes, view=args.view))
+               max_nodes=args.max_nodes, **options))
     return 0
 
 
