@@ -22,9 +22,8 @@ from .terminal import UsageError, say
 def add_view(command) -> None:
     command.add_argument("--view", default="auto", choices=["auto", "graph", "network"],
                          help="auto (default): network for a network, else graph")
-    command.add_argument("--notation", choices=NOTATIONS,
-                         help="a network's names: y/x/w/E (walkthrough, the default), x/z/a/L (textbook), "
-                              "or the values' own labels; the network view's")
+    command.add_argument("--notation", choices=NOTATIONS, metavar="NAME",
+                         help="walkthrough, textbook, labels")
 
 
 def add_lecture(command) -> None:

@@ -3,6 +3,7 @@ and no names carried from one picture to the next (``microbp.network.notation`` 
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -84,9 +85,9 @@ def test_a_picture_leaves_no_names_for_the_next():
 
 def test_the_graph_view_refuses_a_notation_and_offers_the_network_view():
     root = microbp.walkthrough_network()
-    with pytest.raises(ValueError, match=r"draw: notation='textbook' names a network's units.*view='network'$"):
+    with pytest.raises(ValueError, match=r"draw: notation='textbook' names .*: draw it with view='network'$"):
         microbp.draw(root, view="graph", notation="textbook")
-    with pytest.raises(ValueError, match=r"steps: notation='labels' names a network's units.*own label$"):
+    with pytest.raises(ValueError, match=r"steps: notation='labels' names a network's units.*: leave notation out"):
         microbp.steps(Value(2.0, label="x").exp(), notation="labels")
     assert microbp.draw(root, view="graph", notation="walkthrough").source == microbp.draw(root, view="graph").source
 
@@ -106,5 +107,5 @@ def test_an_unknown_notation_is_refused_once_listing_the_presets(tmp_path):
 @pytest.mark.needs_dot
 def test_the_rendered_picture_carries_the_textbook_names(tmp_path):
     path = microbp.render(microbp.walkthrough_network(), tmp_path / "network.svg", notation="textbook")
-    svg = html.unescape(open(path, encoding="utf-8").read())
+    svg = html.unescape(Path(path).read_text(encoding="utf-8"))
     assert all(name in svg for name in ("z₃", "a₃", "x₀", "dL/dw₃₅")) and "y₃" not in svg

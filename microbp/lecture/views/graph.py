@@ -49,9 +49,11 @@ class GraphView(View):
     def check(self, graph, drawing, caller: str) -> None:
         """Refuse a notation: it names a network's units, inputs and weights, which this view does not draw."""
         if drawing.notation != "walkthrough":
-            offer = ", or draw it with view='network'" if _is_network(graph) else ""
-            raise ValueError(f"{caller}: notation={drawing.notation!r} names a network's units, inputs and weights "
-                             f"(view='network'); the graph view draws each value under its own label{offer}")
+            action = ("draw it with view='network'" if _is_network(graph) else
+                      "leave notation out (this graph has no units: values made inside microbp.scope)")
+            raise ValueError(f"{caller}: notation={drawing.notation!r} names a network's units, inputs and weights, "
+                             f"which view='network' draws; the graph view draws each value under its own label: "
+                             f"{action}")
 
     def draw(self, graph: Graph, drawing):
         return draw_graph(graph, drawing, self.instead)
