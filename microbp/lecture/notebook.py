@@ -42,6 +42,11 @@ class SharedFrames:
 
     A frame knows what the steps before it computed, so the view draws them in one pass
     (``View.frames``); drawing step i's frame alone would draw the i before it again.
+
+    >>> import microbp
+    >>> lecture = microbp.steps(microbp.Value(0.5, label="x").exp())
+    >>> lecture[2].picture() is lecture.frames()[2][1] is lecture[2].picture()
+    True
     """
 
     def __init__(self, lecture, made: list):
