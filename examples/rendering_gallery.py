@@ -54,6 +54,7 @@ def figures() -> dict:
         "network": (net, {"view": "network"}),
         "network-print": (net, {"view": "network", "theme": "print"}),
         "network-dark": (net, {"view": "network", "theme": "dark", "rankdir": "TB"}),
+        "network-textbook": (net, {"view": "network", "notation": "textbook"}),
     }
 
 

@@ -54,6 +54,9 @@ def draw(root, *, view: str = "auto", **options):
         grads: gradients to show instead of each node's ``.grad`` (``microbp.Graph(root).gradients``).
         unknown_data: values whose ``data`` is drawn as ``?`` (not computed yet, as in a lecture frame).
         unknown_grads: values whose ``grad`` is drawn as ``?``.
+        notation: the network view's names (``microbp.network.notation``): ``"walkthrough"`` (the
+            default: y, x, w, E), ``"textbook"`` (x, z, a, L) or ``"labels"`` (the values' own); the
+            same names as the lecture's captions. The graph view refuses any but the default.
 
     Labels, scope names and the title are drawn as written, escaped; control
     characters show as symbols (``\\x01`` as ``␁``, DEL as ``␡``, others as

@@ -34,7 +34,15 @@ from ..errors import GraphTooLargeError
 from ..figures.graph_view import MAX_DRAW_NODES
 from ..lecture.workload import MAX_LECTURE_ELEMENTS
 from ..text.parser import allowed_names
-from .slides import add_lecture, add_view, lecture_options, run_check_slides, screen
+from .slides import (
+    add_lecture,
+    add_view,
+    lecture_options,
+    picture_options,
+    refuse_lecture_options,
+    run_check_slides,
+    screen,
+)
 from .terminal import Parser, UsageError, outcome, parse_command_line, positive, say, values
 
 EXAMPLES = """examples:
@@ -93,6 +101,7 @@ def build_parser() -> Parser:
     render.add_argument("--rankdir", default=None, choices=["LR", "TB"],
                         help="left to right or top to bottom (default: the view's choice)")
     add_view(render)
+    refuse_lecture_options(render)
     _max_nodes(render, MAX_DRAW_NODES)
     grad = command("grad", run_grad, "value and gradients, checked against sympy and finite differences",
                    'microbp grad "sigmoid(w*x)" w=0.5 x=2 --wrt w')
@@ -110,7 +119,7 @@ def build_parser() -> Parser:
     add_lecture(steps)
     _max_nodes(steps, MAX_STEPS_NODES)
     steps.add_argument("--max-elements", type=positive(int), default=MAX_LECTURE_ELEMENTS, metavar="N",
-                       help="refuse lectures that would draw more nodes and edges in all (default: %(default)s)")
+                       help="refuse lectures drawing more nodes and edges in all (default: %(default)s)")
     live = command("live", run_live, "a page that computes the graph in the browser: change a leaf, step, descend",
                    'microbp live "tanh(x*w + b)" x=2 w=-3 b=6.88 -o live.html')
     live.add_argument("-o", "--out", required=True, metavar="FILE.html", help="the page to write")
@@ -181,9 +190,10 @@ def run_demo(args) -> int:
 def run_render(args) -> int:
     from ..drawing import render
 
+    options = picture_options(args)
     root = _graph(args)
     say(render(root, args.out, theme=args.theme, rankdir=args.rankdir, title=args.expression,
-                max_nodes=args.max_nodes, view=args.view))
+               max_nodes=args.max_nodes, **options))
     return 0
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from ..network.notation import check_notation
 from .graph_view import CELLS, MAX_DRAW_NODES
 from .themes import THEMES
 
@@ -43,6 +44,7 @@ class DrawOptions:
     fontsize: float | None = None
     size: tuple | None = None
     tangents: dict | None = None    # forward mode: each node's tangent, drawn where its gradient would be
+    notation: str = "walkthrough"   # a network's names (microbp.network.notation); the network view's
 
     @classmethod
     def checked(cls, caller: str, **given) -> DrawOptions:
@@ -56,6 +58,7 @@ class DrawOptions:
                        options.get("theme", "light"), options.get("collapse"), options.get("max_nodes", MAX_DRAW_NODES))
         _check_sizes(caller, options.get("fontsize"), options.get("size"))
         _check_number_format(caller, options.get("number_format", ".4g"))
+        check_notation(caller, options.get("notation", "walkthrough"))
         return cls(**{**options, "show": tuple(options.get("show", CELLS))})
 
 

@@ -21,35 +21,63 @@ HEIGHT = 560        # pixels of the stepper in a notebook; the page fits any siz
 
 
 class Steps(list):
-    """The steps of a lecture (a list), which Jupyter shows as a stepper; each step shows its frame."""
+    """The steps of a lecture (a list), which Jupyter shows as a stepper; each step shows its frame.
+
+    The frames are drawn once, when one is first shown, and shared: by every step's picture and by the
+    stepper of the whole list (``SharedFrames``).
+    """
 
     def __init__(self, lecture, made: list):
         super().__init__(made)
-        self.lecture = lecture
+        self.lecture, self.frames = lecture, SharedFrames(lecture, made)
         for step in made:
-            step.picture = partial(_picture, lecture, made, step.index)
+            step.picture = partial(self.frames.picture, step.index)
 
     def _repr_html_(self) -> str:
-        return Stepper(self.lecture, list(self)).iframe()
+        return Stepper(self.lecture, self.frames).iframe()
 
 
-def _picture(lecture, made: list, index: int):
-    """The frame of step ``index`` (a ``graphviz.Digraph``): drawn when shown, knowing the steps before it."""
-    return lecture.view.frames(lecture.graph, made[:index + 1], lecture.options)[-1][1]
+class SharedFrames:
+    """The frames of one list of steps, drawn by the view once, all together, when first asked for.
+
+    A frame knows what the steps before it computed, so the view draws them in one pass
+    (``View.frames``); drawing step i's frame alone would draw the i before it again.
+
+    >>> import microbp
+    >>> lecture = microbp.steps(microbp.Value(0.5, label="x").exp())
+    >>> lecture[2].picture() is lecture.frames()[2][1] is lecture[2].picture()
+    True
+    """
+
+    def __init__(self, lecture, made: list):
+        self.lecture, self.made, self._slides = lecture, list(made), None
+
+    def __call__(self) -> list:
+        """(step, graphviz.Digraph) for each step."""
+        if self._slides is None:
+            self._slides = self.lecture.view.frames(self.lecture.graph, self.made, self.lecture.options)
+        return self._slides
+
+    def picture(self, index: int):
+        """The frame of step ``index`` (a ``graphviz.Digraph``)."""
+        return self()[index][1]
 
 
 class Stepper:
-    """A lecture as the slideshow's page, shown inline in a notebook (``_repr_html_``) or saved."""
+    """A lecture as the slideshow's page, shown inline in a notebook (``_repr_html_``) or saved.
 
-    def __init__(self, lecture, made: list | None = None, title: str | None = None):
+    ``frames`` (a ``SharedFrames``) are the frames of steps already made; without them the lecture's own.
+    """
+
+    def __init__(self, lecture, frames: SharedFrames | None = None, title: str | None = None):
         from .planning import lecture_frames
         from .workload import check_workload
 
-        if made is None:
+        if frames is None:
             slides = lecture_frames(lecture)
         else:
             check_workload(lecture.view, lecture.graph, lecture.options)
-            slides = lecture.view.frames(lecture.graph, made, lecture.options)
+            slides = frames()
         self.count, self.html = len(slides), _page(lecture, slides, title)
 
     def __repr__(self) -> str:

@@ -27,7 +27,6 @@ from .workload import MAX_LECTURE_ELEMENTS
 
 ORDERS = ("layers", "reverse-topological")
 DERIVATIVES = ("simplified", "chain")      # local derivatives simplified by sympy, or the table's product as is
-NOTATIONS = ("walkthrough", "textbook", "labels")      # see microbp.network.notation
 MODES = ("reverse", "forward")
 
 
@@ -41,7 +40,6 @@ class LectureOptions:
     captions: bool = True
     max_elements: int = MAX_LECTURE_ELEMENTS
     derivatives: str = "simplified"
-    notation: str = "walkthrough"
     optimizer: object = None
     mode: str = "reverse"           # "forward": values and tangents, node by node (microbp.lecture.tangent_steps)
     seed: object = None             # forward mode: the leaf that moves at speed 1
@@ -53,6 +51,11 @@ class LectureOptions:
     @property
     def number_format(self) -> str:
         return self.drawing.number_format
+
+    @property
+    def notation(self) -> str:
+        """The network's names (``microbp.network.notation``): the frames' and the captions' alike."""
+        return self.drawing.notation
 
     @classmethod
     def checked(cls, caller: str, default_order: str, *, order: str | None = None,
@@ -71,12 +74,11 @@ class LectureOptions:
             raise ValueError(f"{caller}: learning_rate is a number, or None for no weight updates, "
                              f"got {learning_rate!r}")
         _check_choice(caller, "derivatives", derivatives, DERIVATIVES)
-        _check_choice(caller, "notation", notation, NOTATIONS)
         if optimizer is not None:
             from ..update_rules.writing import rule_for
             rule_for(caller, optimizer)
-        return cls(DrawOptions.checked(caller, **drawing), order or default_order, learning_rate, bool(captions),
-                   max_elements, derivatives, notation, optimizer, mode, seed)
+        return cls(DrawOptions.checked(caller, notation=notation, **drawing), order or default_order, learning_rate,
+                   bool(captions), max_elements, derivatives, optimizer, mode, seed)
 
 
 def _check_choice(caller: str, name: str, value, choices: tuple) -> None:

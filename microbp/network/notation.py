@@ -38,7 +38,20 @@ LETTERS = {
     "textbook": {"input": "x", "net": "z", "output": "a", "loss": "L", "target": "y"},
 }
 LETTERS["labels"] = LETTERS["textbook"]
+NOTATIONS = tuple(LETTERS)          # the presets, as an error lists them
 GENERATED = re.compile(r"L\d+\.N\d+\.")       # microbp.nn's parameter labels: not the user's
+
+
+def check_notation(caller: str, notation) -> None:
+    """Refuse a notation that is not one of ``NOTATIONS``, listing them.
+
+    >>> check_notation("draw", "greek")
+    Traceback (most recent call last):
+      ...
+    ValueError: draw: notation must be one of 'walkthrough', 'textbook', 'labels', got 'greek'
+    """
+    if not isinstance(notation, str) or notation not in NOTATIONS:
+        raise ValueError(f"{caller}: notation must be one of {', '.join(map(repr, NOTATIONS))}, got {notation!r}")
 
 
 def target_letter(notation: str) -> str:

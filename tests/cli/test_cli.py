@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -461,13 +462,50 @@ def test_steps_passes_notation_and_optimizer_on_to_the_lecture(tmp_path, monkeyp
         seen.update(options)
         return str(path)
     monkeypatch.setattr(microbp.lecture.slideshow, "slideshow", recording)
-    status, _, err = run("steps", "x*2", "x=1", "-o", str(tmp_path / "a.html"), "--notation", "maths",
+    status, _, err = run("steps", "x*2", "x=1", "-o", str(tmp_path / "a.html"), "--notation", "textbook",
                          "--optimizer", "adam")
     assert status == 0, err
-    assert seen["notation"] == "maths" and seen["optimizer"] == "adam" and seen["view"] == "auto"
+    assert seen["notation"] == "textbook" and seen["optimizer"] == "adam" and seen["view"] == "auto"
     seen.clear()
     run("steps", "x*2", "x=1", "-o", str(tmp_path / "a.html"))
     assert "notation" not in seen and "optimizer" not in seen
+
+
+def test_render_passes_the_view_and_the_notation_on_to_the_picture(tmp_path, monkeypatch):
+    import microbp.drawing
+    seen = {}
+
+    def recording(root, path, **options):
+        seen.update(options)
+        return str(path)
+    monkeypatch.setattr(microbp.drawing, "render", recording)
+    status, _, err = run("render", "x*2", "x=1", "-o", str(tmp_path / "a.svg"), "--view", "network",
+                         "--notation", "labels")
+    assert status == 0, err
+    assert seen["notation"] == "labels" and seen["view"] == "network"
+    seen.clear()
+    run("render", "x*2", "x=1", "-o", str(tmp_path / "a.svg"))
+    assert "notation" not in seen and seen["view"] == "auto"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--notation", "greek"], ("argument --notation: invalid choice: 'greek' (choose from 'walkthrough', "
+                               "'textbook', 'labels')")),
+    (["--notation", "textbook"], ("notation='textbook' names a network's units, inputs and weights, which "
+                                  "view='network' draws")),
+    (["--order", "layers"], "--order is for a lecture (microbp steps): a single picture has no steps"),
+    (["--learning-rate", "0.5", "--optimizer", "adam"], "--learning-rate, --optimizer are for a lecture"),
+])
+def test_render_refuses_what_a_single_picture_cannot_show_in_one_line(tmp_path, args, message):
+    out = tmp_path / "a.svg"
+    err = one_line_error(*run("render", "tanh(x*w)", "x=2", "w=-3", "-o", str(out), *args))
+    assert message in err and not out.exists()
+
+
+def test_render_help_lists_the_notations_but_not_the_lecture_flags():
+    status, out, _ = run("render", "--help")
+    assert status == 0 and "--view" in out and "walkthrough, textbook, labels" in " ".join(out.split())
+    assert not {"--order", "--learning-rate", "--optimizer"} & set(re.findall(r"--[a-z-]+", out))
 
 
 def test_generated_code_hides_the_domain_checks_unless_asked(tmp_path):

@@ -239,3 +239,22 @@ def test_the_network_view_is_deterministic():
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (0, 1)}
     assert len(outputs) == 1
+
+
+def test_a_notation_renames_only_the_network_it_is_given():
+    """The network view gives each notation a Network of its own (``NetworkView.network``): that is
+    safe because ``use_notation`` renames one Network, never the graph's values or another Network."""
+    from microbp.lecture.views.network import NetworkView
+    from microbp.network.notation import use_notation
+
+    graph = microbp.Graph(microbp.walkthrough_network())
+    labels = [node.label for node in graph.order]
+    first, second = Network.of(graph), Network.of(graph)
+    use_notation(first, "textbook")
+    assert [first.name(unit.y) for unit in first.units] == ["a₁", "a₂", "a₃", "a₄", "a₅"]
+    assert [second.name(unit.y) for unit in second.units] == ["y₁", "y₂", "y₃", "y₄", "y₅"]
+    assert [node.label for node in graph.order] == labels
+    view = NetworkView()
+    textbook, walkthrough = view.network(graph, notation="textbook"), view.network(graph)
+    assert textbook is view.network(graph, notation="textbook") and textbook is not walkthrough
+    assert (textbook.loss.name, walkthrough.loss.name) == ("L", "E")

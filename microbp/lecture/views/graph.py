@@ -46,6 +46,16 @@ class GraphView(View):
             self._network = (graph, network if network and len(network.units) >= 2 else None)
         return self._network[1]
 
+    def check(self, graph, drawing, caller: str) -> None:
+        """Refuse the textbook notation: it names a network's units, inputs and weights, which this view does
+        not draw (``"labels"`` is what it does anyway: each value under its own label)."""
+        if drawing.notation not in ("walkthrough", "labels"):
+            action = ("draw it with view='network'" if _is_network(graph) else
+                      "leave notation out (this graph has no units: values made inside microbp.scope)")
+            raise ValueError(f"{caller}: notation={drawing.notation!r} names a network's units, inputs and weights, "
+                             f"which view='network' draws; the graph view draws each value under its own label: "
+                             f"{action}")
+
     def draw(self, graph: Graph, drawing):
         return draw_graph(graph, drawing, self.instead)
 
@@ -65,3 +75,14 @@ class GraphView(View):
         if lecture.mode == "forward":
             return graph_tangent_workload(graph, lecture.drawing.max_nodes, self.instead)
         return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)
+
+
+def _is_network(graph: Graph) -> bool:
+    """Whether ``graph`` is a network of any size (``microbp.network.model``): a unit or more."""
+    from ...network.model import Network
+
+    try:
+        Network.of(graph)
+    except NotANetworkError:
+        return False
+    return True

@@ -38,18 +38,18 @@ class LayersView(NetworkView):
         return f"view='layers' to draw its {widths} layers as a box each, the weight matrices on the edges"
 
     def draw(self, graph: Graph, drawing):
-        return draw_layers_as(self.network(graph, drawing.number_format), drawing)
+        return draw_layers_as(self.network(graph, drawing.number_format, drawing.notation), drawing)
 
     def steps(self, graph: Graph, lecture) -> list:
         _reverse_only(lecture)
-        return layer_steps(self.network(graph, lecture.number_format), lecture)
+        return layer_steps(self.lecture_network(graph, lecture), lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
-        return layer_frames(self.network(graph, lecture.number_format), steps, lecture)
+        return layer_frames(self.lecture_network(graph, lecture), steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
         _reverse_only(lecture)
-        return layer_workload(self.network(graph, lecture.number_format), lecture)
+        return layer_workload(self.lecture_network(graph, lecture), lecture)
 
 
 def _reverse_only(lecture) -> None:

@@ -19,6 +19,7 @@ from ...errors import NotANetworkError
 from ...figures.graph_view import CELLS
 from ...figures.network_view import draw_network_as
 from ...network.model import Network
+from ...network.notation import use_notation
 from ...text.plural import count
 from ..network_frames import network_frames, network_workload
 from ..network_steps import network_steps
@@ -39,13 +40,21 @@ class NetworkView(View):
 
     def __init__(self, instead=lambda graph: ""):
         super().__init__(instead)
-        self._networks: dict = {}      # (graph, number format) -> its Network, read once per call
+        self._networks: dict = {}      # (graph, number format, notation) -> its Network, read once per call
 
-    def network(self, graph: Graph, number_format: str = ".4g") -> Network:
-        key = (id(graph), number_format)
+    def network(self, graph: Graph, number_format: str = ".4g", notation: str = "walkthrough") -> Network:
+        """``graph``'s network, named in ``notation``: a Network of its own for each notation, since
+        ``use_notation`` renames the one it is given (a picture's names never leak into the next)."""
+        key = (id(graph), number_format, notation)
         if key not in self._networks:
-            self._networks[key] = (graph, Network.of(graph, number_format))
+            network = Network.of(graph, number_format)
+            use_notation(network, notation)
+            self._networks[key] = (graph, network)
         return self._networks[key][1]
+
+    def lecture_network(self, graph: Graph, lecture) -> Network:
+        """The network a lecture (``LectureOptions``) is about, in its number format and notation."""
+        return self.network(graph, lecture.number_format, lecture.notation)
 
     def offer(self, graph) -> str:
         try:
@@ -66,23 +75,23 @@ class NetworkView(View):
                              "per unit, its parameters on the edges")
 
     def draw(self, graph: Graph, drawing):
-        return draw_network_as(self.network(graph, drawing.number_format), drawing)
+        return draw_network_as(self.network(graph, drawing.number_format, drawing.notation), drawing)
 
     def steps(self, graph: Graph, lecture) -> list:
-        network = self.network(graph, lecture.number_format)
+        network = self.lecture_network(graph, lecture)
         if lecture.mode == "forward":
             return network_tangent_steps(network, lecture)
         return network_steps(network, lecture.number_format, lecture.order, lecture.learning_rate, lecture)
 
     def frames(self, graph: Graph, steps: list, lecture) -> list:
         if lecture.mode == "forward":
-            return network_tangent_frames(self.network(graph, lecture.number_format), steps, lecture)
-        return network_frames(self.network(graph, lecture.number_format), steps, lecture)
+            return network_tangent_frames(self.lecture_network(graph, lecture), steps, lecture)
+        return network_frames(self.lecture_network(graph, lecture), steps, lecture)
 
     def workload(self, graph: Graph, lecture) -> tuple:
         if lecture.mode == "forward":
-            return network_tangent_workload(self.network(graph, lecture.number_format))
-        return network_workload(self.network(graph, lecture.number_format))
+            return network_tangent_workload(self.lecture_network(graph, lecture))
+        return network_workload(self.lecture_network(graph, lecture))
 
 
 def too_dense(network) -> bool:
