@@ -31,6 +31,7 @@ from .errors import (
     OverflowWarning,
     TimeLimitError,
     UnknownVariableError,
+    TypeSizeWarning,
     UnreadableSlidesWarning,
 )
 
@@ -87,5 +88,5 @@ __all__ = [
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "NotANetworkError", "BrowserNotFoundError", "OutputError", "DotFailedError", "TimeLimitError",
     "UnknownVariableError", "GradientAccumulationWarning", "OverflowWarning", "OptimizerStateWarning",
-    "UnreadableSlidesWarning",
+    "UnreadableSlidesWarning", "TypeSizeWarning",
 ]

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 from ...core.graph import Graph
 from ...errors import NotANetworkError
 from ...figures.graph_view import CELLS
@@ -32,6 +34,7 @@ class NetworkView(View):
 
     name = "network"
     default_order = "layers"
+    type_size = "network_fontsize"
     lighter = ("or draw the network once: render(root, 'network.svg', view='network'), with a step per "
                "weight its lecture is long")
 
@@ -44,6 +47,11 @@ class NetworkView(View):
         if key not in self._networks:
             self._networks[key] = (graph, Network.of(graph, number_format))
         return self._networks[key][1]
+
+    def less_text(self, drawing) -> str:
+        digits = re.fullmatch(r"\.([0-9]+)g", drawing.number_format)
+        fewer = f"'.{int(digits[1]) - 1}g'" if digits and int(digits[1]) > 2 else "a shorter one"
+        return f"fewer digits on each line (number_format={fewer})"
 
     def offer(self, graph) -> str:
         try:
