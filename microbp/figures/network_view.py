@@ -2,9 +2,13 @@
 
 Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ
 and dE/dyⱼ; each edge its weight ``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once;
-a bias is the weight from a ``1`` beside the layer before. Where few edges
-enter a layer (at most twice the units on either side), a weight's dE/dw is
-written over its number, so the layers stand closer. Where more than
+a bias is the weight from a ``1`` beside the layer before; a loss fed by one
+output unit is drawn beside it. Where few edges enter a layer (at most twice
+the units on either side), or the layers are drawn top to bottom (labels side
+by side), a weight's dE/dw is written over its number, so the layers stand
+closer. Every circle holds its text at the drawing's type and at the theme's
+(``microbp.figures.text_fit``): a smaller ``fontsize`` is smaller in the same
+picture. Where more than
 ``LABELLED_EDGES`` edges enter a layer, their weights would be too many to
 read: those edges are drawn bare, except the one weight a lecture step is
 about, and a note under the picture says so. The direction
@@ -30,6 +34,7 @@ from ..network.model import Network
 from ..text.naming import dotted
 from ..text.notation import Style, number
 from .labels import label_text
+from .network_layout import graph_attributes, keep_in_order, widest_rank
 from .text_fit import CELL_PADDING, circle_for_table
 from .themes import THEMES
 
@@ -59,9 +64,9 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
     style["fontsize"] = fontsize or style["network_fontsize"]
     if grads is None and network.graph.root.grad is not NOT_COMPUTED:
         grads = {node: node.grad for node in network.graph.order}
-    rankdir = rankdir or ("LR" if len(network.layers) + 2 >= _widest(network) else "TB")
+    rankdir = rankdir or ("LR" if len(network.layers) + 2 >= widest_rank(network) else "TB")
     picture = _Picture(network, style, Style(False, number_format), grads, state or State(), tangents, rankdir)
-    dot = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
+    dot = graphviz.Digraph("microbp", graph_attr=graph_attributes(style, rankdir, title, size),
                            node_attr={"fontname": style["fontname"], "fontsize": f"{style['fontsize']:g}",
                                       "fontcolor": style["text"], "penwidth": str(style["penwidth"])},
                            edge_attr={"color": style["edge"], "fontname": style["fontname"],
@@ -80,10 +85,6 @@ def draw_network_as(network, drawing, **shown):
     settings = {"rankdir": drawing.rankdir, "number_format": drawing.number_format, "theme": drawing.theme,
                 "title": drawing.title, "grads": drawing.grads, "fontsize": drawing.fontsize, "size": drawing.size}
     return draw_network(network.graph, network=network, **{**settings, **shown})
-
-
-def _widest(network) -> int:
-    return max([len(network.inputs)] + [len(layer) + 1 for layer in network.layers])
 
 
 class _Picture:
@@ -150,7 +151,7 @@ class _Picture:
                 self.add_node(rank, f"i{item.index}", self.input_rows(item), self.input_size,
                               {"style": "dashed"} if type(item.node) is float else {})
             self.add_bias_source(rank, 1)
-            _keep_in_order(rank, [f"i{item.index}" for item in network.inputs])
+            keep_in_order(rank, [f"i{item.index}" for item in network.inputs])
         beside = self.loss_beside_output()
         for depth, layer in enumerate(network.layers, start=1):
             with dot.subgraph(name=f"layer{depth}") as rank:
@@ -163,7 +164,7 @@ class _Picture:
                 if beside and depth == len(network.layers):
                     self.add_loss_node(rank)
                     order.append("loss")
-                _keep_in_order(rank, order)
+                keep_in_order(rank, order)
         if network.loss and not beside:
             with dot.subgraph(name="loss") as rank:
                 rank.attr(rank="same")
@@ -264,21 +265,3 @@ class _Picture:
             dot.edge(tail, f"u{unit.index}", xlabel=label, **self.marked(keys))
         else:                                # on its edge, with a line to it
             dot.edge(tail, f"u{unit.index}", label=label, decorate="true", **self.marked(keys))
-
-
-def _keep_in_order(dot, names: list) -> None:
-    """Invisible edges that keep the nodes of a rank in the network's order."""
-    for tail, head in zip(names, names[1:]):
-        dot.edge(tail, head, style="invis")
-
-
-def _graph_attributes(style, rankdir, title, size) -> dict:
-    attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.1", "ranksep": "0.25", "newrank": "true",
-                  "forcelabels": "true"}
-    if size is not None:
-        attributes["size"] = "{:g},{:g}".format(*size)
-    if title:
-        attributes.update(label=f"<{label_text(title)}>", labelloc="b",
-                          fontsize=f"{style['fontsize'] + 2:g}")
-    return attributes
