@@ -39,6 +39,9 @@ def mlp():
     return error
 
 
+# The walkthrough's text at 1024×768, with a margin over SMALLEST_TEXT: another font must not tip it under.
+MARGIN = {"walkthrough": 17.5, "walkthrough by nn": 17.5}
+
 SHOWS = {"walkthrough": microbp.walkthrough_network, "walkthrough by nn": walkthrough_by_nn,
          "neuron": microbp.lecture_neuron, "MLP(2, [3, 1])": mlp}
 
@@ -68,6 +71,7 @@ def test_every_frame_is_readable_on_every_projector(measured, name):
         assert smallest.smallest >= SMALLEST_TEXT[size] - 0.05, (name, size, smallest)
         assert all(frame.caption_shown for frame in sizes), (name, size)
     assert report.ok, str(report)
+    assert report.smallest((1024, 768)) >= MARGIN.get(name, 0), str(report)
     print(name, {f"{w}x{h}": round(report.smallest((w, h)), 1) for w, h in SIZES})
 
 
