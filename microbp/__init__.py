@@ -30,6 +30,7 @@ from .errors import (
     OutputError,
     OverflowWarning,
     TimeLimitError,
+    TypeSizeWarning,
     UnknownVariableError,
     UnreadableSlidesWarning,
 )
@@ -87,5 +88,5 @@ __all__ = [
     "MicrobpError", "DomainError", "ExpressionError", "GraphvizNotFoundError", "GraphTooLargeError",
     "NotANetworkError", "BrowserNotFoundError", "OutputError", "DotFailedError", "TimeLimitError",
     "UnknownVariableError", "GradientAccumulationWarning", "OverflowWarning", "OptimizerStateWarning",
-    "UnreadableSlidesWarning",
+    "UnreadableSlidesWarning", "TypeSizeWarning",
 ]

@@ -135,6 +135,15 @@ class UnreadableSlidesWarning(UserWarning):
     """
 
 
+class TypeSizeWarning(UserWarning):
+    """A slideshow's larger ``fontsize`` that the screen cannot show much larger, under 36 px: its drawing already
+    fills the screen; the message says the size it is shown at and what would show it larger.
+
+    >>> issubclass(TypeSizeWarning, UserWarning)
+    True
+    """
+
+
 class GradientAccumulationWarning(UserWarning):
     """``backward()`` ran twice from the same value without resetting: the gradients add up.
 

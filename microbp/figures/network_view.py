@@ -2,9 +2,13 @@
 
 Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ
 and dE/dyⱼ; each edge its weight ``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once;
-a bias is the weight from a ``1`` beside the layer before. Where few edges
-enter a layer (at most twice the units on either side), a weight's dE/dw is
-written over its number, so the layers stand closer. Where more than
+a bias is the weight from a ``1`` beside the layer before; a loss fed by one
+output unit is drawn beside it. Where few edges enter a layer (at most twice
+the units on either side), or the layers are drawn top to bottom (labels side
+by side), a weight's dE/dw is written over its number, so the layers stand
+closer. Every circle holds its text at the drawing's type and at the theme's
+(``microbp.figures.text_fit``): a smaller ``fontsize`` is smaller in the same
+picture. Where more than
 ``LABELLED_EDGES`` edges enter a layer, their weights would be too many to
 read: those edges are drawn bare, except the one weight a lecture step is
 about, and a note under the picture says so. The direction
@@ -23,14 +27,18 @@ True
 from __future__ import annotations
 
 import html
+import math
 
 from ..core.graph import NOT_COMPUTED
 from ..network.model import Network
 from ..text.naming import dotted
 from ..text.notation import Style, number
 from .labels import label_text
+from .network_layout import graph_attributes, keep_in_order, widest_rank
+from .text_fit import CELL_PADDING, circle_for_table
 from .themes import THEMES
 
+GAP = "\u00a0"          # a no-break space between a name and its number: browsers drop a leading " ", not this
 LABELLED_EDGES = 9     # more edges into a layer than this: their weights are too many to read on them
 
 
@@ -56,9 +64,9 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
     style["fontsize"] = fontsize or style["network_fontsize"]
     if grads is None and network.graph.root.grad is not NOT_COMPUTED:
         grads = {node: node.grad for node in network.graph.order}
-    picture = _Picture(network, style, Style(False, number_format), grads, state or State(), tangents)
-    rankdir = rankdir or ("LR" if len(network.layers) + 2 >= _widest(network) else "TB")
-    dot = graphviz.Digraph("microbp", graph_attr=_graph_attributes(style, rankdir, title, size),
+    rankdir = rankdir or ("LR" if len(network.layers) + 2 >= widest_rank(network) else "TB")
+    picture = _Picture(network, style, Style(False, number_format), grads, state or State(), tangents, rankdir)
+    dot = graphviz.Digraph("microbp", graph_attr=graph_attributes(style, rankdir, title, size),
                            node_attr={"fontname": style["fontname"], "fontsize": f"{style['fontsize']:g}",
                                       "fontcolor": style["text"], "penwidth": str(style["penwidth"])},
                            edge_attr={"color": style["edge"], "fontname": style["fontname"],
@@ -79,14 +87,10 @@ def draw_network_as(network, drawing, **shown):
     return draw_network(network.graph, network=network, **{**settings, **shown})
 
 
-def _widest(network) -> int:
-    return max([len(network.inputs)] + [len(layer) + 1 for layer in network.layers])
-
-
 class _Picture:
     """The DOT statements of one network picture."""
 
-    def __init__(self, network, style, number_style, grads, state, tangents=None):
+    def __init__(self, network, style, number_style, grads, state, tangents=None, rankdir="LR"):
         self.network, self.style, self.number_style = network, style, number_style
         self.grads, self.state = (grads if tangents is None else tangents), state
         self.forward_mode = tangents is not None
@@ -97,7 +101,9 @@ class _Picture:
             counts[weight.unit.layer] = counts.get(weight.unit.layer, 0) + 1
         self.dense = {layer: count > LABELLED_EDGES for layer, count in counts.items()}
         ranks = [len(network.inputs)] + [len(layer) for layer in network.layers]
-        self.narrow = {layer: count <= 2 * max(ranks[layer - 1], ranks[layer]) for layer, count in counts.items()}
+        across = rankdir in ("TB", "BT")     # a layer's labels side by side: two lines each are narrower
+        self.narrow = {layer: across or count <= 2 * max(ranks[layer - 1], ranks[layer])
+                       for layer, count in counts.items()}
         current = [w.unit.layer for w in network.weights
                    if ("w", w) in state.highlight or ("dw", w) in state.highlight]
         self.lone = {layer: current.count(layer) == 1 for layer in counts}
@@ -115,14 +121,15 @@ class _Picture:
     def row(self, key, name: str, value) -> str:
         """One line of a label: a name and its number, ``?`` if not known yet, shaded if this step's."""
         known = self.knows(key)
-        cells = [html.escape(name), html.escape(self.number(value()) if known else "?")]
+        cells = [html.escape(name), html.escape(GAP + (self.number(value()) if known else "?"))]
         if not known:
             cells = [f'<FONT COLOR="{self.style["muted"]}">{cell}</FONT>' for cell in cells]
         fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if key in self.state.highlight else ""
-        return f'<TR><TD ALIGN="RIGHT"{fill}>{cells[0]}</TD><TD ALIGN="LEFT"{fill}> {cells[1]}</TD></TR>'
+        return f'<TR><TD ALIGN="RIGHT"{fill}>{cells[0]}</TD><TD ALIGN="LEFT"{fill}>{cells[1]}</TD></TR>'
 
     def table(self, rows) -> str:
-        return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{CELL_PADDING}">' + "".join(rows)
+                + "</TABLE>>")
 
     def gradient(self, node):
         """The gradient of ``node``, when asked (before backward, a typical width for sizing: never shown)."""
@@ -136,15 +143,16 @@ class _Picture:
 
     def draw(self, dot) -> None:
         network = self.network
-        self.unit_size = _diameter([self.unit_rows(unit) for unit in network.units], self.style["fontsize"])
-        self.input_size = _diameter([self.input_rows(item) for item in network.inputs], self.style["fontsize"])
+        self.unit_size = self.diameter([self.unit_rows(unit) for unit in network.units])
+        self.input_size = self.diameter([self.input_rows(item) for item in network.inputs])
         with dot.subgraph(name="inputs") as rank:
             rank.attr(rank="same")
             for item in network.inputs:
                 self.add_node(rank, f"i{item.index}", self.input_rows(item), self.input_size,
                               {"style": "dashed"} if type(item.node) is float else {})
             self.add_bias_source(rank, 1)
-            _keep_in_order(rank, [f"i{item.index}" for item in network.inputs])
+            keep_in_order(rank, [f"i{item.index}" for item in network.inputs])
+        beside = self.loss_beside_output()
         for depth, layer in enumerate(network.layers, start=1):
             with dot.subgraph(name=f"layer{depth}") as rank:
                 rank.attr(rank="same")
@@ -152,9 +160,17 @@ class _Picture:
                     self.add_node(rank, f"u{unit.index}", self.unit_rows(unit), self.unit_size,
                                   {"style": "filled", "fillcolor": self.style["value_fill"]})
                 self.add_bias_source(rank, depth + 1)
-                _keep_in_order(rank, [f"u{unit.index}" for unit in layer])
+                order = [f"u{unit.index}" for unit in layer]
+                if beside and depth == len(network.layers):
+                    self.add_loss_node(rank)
+                    order.append("loss")
+                keep_in_order(rank, order)
+        if network.loss and not beside:
+            with dot.subgraph(name="loss") as rank:
+                rank.attr(rank="same")
+                self.add_loss_node(rank)
         if network.loss:
-            self.add_loss(dot)
+            self.add_loss_edges(dot)
         for weight in network.weights:
             self.add_weight(dot, weight)
 
@@ -179,27 +195,42 @@ class _Picture:
         """What a value's second line is: dE/dy₃ backward, the tangent ẏ₃ in forward mode."""
         return dotted(name) if self.forward_mode else f"d{self.loss_name}/d{name}"
 
+    def diameter(self, labels: list) -> float:
+        """A circle (points) that holds the widest of ``labels`` (lists of (key, name, value)), every number
+        shown, at the drawing's type or at the theme's, whichever is larger: the circles and the spacing stay
+        those of the theme's type, so a smaller ``fontsize`` is smaller in the same picture."""
+        sizes = {self.style["fontsize"], self.style["network_fontsize"]}
+        tables = [[(name, GAP + self.number(value())) for _, name, value in rows] for rows in labels]
+        return max((circle_for_table(rows, size) for rows in tables for size in sizes), default=self.style["fontsize"])
+
     def add_node(self, dot, name: str, rows: list, diameter: float, attributes: dict) -> None:
         """A circle of the given diameter (points), the same for every unit and in every frame."""
         keys = [key for key, _, _ in rows]
         dot.node(name, self.table([self.row(*row) for row in rows]), shape="circle", fixedsize="true",
-                 width=f"{diameter / 72:.2f}", **attributes, **self.marked(keys, self.style["value_border"]))
+                 width=f"{math.ceil(diameter / 72 * 100) / 100:.2f}", **attributes, **self.marked(keys, self.style["value_border"]))
 
     def add_bias_source(self, dot, depth: int) -> None:
         if depth <= len(self.network.layers) and any(unit.bias for unit in self.network.layers[depth - 1]):
             dot.node(f"one{depth}", "1", shape="circle", style="dashed", color=self.style["op_border"],
                      fontcolor=self.style["constant_text"], width="0.4", margin="0.02")
 
-    def add_loss(self, dot) -> None:
+    def loss_beside_output(self) -> bool:
+        """Whether the loss is drawn beside the one output unit that feeds it, in its rank (not in a rank
+        of its own after it): the picture is a column narrower (left to right) or a row shorter."""
         loss = self.network.loss
-        with dot.subgraph(name="loss") as rank:
-            rank.attr(rank="same")
-            rows = [self.row(("E", loss), loss.name, lambda: loss.node.data)]
-            if self.forward_mode:
-                rows.append(self.row(("dE", loss), dotted(loss.name), self.gradient(loss.node)))
-            rank.node("loss", self.table(rows),
-                      shape="box", style="rounded,filled", fillcolor=self.style["leaf_fill"],
-                      **self.marked([("E", loss)], self.style["value_border"]))
+        tails = {self.endpoint(source) for source in loss.sources} - {None} if loss else set()
+        return tails == {f"u{unit.index}" for unit in self.network.layers[-1]} and len(tails) == 1
+
+    def add_loss_node(self, dot) -> None:
+        loss = self.network.loss
+        rows = [self.row(("E", loss), loss.name, lambda: loss.node.data)]
+        if self.forward_mode:
+            rows.append(self.row(("dE", loss), dotted(loss.name), self.gradient(loss.node)))
+        dot.node("loss", self.table(rows), shape="box", style="rounded,filled", fillcolor=self.style["leaf_fill"],
+                 **self.marked([("E", loss)], self.style["value_border"]))
+
+    def add_loss_edges(self, dot) -> None:
+        loss = self.network.loss
         for source in loss.sources:
             tail = self.endpoint(source)
             if tail:
@@ -234,31 +265,3 @@ class _Picture:
             dot.edge(tail, f"u{unit.index}", xlabel=label, **self.marked(keys))
         else:                                # on its edge, with a line to it
             dot.edge(tail, f"u{unit.index}", label=label, decorate="true", **self.marked(keys))
-
-
-def _diameter(labels: list, fontsize: float) -> float:
-    """A circle that holds the widest of ``labels`` (lists of (key, name, value)), every number shown."""
-    def size(rows):
-        names = max(len(name) for _, name, _ in rows)
-        numbers = max(len(format(value(), ".4g")) + 1 for _, _, value in rows)
-        width, height = (names + numbers + 1) * 0.53 * fontsize, len(rows) * 1.15 * fontsize + 4
-        return (width * width + height * height) ** 0.5
-    return max(map(size, labels), default=fontsize)
-
-
-def _keep_in_order(dot, names: list) -> None:
-    """Invisible edges that keep the nodes of a rank in the network's order."""
-    for tail, head in zip(names, names[1:]):
-        dot.edge(tail, head, style="invis")
-
-
-def _graph_attributes(style, rankdir, title, size) -> dict:
-    attributes = {"rankdir": rankdir, "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.15", "ranksep": "0.4", "newrank": "true",
-                  "forcelabels": "true"}
-    if size is not None:
-        attributes["size"] = "{:g},{:g}".format(*size)
-    if title:
-        attributes.update(label=f"<{label_text(title)}>", labelloc="b",
-                          fontsize=f"{style['fontsize'] + 2:g}")
-    return attributes

@@ -17,6 +17,7 @@ from ..core.engine import Value
 from ..errors import UnreadableSlidesWarning
 from .planning import lecture_steps, plan
 from .slideshow_check import SMALLEST_TEXT, estimated_text
+from .type_size import say_if_type_cannot_grow
 
 KEYS = ("→, space or Page Down: next step; ← or Page Up: previous step; "
         "Home / End: first / last step; f: full screen")
@@ -66,7 +67,9 @@ def slideshow(root: Value, path, title: str | None = None, collapse: int | None 
     program = _code_lines(lecture.graph, checks) if code else None
     slides = [(step, [(rankdir, image_bytes(frame, "svg").decode("utf-8")) for rankdir, frame in pictures])
               for step, pictures in _layouts(lecture)]
-    _warn_if_unreadable(lecture, min((estimated_text([svg for _, svg in svgs]) for _, svgs in slides), default=0.0))
+    smallest = min((estimated_text([svg for _, svg in svgs]) for _, svgs in slides), default=0.0)
+    _warn_if_unreadable(lecture, smallest)
+    say_if_type_cannot_grow(lecture, smallest)
     sections = [section(step, svgs, len(slides), None if program is None else _step_code(step, program))
                 for step, svgs in slides]
     subject = "Forward mode" if lecture.options.mode == "forward" else "Backpropagation"

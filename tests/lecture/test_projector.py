@@ -7,6 +7,7 @@ is at least 24 px at 1920×1080, 16 px at 1280×720 (the same share of the scree
 """
 
 import re
+import warnings
 
 import pytest
 
@@ -38,6 +39,9 @@ def mlp():
     return error
 
 
+# The walkthrough's text at 1024×768, with a margin over SMALLEST_TEXT: another font must not tip it under.
+MARGIN = {"walkthrough": 17.5, "walkthrough by nn": 17.5}
+
 SHOWS = {"walkthrough": microbp.walkthrough_network, "walkthrough by nn": walkthrough_by_nn,
          "neuron": microbp.lecture_neuron, "MLP(2, [3, 1])": mlp}
 
@@ -67,6 +71,7 @@ def test_every_frame_is_readable_on_every_projector(measured, name):
         assert smallest.smallest >= SMALLEST_TEXT[size] - 0.05, (name, size, smallest)
         assert all(frame.caption_shown for frame in sizes), (name, size)
     assert report.ok, str(report)
+    assert report.smallest((1024, 768)) >= MARGIN.get(name, 0), str(report)
     print(name, {f"{w}x{h}": round(report.smallest((w, h)), 1) for w, h in SIZES})
 
 
@@ -123,19 +128,53 @@ def test_the_graph_view_of_a_network_says_it_is_too_small_and_names_the_network_
         microbp.slideshow(microbp.lecture_neuron(), tmp_path / "neuron.html")
 
 
-@pytest.mark.needs_dot
-def test_fontsize_and_theme_change_the_size_the_audience_sees(tmp_path):
-    """The graph view's boxes are stacked and its spacing fixed, so larger type is larger on the screen."""
+def smallest_text(build, path, **options) -> tuple:
+    """(the smallest text of a slideshow of ``build()`` at 1920×1080, estimated in px; the warnings it gave)."""
     from microbp.lecture.slideshow_check import estimated_text
 
-    def smallest(**options):
-        page = open(microbp.slideshow(microbp.lecture_neuron(), tmp_path / "n.html", **options),
-                    encoding="utf-8").read()
-        frames = re.findall(r"<section.*?</section>", page, flags=re.DOTALL)
-        return min(estimated_text(re.findall(r"<svg.*?</svg>", frame, flags=re.DOTALL)) for frame in frames)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        page = open(microbp.slideshow(build(), path, **options), encoding="utf-8").read()
+    frames = re.findall(r"<section.*?</section>", page, flags=re.DOTALL)
+    return (min(estimated_text(re.findall(r"<svg.*?</svg>", frame, flags=re.DOTALL)) for frame in frames),
+            [str(warning.message) for warning in said if warning.category is microbp.TypeSizeWarning])
 
-    plain = smallest()
-    assert smallest(theme="print") > 1.15 * plain and smallest(fontsize=20) > 1.15 * plain
+
+@pytest.mark.needs_dot
+def test_fontsize_and_theme_change_the_size_the_audience_sees(tmp_path):
+    """The graph view's boxes are stacked and its spacing fixed, so larger type is larger on the screen,
+    though not in proportion: the slideshow says how much, and that collapse=1 would show it larger."""
+    plain, said = smallest_text(microbp.lecture_neuron, tmp_path / "n.html")
+    assert said == []
+    printed, said_print = smallest_text(microbp.lecture_neuron, tmp_path / "n.html", theme="print")
+    larger, said_larger = smallest_text(microbp.lecture_neuron, tmp_path / "n.html", fontsize=20)
+    assert printed > 1.15 * plain and larger > 1.15 * plain
+    assert said_larger == said_print == []          # over 36 px: large enough, nothing to say
+
+
+@pytest.mark.needs_dot
+def test_the_network_view_s_type_is_smaller_when_asked_and_never_smaller_when_larger_is_asked(tmp_path):
+    """The network view's circles and spacing stay those of its usual type: smaller type is smaller on the
+    screen. Larger type cannot be much larger (the text already spans the screen): it is never smaller, and
+    the slideshow says so once (under 36 px), with the size it shows and what would show it larger (fewer digits)."""
+    plain, said = smallest_text(microbp.walkthrough_network, tmp_path / "w.html")
+    assert said == []
+    small, said = smallest_text(microbp.walkthrough_network, tmp_path / "w.html", fontsize=12)
+    assert small < 0.8 * plain and said == []
+    for options in ({"fontsize": 28}, {"theme": "print"}, {"theme": "print", "fontsize": 28}):
+        large, _ = smallest_text(microbp.walkthrough_network, tmp_path / "w.html", **options)
+        assert large >= plain, options
+    fewer, _ = smallest_text(microbp.walkthrough_network, tmp_path / "w.html", fontsize=28, number_format=".3g")
+    assert fewer > large
+    mlp_plain, _ = smallest_text(mlp, tmp_path / "m.html")
+    assert mlp_plain < 32                           # under COMFORTABLE even 10% larger: larger type is said
+    for options in ({"fontsize": 28}, {"theme": "print", "fontsize": 28}):
+        large, said = smallest_text(mlp, tmp_path / "m.html", **options)
+        assert len(said) == 1, options
+        assert f"fontsize=28 shows its smallest text at about {large:.0f} px at 1920×1080" in said[0], said
+        assert "number_format='.3g'" in said[0] and "the usual 18-point type" in said[0]
+    _, said = smallest_text(mlp, tmp_path / "m.html", theme="print")
+    assert said == []                               # a theme's type is its own choice: nothing said
 
 
 @pytest.mark.needs_dot

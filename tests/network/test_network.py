@@ -55,7 +55,7 @@ def walkthrough_oracle(input_value=1.0, target=0.2):
 
 def shown_numbers(source: str) -> dict:
     """name -> number, for every name-number pair the network view draws (cells and edge labels)."""
-    cells = re.findall(r'<TD ALIGN="RIGHT"[^>]*>([^<]+)</TD><TD ALIGN="LEFT"[^>]*> ([^<]+)</TD>', source)
+    cells = re.findall(r'<TD ALIGN="RIGHT"[^>]*>([^<]+)</TD><TD ALIGN="LEFT"[^>]*>\u00a0([^<]+)</TD>', source)
     edges = re.findall(r"<TD>([^<\s]+)(?: |<BR/>)([^<\s]+)</TD>", source)
     return {name: float(number.replace("−", "-")) for name, number in cells + edges}
 

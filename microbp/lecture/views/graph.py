@@ -31,6 +31,9 @@ class GraphView(View):
     lighter = "or draw less per frame (view='layers' for a network of units, else collapse=1)"
     shows_program = True
 
+    def less_text(self, drawing) -> str:
+        return "draw less per frame (collapse=1, a smaller graph, or show=('data', 'grad'))"
+
     def order_for(self, graph: Graph) -> str:
         return "layers" if self.network(graph) is not None else self.default_order
 

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 from ...core.graph import Graph
 from ...errors import NotANetworkError
 from ...figures.graph_view import CELLS
@@ -35,6 +37,7 @@ class NetworkView(View):
 
     name = "network"
     default_order = "layers"
+    type_size = "network_fontsize"
     lighter = ("or give its lecture a layer at a time, a box per layer and its weight matrix on an edge: "
                "view='layers'")
 
@@ -55,6 +58,11 @@ class NetworkView(View):
     def lecture_network(self, graph: Graph, lecture) -> Network:
         """The network a lecture (``LectureOptions``) is about, in its number format and notation."""
         return self.network(graph, lecture.number_format, lecture.notation)
+
+    def less_text(self, drawing) -> str:
+        digits = re.fullmatch(r"\.([0-9]+)g", drawing.number_format)
+        fewer = f"'.{int(digits[1]) - 1}g'" if digits and int(digits[1]) > 2 else "a shorter one"
+        return f"fewer digits on each line (number_format={fewer})"
 
     def offer(self, graph) -> str:
         try:

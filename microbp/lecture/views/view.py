@@ -24,6 +24,7 @@ class View:
     lighter: str = ""               # how to draw less, for a lecture refused as too large
     shows_program: bool = False     # a slideshow's code=True: one step per node of the generated program
     layouts: tuple = ("LR", "TB")   # the drawings a slideshow frame carries (the page shows what reads larger)
+    type_size: str = "fontsize"     # the themes' row (``microbp.figures.themes``) of this view's usual type size
 
     def __init__(self, instead=lambda graph: ""):
         self.instead = instead      # graph -> how the other views would draw it (", or view=..."), for a refusal
@@ -35,6 +36,10 @@ class View:
     def offer(self, graph) -> str:
         """How this view would draw ``graph`` when another refuses it as too large (``""``: it would not)."""
         return ""
+
+    def less_text(self, drawing) -> str:
+        """What would show larger type when the drawing already fills the screen (``drawing``: ``DrawOptions``)."""
+        return "draw less per frame"
 
     def check(self, graph, drawing, caller: str) -> None:
         """Refuse, naming them, drawing options (``DrawOptions``) that this view cannot show."""
