@@ -115,12 +115,16 @@ def _merge(real: str, marked: str, edges: list, shown: dict) -> str:
 
 
 def _marked_text(match, marked_text: str, pattern, markers: dict, shown: dict) -> str:
-    """One ``<text>``: its markers as tspans over the real numbers, or ``class="derived"`` if it changed."""
+    """One ``<text>``: its markers as tspans over the real numbers, or ``class="derived"`` if it changed
+    otherwise: a text whose words, too, depend on the numbers (the layers view's largest dE/dw names its weight)."""
     opening, real_text, closing = match.group(1), html.unescape(match.group(2)), match.group(3)
     found = list(pattern.finditer(marked_text))
     if not found:
         changed = real_text != marked_text
         return (opening[:-1] + ' class="derived">' if changed else opening) + match.group(2) + closing
+    words = "(.+?)".join(re.escape(text) for text in pattern.split(marked_text))
+    if not re.fullmatch(words, real_text, flags=re.DOTALL):     # its words depend on the numbers too
+        return opening[:-1] + ' class="derived">' + match.group(2) + closing   # ("largest: w₁₉,₃₄ = …")
     parts, start = [], 0
     for hit in found:
         parts.append(html.escape(marked_text[start:hit.start()]))

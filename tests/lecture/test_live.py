@@ -13,6 +13,7 @@ import pytest
 
 import microbp
 from microbp import Graph, Value, demo
+from microbp.network.model import Network
 from microbp.optim import SGD, Adagrad, Adam
 
 CHANGED = {"w35": 0.3, "w13": -1.25, "y0": 0.75}      # w₃₅ and two other leaves
@@ -373,3 +374,24 @@ def test_a_node_used_twice_by_one_node_gets_one_term_per_use_in_the_backward_cap
     numbers = caption.split(" = ")[-2].split(" + ")
     assert caption.startswith("backward: ∂y/∂x = ") and numbers == ["0.5 × 1", "0.5 × 1"]
     assert caption.endswith(f"= {x.grad:g}")                  # 0.5 × 1 + 0.5 × 1 = 1 = 2x
+
+
+@pytest.mark.needs_dot
+def test_a_text_whose_words_depend_on_the_numbers_is_derived_never_another_nodes_cell():
+    """The layers view names dE/dW's largest entry (``w₁₄,₃₁ = −0.8646``): the weight is chosen by the numbers,
+    so the page cannot keep that text true as values change. It is greyed once they do (``derived``), never
+    made a cell showing whichever weight the marker drawing happened to name."""
+    from microbp.lecture.live_picture import live_svg
+    from microbp.losses import mse
+    from microbp.nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    error = mse([model([0.5, -1.0])], [1.0])
+    error.backward()
+    largest = {w.name: w.node.grad for w in Network.of(error).weights}
+    svg = live_svg(error, "auto", "live")
+    named = [text for text in re.findall(r"<text[^>]*>(?:(?!</text>).)*</text>", svg) if re.search(r">w\S+ = ", text)]
+    assert len(named) == 3 and all('class="derived"' in text and "<tspan" not in text for text in named)
+    for text in named:          # each names its layer's largest |dE/dw|, as the engine computed it
+        name = re.search(r">(w\S+) = ", text)[1]
+        assert abs(largest[name]) > 0
