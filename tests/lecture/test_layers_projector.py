@@ -11,7 +11,7 @@ import time
 import pytest
 
 import microbp
-from microbp.lecture.slideshow_check import SMALLEST_TEXT, check_projector, start_browser
+from microbp.lecture.slideshow_check import check_projector, start_browser
 from microbp.losses import mse
 from microbp.nn import MLP
 
@@ -61,14 +61,8 @@ def test_the_refusal_recommends_the_layers_view(tmp_path):
 @pytest.mark.parametrize("name", ["recommended", "auto"])
 def test_the_moons_lecture_is_readable_on_every_projector(measured, name):
     report, frames, seconds = measured[name]
-    assert frames == 13
-    for size in SIZES:
-        sizes = report.screens[size]
-        assert len(sizes) == frames
-        smallest = min(sizes, key=lambda frame: frame.smallest)
-        assert smallest.smallest >= SMALLEST_TEXT[size] - 0.05, (name, size, smallest)
-        assert all(frame.caption_shown for frame in sizes), (name, size)
-    assert report.ok, str(report)
+    assert frames == 13 and all(len(report.screens[size]) == frames for size in SIZES)
+    assert report.ok, str(report)         # every frame over SMALLEST_TEXT on every screen, its caption whole
     print(name, f"{frames} frames in {seconds:.2f} s",
           {f"{w}x{h}": round(report.smallest((w, h)), 1) for w, h in SIZES})
     print(report)

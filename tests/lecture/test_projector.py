@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import microbp
-from microbp.lecture.slideshow_check import SCREENS, SMALLEST_TEXT, check_projector, start_browser
+from microbp.lecture.slideshow_check import SCREENS, check_projector, start_browser
 from microbp.losses import mse
 from microbp.nn import MLP
 
@@ -64,13 +64,8 @@ def measured(tmp_path_factory):
 @pytest.mark.parametrize("name", list(SHOWS))
 def test_every_frame_is_readable_on_every_projector(measured, name):
     report, frames = measured[name]
-    for size in SIZES:
-        sizes = report.screens[size]
-        assert len(sizes) == frames
-        smallest = min(sizes, key=lambda frame: frame.smallest)
-        assert smallest.smallest >= SMALLEST_TEXT[size] - 0.05, (name, size, smallest)
-        assert all(frame.caption_shown for frame in sizes), (name, size)
-    assert report.ok, str(report)
+    assert all(len(report.screens[size]) == frames for size in SIZES)
+    assert report.ok, str(report)         # every frame over SMALLEST_TEXT on every screen, its caption whole
     assert report.smallest((1024, 768)) >= MARGIN.get(name, 0), str(report)
     print(name, {f"{w}x{h}": round(report.smallest((w, h)), 1) for w, h in SIZES})
 
