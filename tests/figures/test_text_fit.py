@@ -70,6 +70,7 @@ def browser():
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
+@pytest.mark.filterwarnings("ignore::microbp.TypeSizeWarning")    # large type on purpose: the circles must hold it
 @pytest.mark.parametrize("name", list(SHOWS))
 def test_every_text_and_shaded_row_is_inside_its_circle(browser, tmp_path, name):
     build, options = SHOWS[name]

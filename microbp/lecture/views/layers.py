@@ -18,7 +18,7 @@ from ...core.graph import Graph
 from ...errors import NotANetworkError
 from ...figures.layer_view import draw_layers_as
 from ..layer_steps import layer_frames, layer_steps, layer_workload
-from .network import NetworkView
+from .network import NetworkView, too_dense
 
 
 class LayersView(NetworkView):
@@ -33,6 +33,8 @@ class LayersView(NetworkView):
         try:
             network = self.network(graph)
         except NotANetworkError:
+            return ""
+        if not too_dense(network):          # circles read: the network view offers them
             return ""
         widths = "-".join(str(len(layer)) for layer in [network.inputs] + network.layers)
         return f"view='layers' to draw its {widths} layers as a box each, the weight matrices on the edges"

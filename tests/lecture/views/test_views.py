@@ -206,8 +206,9 @@ def test_a_graph_too_large_hears_what_the_other_views_offer():
     with pytest.raises(microbp.GraphTooLargeError) as refused:
         draw(big)
     assert "view='network'" not in str(refused.value)         # not a network of units: no offer
-    with pytest.raises(microbp.GraphTooLargeError, match="or view='network' to draw its 5 units as circles"):
+    with pytest.raises(microbp.GraphTooLargeError, match="or view='network' to draw its 5 units as circles") as small:
         draw(MLP(3, [2, 2, 1], seed=0)([0.1, 0.2, 0.3]), view="graph", max_nodes=10)
+    assert "view='layers'" not in str(small.value)      # one offer per network: circles where they read
     with pytest.raises(microbp.GraphTooLargeError) as dense:      # 64 weights into a layer: no circles offered
         draw(MLP(3, [8, 8, 1], seed=0)([0.1, 0.2, 0.3]), view="graph", max_nodes=10)
     assert "view='network'" not in str(dense.value) and "or view='layers' to draw its 3-8-8-1 layers" in str(dense.value)
