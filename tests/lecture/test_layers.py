@@ -195,3 +195,20 @@ def test_the_textbook_notation_reaches_the_captions_and_the_boxes():
     step, picture = frames[1]
     assert step.caption.splitlines()[0] == "z⁽²⁾ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾, a⁽²⁾ = relu(z⁽²⁾): 16 units, W⁽²⁾ is 16×16"
     assert "inputs x⁽⁰⁾" in picture.source and "a = relu(z)" in picture.source and "dL/dzⱼ" in picture.source
+
+
+def test_refusals_name_the_layers_view_not_the_network_view():
+    """What the layers view cannot do is refused in its own name: no units, graph-only options, a node order."""
+    from microbp import Value
+
+    with pytest.raises(microbp.NotANetworkError, match=r"^view='layers' needs units"):
+        microbp.draw(Value(1.0).exp(), view="layers")
+    _, error = moons()
+    with pytest.raises(ValueError, match=r"collapse is for view='graph'; the layers view already draws one box per"):
+        microbp.draw(error, view="layers", collapse=1)
+    with pytest.raises(ValueError, match=r"show apply to view='graph' only; the layers view draws one box per layer"):
+        microbp.draw(error, view="layers", show=("data",))
+    with pytest.raises(ValueError, match=r"order='reverse-topological' .* the layers view goes a layer at a time"):
+        microbp.steps(error, view="layers", order="reverse-topological")
+    with pytest.raises(microbp.NotANetworkError, match=r"^view='network' needs units"):
+        microbp.draw(Value(1.0).exp(), view="network")

@@ -27,6 +27,7 @@ class LayersView(NetworkView):
     name = "layers"
     default_order = "layers"
     lighter = "or draw the network once: render(root, 'network.svg', view='layers')"
+    draws = "one box per layer, the weight matrices on the edges"
     layouts = ("LR",)      # a stack of tall boxes top to bottom never reads larger, on any screen (measured)
 
     def offer(self, graph) -> str:
@@ -55,7 +56,11 @@ class LayersView(NetworkView):
 
 
 def _reverse_only(lecture) -> None:
-    """Refuse forward mode's lecture, which the layers view does not give."""
+    """Refuse forward mode's lecture, and a backward order other than a layer at a time: the layers view
+    gives neither."""
+    if lecture.order != "layers":
+        raise ValueError(f"lecture: order={lecture.order!r} orders a step per node; the layers view goes a layer "
+                         "at a time: leave out order, or pass view='network'")
     if lecture.mode == "forward":
         raise ValueError("lecture: mode='forward' is a lecture of the network view or the graph view; "
                          "the layers view shows reverse mode: leave out mode, or pass view='network'")

@@ -38,6 +38,7 @@ class NetworkView(View):
     name = "network"
     default_order = "layers"
     type_size = "network_fontsize"
+    draws = "one circle per unit, its parameters on the edges, every value of a unit and of a weight"
     lighter = ("or give its lecture a layer at a time, a box per layer and its weight matrix on an edge: "
                "view='layers'")
 
@@ -50,7 +51,12 @@ class NetworkView(View):
         ``use_notation`` renames the one it is given (a picture's names never leak into the next)."""
         key = (id(graph), number_format, notation)
         if key not in self._networks:
-            network = Network.of(graph, number_format)
+            try:
+                network = Network.of(graph, number_format)
+            except NotANetworkError as error:     # its message names the network view: say the one asked for
+                if self.name == "network":
+                    raise
+                raise NotANetworkError(str(error).replace("view='network'", f"view={self.name!r}", 1)) from None
             use_notation(network, notation)
             self._networks[key] = (graph, network)
         return self._networks[key][1]
@@ -77,10 +83,9 @@ class NetworkView(View):
         given = [name for name in GRAPH_ONLY if _given(drawing, name)]
         if given:
             raise ValueError(f"{caller}: {', '.join(given)} apply to view='graph' only; "
-                             "the network view shows every value of a unit and of a weight")
+                             f"the {self.name} view draws {self.draws}")
         if drawing.collapse is not None:
-            raise ValueError(f"{caller}: collapse is for view='graph'; the network view already draws one circle "
-                             "per unit, its parameters on the edges")
+            raise ValueError(f"{caller}: collapse is for view='graph'; the {self.name} view already draws {self.draws}")
 
     def draw(self, graph: Graph, drawing):
         return draw_network_as(self.network(graph, drawing.number_format, drawing.notation), drawing)
