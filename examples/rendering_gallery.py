@@ -55,7 +55,18 @@ def figures() -> dict:
         "network-print": (net, {"view": "network", "theme": "print"}),
         "network-dark": (net, {"view": "network", "theme": "dark", "rankdir": "TB"}),
         "network-textbook": (net, {"view": "network", "notation": "textbook"}),
+        "layers": (moons_model(), {}),
     }
+
+
+def moons_model():
+    """micrograd's 2-16-16-1 moons MLP on one example, its squared error backpropagated: the layers view's."""
+    from microbp.losses import mse
+    from microbp.nn import MLP
+
+    error = mse([MLP(2, [16, 16, 1], seed=0)([0.5, -1.0])], [1.0])
+    error.backward()
+    return error
 
 
 def main(argv=None):
