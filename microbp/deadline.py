@@ -69,7 +69,7 @@ def time_limit(seconds: float, message: str):
     armed = [True]
 
     def stop(signum, frame):
-        if armed[0]:
+        if armed[0] and not importing(frame):       # an import is let finish: the alarm repeats
             raise TimeLimitError(message)
 
     started = time.monotonic()
@@ -84,6 +84,17 @@ def time_limit(seconds: float, message: str):
         if outer_left:
             left = outer_left - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_repeat)
+
+
+def importing(frame) -> bool:
+    """Whether ``frame`` runs inside an ``import``. A limit never interrupts one: a module cut off half made
+    stays broken for the rest of the process (``No module named 'sympy.codegen.ast'``), so the error waits
+    for the next alarm (``REPEAT``) after the import ends."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def within(seconds: float, call, message: str):
