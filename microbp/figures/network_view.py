@@ -1,19 +1,15 @@
 """The network view: one circle per unit, the weights on the edges, the loss last.
 
-Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ
-and dE/dyⱼ; each edge its weight ``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once;
-a bias is the weight from a ``1`` beside the layer before; a loss fed by one
-output unit is drawn beside it. Where few edges enter a layer (at most twice
-the units on either side), or the layers are drawn top to bottom (labels side
-by side), a weight's dE/dw is written over its number, so the layers stand
-closer. Every circle holds its text at the drawing's type and at the theme's
-(``microbp.figures.text_fit``): a smaller ``fontsize`` is smaller in the same
-picture. Where more than
-``LABELLED_EDGES`` edges enter a layer, their weights would be too many to
-read: those edges are drawn bare, except the one weight a lecture step is
-about, and a note under the picture says so. The direction
-(left to right, or top to bottom) is the one that suits a wide screen, unless
-``rankdir`` says.
+Each unit shows its net input ``xⱼ`` and output ``yⱼ`` and, once known, dE/dxⱼ and dE/dyⱼ; each edge its weight
+``wᵢⱼ`` and dE/dwᵢⱼ; each input is drawn once; a bias is the weight from a ``1`` beside the layer before; a loss fed
+by one output unit is drawn beside it. Where few edges enter a layer (at most twice the units on either side), or
+the layers are drawn top to bottom, a weight's dE/dw is written over its number, so the layers stand closer. Top to
+bottom, each label is a node on its own edge, a layer's labels in one row in the order of their units: each edge
+runs into its label and on, short, to its unit. Every circle holds its text at the drawing's type and at the theme's
+(``microbp.figures.text_fit``): a smaller ``fontsize`` is smaller in the same picture. Where more than
+``LABELLED_EDGES`` edges enter a layer, their weights would be too many to read: those edges are drawn bare, except
+the one weight a lecture step is about, and a note under the picture says so. The direction (left to right, or top
+to bottom) is the one that suits a wide screen, unless ``rankdir`` says.
 
 >>> from microbp import Value, scope
 >>> y0 = Value(1.0, label="y0"); w = Value(0.5, label="w01")
@@ -28,13 +24,14 @@ from __future__ import annotations
 
 import html
 import math
+from collections import Counter
 
 from ..core.graph import NOT_COMPUTED
 from ..network.model import Network
 from ..text.naming import dotted
 from ..text.notation import Style, number
 from .labels import label_text
-from .network_layout import graph_attributes, keep_in_order, widest_rank
+from .network_layout import graph_attributes, keep_in_order, label_on_its_edge, widest_rank
 from .text_fit import CELL_PADDING, circle_for_table
 from .themes import THEMES
 
@@ -96,12 +93,10 @@ class _Picture:
         self.forward_mode = tangents is not None
         self.loss_name = network.loss.name if network.loss else network.name(network.units[-1].y)
         self.parts = network.parts
-        counts = {}
-        for weight in network.weights:
-            counts[weight.unit.layer] = counts.get(weight.unit.layer, 0) + 1
+        counts = Counter(weight.unit.layer for weight in network.weights)
         self.dense = {layer: count > LABELLED_EDGES for layer, count in counts.items()}
         ranks = [len(network.inputs)] + [len(layer) for layer in network.layers]
-        across = rankdir in ("TB", "BT")     # a layer's labels side by side: two lines each are narrower
+        self.across = across = rankdir in ("TB", "BT")     # a layer's labels side by side: two lines are narrower
         self.narrow = {layer: across or count <= 2 * max(ranks[layer - 1], ranks[layer])
                        for layer, count in counts.items()}
         current = [w.unit.layer for w in network.weights
@@ -171,8 +166,8 @@ class _Picture:
                 self.add_loss_node(rank)
         if network.loss:
             self.add_loss_edges(dot)
-        for weight in network.weights:
-            self.add_weight(dot, weight)
+        for index, weight in enumerate(network.weights):
+            self.add_weight(dot, weight, index)
 
     def input_rows(self, item) -> list:
         """(key, name, value) per line of an input's circle."""
@@ -244,24 +239,29 @@ class _Picture:
             return f"u{part.index}"
         return f"i{part.index}" if hasattr(part, "index") else None
 
-    def add_weight(self, dot, weight) -> None:
-        unit = weight.unit
+    def add_weight(self, dot, weight, index: int) -> None:
+        unit, head = weight.unit, f"u{weight.unit.index}"
         tail = f"one{unit.layer}" if weight.source is None else self.endpoint(weight.source)
-        value = self.state.updated.get(weight, weight.value)
-        lines = [html.escape(f"{weight.name} {self.number(value)}")]
-        if type(weight.node) is not float:      # few labels between two layers: the name over the number
-            known = self.knows(("dw", weight))
-            gradient = self.number(self.grads[weight.node]) if known else "?"
-            gap = "<BR/>" if self.narrow[unit.layer] else " "
-            lines.append(f"{html.escape(self.derivative(weight.name))}{gap}{html.escape(gradient)}")
         keys = [("dw", weight), ("w", weight)]
         current = any(key in self.state.highlight for key in keys)
-        fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if current else ""
-        label = (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"{fill}>'
-                 + "".join(f"<TR><TD>{line}</TD></TR>" for line in lines) + "</TABLE>>")
-        if self.dense[unit.layer] and not (current and self.lone[unit.layer]):
-            dot.edge(tail, f"u{unit.index}", **self.marked(keys))
-        elif self.dense[unit.layer]:         # the step's one weight, beside its edge where there is room
-            dot.edge(tail, f"u{unit.index}", xlabel=label, **self.marked(keys))
+        label = self.weight_label(weight, current)
+        if self.dense[unit.layer]:           # bare, but the step's one weight: beside its edge where there is room
+            beside = {"xlabel": label} if current and self.lone[unit.layer] else {}
+            dot.edge(tail, head, **beside, **self.marked(keys))
+        elif self.across:                    # a node on its edge, in a row in the order of their units
+            first = not index or self.network.weights[index - 1].unit.layer != unit.layer
+            label_on_its_edge(dot, (tail, f"label{index}", head), label, self.marked(keys), f"labels{unit.layer}",
+                              None if first else f"label{index - 1}")
         else:                                # on its edge, with a line to it
-            dot.edge(tail, f"u{unit.index}", label=label, decorate="true", **self.marked(keys))
+            dot.edge(tail, head, label=label, decorate="true", **self.marked(keys))
+
+    def weight_label(self, weight, current: bool) -> str:
+        """A weight's label: its name and number, and its dE/dw under them; shaded if this step's."""
+        lines = [html.escape(f"{weight.name} {self.number(self.state.updated.get(weight, weight.value))}")]
+        if type(weight.node) is not float:      # few labels between two layers: the name over the number
+            gradient = self.number(self.grads[weight.node]) if self.knows(("dw", weight)) else "?"
+            gap = "<BR/>" if self.narrow[weight.unit.layer] else " "
+            lines.append(f"{html.escape(self.derivative(weight.name))}{gap}{html.escape(gradient)}")
+        fill = f' BGCOLOR="{self.style["highlight_fill"]}"' if current else ""
+        return (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"{fill}>'
+                + "".join(f"<TR><TD>{line}</TD></TR>" for line in lines) + "</TABLE>>")
