@@ -23,14 +23,13 @@ import html
 
 from ..core.graph import NOT_COMPUTED
 from ..network.model import Network
-from ..text.notation import Style, number
+from ..text.notation import SUPERSCRIPTS, Style, number
 from ..text.plural import count
-from .labels import label_text
+from .network_layout import graph_attributes
 from .themes import THEMES
 
 MAX_LAYER_ROWS = 20       # units of a layer drawn as rows; a wider layer shows its ends and how many are left out
 GAP = "&#160;&#160;"      # before a number: the columns of a box stand apart
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def layer_mark(depth: int) -> str:
@@ -60,12 +59,7 @@ def draw_layers(root, *, rankdir=None, number_format: str = ".4g", theme: str = 
     style["fontsize"] = fontsize or style["network_fontsize"]
     if grads is None and network.graph.root.grad is not NOT_COMPUTED:
         grads = {node: node.grad for node in network.graph.order}      # the engine's, as backward left them
-    attributes = {"rankdir": rankdir or "LR", "bgcolor": style["background"], "fontname": style["fontname"],
-                  "fontcolor": style["text"], "nodesep": "0.3", "ranksep": "0.3", "newrank": "true"}
-    if size is not None:
-        attributes["size"] = "{:g},{:g}".format(*size)
-    if title:
-        attributes.update(label=f"<{label_text(title)}>", labelloc="b", fontsize=f"{style['fontsize'] + 2:g}")
+    attributes = {**graph_attributes(style, rankdir or "LR", title, size), "nodesep": "0.3", "ranksep": "0.3"}
     font = {"fontname": style["fontname"], "fontsize": f"{style['fontsize']:g}"}
     dot = graphviz.Digraph("microbp", graph_attr=attributes,
                            node_attr={**font, "fontcolor": style["text"], "penwidth": str(style["penwidth"])},
@@ -78,9 +72,7 @@ def draw_layers(root, *, rankdir=None, number_format: str = ".4g", theme: str = 
 def draw_layers_as(network, drawing, **shown):
     """``draw_layers`` of ``network`` with a ``DrawOptions``' settings; ``shown`` (a frame's ``state``,
     ``grads``, ``title``) overrides them."""
-    settings = {"rankdir": drawing.rankdir, "number_format": drawing.number_format, "theme": drawing.theme,
-                "title": drawing.title, "grads": drawing.grads, "fontsize": drawing.fontsize, "size": drawing.size}
-    return draw_layers(network.graph, network=network, **{**settings, **shown})
+    return draw_layers(network.graph, network=network, **{**drawing.picture_settings(), **shown})
 
 
 def shown_units(layer: list) -> tuple:
@@ -220,12 +212,18 @@ def _parameters(layer: list) -> list:
     return [w for unit in layer for w in unit.weights] + [unit.bias for unit in layer if unit.bias]
 
 
+def activation_of(layer: list) -> str | None:
+    """The layer's activation as the table writes it (``relu``), ``f`` if its units differ, None if linear."""
+    rows = {None if unit.linear else unit.y.op.symbol for unit in layer}
+    return rows.pop() if len(rows) == 1 else "f"
+
+
 def _activation(layer: list, y: str, x: str) -> str:
     """How the layer's outputs come from its net inputs, from the units' own rows: ``y = relu(x)``."""
-    rows = {None if unit.linear else unit.y.op.symbol for unit in layer}
-    if rows == {None}:
+    symbol = activation_of(layer)
+    if symbol is None:
         return f"{y} = {x} (linear)"
-    return f"{y} = {rows.pop()}({x})" if len(rows) == 1 else f"{y} = f({x}), per unit"
+    return f"{y} = {symbol}({x})" if symbol != "f" else f"{y} = f({x}), per unit"
 
 
 def _letter(name: str, default: str) -> str:

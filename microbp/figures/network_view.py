@@ -79,9 +79,7 @@ def draw_network(root, *, rankdir=None, number_format: str = ".4g", theme: str =
 def draw_network_as(network, drawing, **shown):
     """``draw_network`` of ``network`` with a ``DrawOptions``' settings; ``shown`` (a lecture frame's
     ``state``, ``grads``, ``tangents``, ``title``) overrides them."""
-    settings = {"rankdir": drawing.rankdir, "number_format": drawing.number_format, "theme": drawing.theme,
-                "title": drawing.title, "grads": drawing.grads, "fontsize": drawing.fontsize, "size": drawing.size}
-    return draw_network(network.graph, network=network, **{**settings, **shown})
+    return draw_network(network.graph, network=network, **{**drawing.picture_settings(), **shown})
 
 
 class _Picture:

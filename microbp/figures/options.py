@@ -62,6 +62,12 @@ class DrawOptions:
         return cls(**{**options, "show": tuple(options.get("show", CELLS))})
 
 
+    def picture_settings(self) -> dict:
+        """What a network's picture (circles, or a box per layer) reads of these options, by its keywords."""
+        return {"rankdir": self.rankdir, "number_format": self.number_format, "theme": self.theme,
+                "title": self.title, "grads": self.grads, "fontsize": self.fontsize, "size": self.size}
+
+
 NAMES = frozenset(field.name for field in fields(DrawOptions))
 SETS = ("highlight", "unknown_data", "unknown_grads")
 

@@ -22,11 +22,11 @@ x⁽²⁾ = W⁽²⁾ y⁽¹⁾ + b⁽²⁾, y⁽²⁾ = relu(x⁽²⁾): 16 uni
 
 from __future__ import annotations
 
-from ..figures.layer_view import LayerState, draw_layers_as, largest_gradient, layer_mark, shown_units
+from ..figures.layer_view import LayerState, activation_of, draw_layers_as, largest_gradient, layer_mark, shown_units
 from ..network.model import Network
 from ..network.notation import LETTERS, use_notation
 from ..text.plural import count
-from .network_steps import _Writer
+from .network_steps import CaptionWriter
 from .step import Step
 from .update_captions import Updates
 
@@ -44,7 +44,7 @@ def layer_steps(network: Network, lecture=None) -> list:
         if lecture else (".4g", "simplified", "walkthrough", 0.1, None))
     use_notation(network, notation)
     worked = [worked_unit(layer, network.graph.gradients) for layer in network.layers]
-    text = _Captions(network, _Writer(network, number_format, derivatives, notation, worked), LETTERS[notation], worked)
+    text = _Captions(network, CaptionWriter(network, number_format, derivatives, notation, worked), LETTERS[notation], worked)
     made = [text.forward(depth) for depth in range(1, len(network.layers) + 1)]
     if network.loss:
         loss = network.loss
@@ -84,7 +84,7 @@ def layer_workload(network: Network, lecture) -> tuple:
 class _Captions:
     """The layers lecture's captions: the vector equation, then the worked entries, in the network's names."""
 
-    def __init__(self, network: Network, text: _Writer, letters: dict, worked: list):
+    def __init__(self, network: Network, text: CaptionWriter, letters: dict, worked: list):
         self.network, self.text, self.letters, self.worked = network, text, letters, worked
         self.loss = text.root
         self.grads = network.graph.gradients
@@ -101,34 +101,19 @@ class _Captions:
         layer, v = self.layer(depth), self.vector
         unit, shape = self.worked[depth - 1], f"{len(layer)}×{len(layer[0].weights)}"
         bias = f" + {v('b', depth)}" if unit.bias else ""
-        activation = _activation(layer)
+        activation = activation_of(layer)
         if activation is None:
             header = f"{v('y', depth)} = {v('W', depth)} {v('y', depth - 1)}{bias} (linear)"
         else:
             header = (f"{v('x', depth)} = {v('W', depth)} {v('y', depth - 1)}{bias}, "
                       f"{v('y', depth)} = {activation}({v('x', depth)})")
-        lines = [f"{header}: {count(len(layer), 'unit')}, {v('W', depth)} is {shape}", self.net_input(unit)]
+        lines = [f"{header}: {count(len(layer), 'unit')}, {v('W', depth)} is {shape}",
+                 f"unit {unit.name}: {self.text.net_input(unit, joined=_sum)}"]
         if not unit.linear:
-            lines.append(self.text._equation(unit.y, [unit.y]))
+            lines.append(self.text.equation(unit.y, [unit.y]))
         keys = [(kind, u) for u in layer for kind in ("x", "y")]
         uses = [("y", w.source) for w in unit.weights] + [("w", w) for u in layer for w in _parameters(u)]
         return "forward", "\n".join(lines), unit.y.data, [n for u in layer for n in u.nodes], keys, uses
-
-    def net_input(self, unit) -> str:
-        """The worked unit's ``x₁₉ = w₂,₁₉·y₂ + … + b₁₉`` with its numbers and value, a long sum shortened."""
-        name, number, factor = self.network.name, self.text.number, self.text.factor
-        symbolic, numeric = [], []
-        for w in unit.weights:
-            weight = name(w.node) if type(w.node) is not float else number(w.node)
-            source = w.source.name if not hasattr(w.source, "y") else name(w.source.y)
-            value = w.source.y.data if hasattr(w.source, "y") else w.source.value
-            symbolic.append(f"{weight}·{source}" if weight != "1" else source)
-            numeric.append(f"{factor(w.value)}·{factor(value)}" if weight != "1" else factor(value))
-        if unit.bias:
-            symbolic.append(name(unit.bias.node) if type(unit.bias.node) is not float else number(unit.bias.node))
-            numeric.append(factor(unit.bias.value))
-        return (f"unit {unit.name}: {name(unit.x)} = {_sum(symbolic)} = {_sum(numeric)} = "
-                f"{number(unit.x.data)}")
 
     def delta(self, depth: int) -> tuple:
         """δ⁽ˡ⁾: dE/dy⁽ˡ⁾ (from the loss, or W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), then times f′(x⁽ˡ⁾), the worked unit's numbers."""
@@ -136,7 +121,7 @@ class _Captions:
         unit, last = self.worked[depth - 1], depth == len(self.network.layers)
         source = (f"= {v('W', depth + 1)}ᵀ δ{layer_mark(depth + 1)}" if not last
                   else "from the loss" if self.network.loss else "= 1, the output's own")
-        activation = _activation(layer)
+        activation = activation_of(layer)
         if activation is None:
             header = f"δ{layer_mark(depth)} = d{loss}/d{v('y', depth)} {source} (linear: f′ = 1)"
         else:
@@ -223,12 +208,6 @@ def worked_unit(layer: list, grads: dict):
 
 def _parameters(unit) -> list:
     return unit.weights + ([unit.bias] if unit.bias else [])
-
-
-def _activation(layer: list) -> str | None:
-    """The layer's activation as the table writes it (``relu``), ``f`` if its units differ, None if linear."""
-    rows = {None if unit.linear else unit.y.op.symbol for unit in layer}
-    return rows.pop() if len(rows) == 1 else "f"
 
 
 def _sum(terms: list) -> str:

@@ -45,7 +45,7 @@ def network_steps(network: Network, number_format: str = ".4g", order: str = "la
     derivatives, notation, optimizer = ((lecture.derivatives, lecture.notation, lecture.optimizer) if lecture
                                         else ("simplified", "walkthrough", None))
     use_notation(network, notation)
-    text = _Writer(network, number_format, derivatives, notation)
+    text = CaptionWriter(network, number_format, derivatives, notation)
     result = []
 
     def add(phase, caption, value, nodes, keys, uses):
@@ -94,8 +94,9 @@ def _backward(network: Network, text) -> list:
     return steps
 
 
-class _Writer:
-    """Captions in the network's names: totals ``dE/dx₃``, local derivatives ``∂y₃/∂x₃``."""
+class CaptionWriter:
+    """Captions in the network's names: totals ``dE/dx₃``, local derivatives ``∂y₃/∂x₃`` (the network
+    lecture's, and the worked entries of the layers lecture's)."""
 
     def __init__(self, network: Network, number_format: str, derivatives: str = "simplified",
                  notation: str = "walkthrough", units=None):
@@ -118,14 +119,14 @@ class _Writer:
         return as_factor(x, self.style)
 
     def forward(self, unit) -> str:
-        lines = [self._net_input(unit)]
+        lines = [self.net_input(unit)]
         if not unit.linear:
-            lines.append(self._equation(unit.y, [unit.y]))
+            lines.append(self.equation(unit.y, [unit.y]))
         return "\n".join(lines)
 
-    def _net_input(self, unit) -> str:
+    def net_input(self, unit, joined=" + ".join) -> str:
         """``x₃ = w₁₃·y₁ + w₂₃·y₂ + b₃``, written alike however the sum was built (``*``, ``dot``,
-        ``affine``)."""
+        ``affine``); ``joined`` writes a list of terms as a sum (the layers lecture shortens a long one)."""
         name = self.network.name
         terms = [(name(w.node) if type(w.node) is not float else self.number(w.node), w.value,
                   w.source.name if not hasattr(w.source, "y") else name(w.source.y), _data(w.source))
@@ -136,15 +137,15 @@ class _Writer:
             symbolic.append(name(unit.bias.node) if type(unit.bias.node) is not float
                             else self.number(unit.bias.node))
             numeric.append(self.factor(unit.bias.value))
-        return (f"{name(unit.x)} = {' + '.join(symbolic)} = {' + '.join(numeric)} = "
-                f"{self.number(unit.x.data)}")
+        return f"{name(unit.x)} = {joined(symbolic)} = {joined(numeric)} = {self.number(unit.x.data)}"
 
     def loss(self) -> str:
         if self.block:
             return self.block.forward()
-        return self._equation(self.network.loss.node, self.network.loss.nodes)
+        return self.equation(self.network.loss.node, self.network.loss.nodes)
 
-    def _equation(self, node, region) -> str:
+    def equation(self, node, region) -> str:
+        """``y₃ = σ(x₃) = σ(0.2426) = 0.5604``: ``node`` as ``region`` computes it, in names, in numbers."""
         names = self.network.names
         return (f"{self.network.name(node)} = {region_formula(region, names, self.style)} = "
                 f"{region_formula(region, names, self.style, numbers=True)} = {self.number(node.data)}")

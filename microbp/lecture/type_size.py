@@ -51,9 +51,9 @@ def say_if_type_cannot_grow(lecture, shown: float, caller: str = "slideshow") ->
 
 def drawn_text(lecture, drawing) -> float:
     """About how high (px) the smallest text of ``lecture``'s whole picture, drawn as ``drawing`` says, is
-    at 1920×1080 (the larger of its left-to-right and top-to-bottom drawings, as the slideshow picks)."""
+    at 1920×1080 (the larger of the view's layouts, as the slideshow picks)."""
     from ..figures.render import image_bytes
 
-    rankdirs = ["LR", "TB"] if drawing.rankdir is None else [drawing.rankdir]
+    rankdirs = lecture.view.layouts if drawing.rankdir is None else [drawing.rankdir]
     pictures = [lecture.view.draw(lecture.graph, replace(drawing, rankdir=rankdir)) for rankdir in rankdirs]
     return estimated_text([image_bytes(picture, "svg").decode("utf-8") for picture in pictures])

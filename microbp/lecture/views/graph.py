@@ -38,7 +38,12 @@ class GraphView(View):
         return "layers" if self.network(graph) is not None else self.default_order
 
     def network(self, graph: Graph):
-        """The network of two units or more that ``graph`` computes, or None (read once per call)."""
+        """The network of two units or more that ``graph`` computes, or None."""
+        network = self.any_network(graph)
+        return network if network and len(network.units) >= 2 else None
+
+    def any_network(self, graph: Graph):
+        """The network ``graph`` computes, of any size, or None (read once per call)."""
         from ...network.model import Network
 
         if getattr(self, "_network", (None,))[0] is not graph:
@@ -46,14 +51,14 @@ class GraphView(View):
                 network = Network.of(graph)
             except NotANetworkError:
                 network = None
-            self._network = (graph, network if network and len(network.units) >= 2 else None)
+            self._network = (graph, network)
         return self._network[1]
 
     def check(self, graph, drawing, caller: str) -> None:
         """Refuse the textbook notation: it names a network's units, inputs and weights, which this view does
         not draw (``"labels"`` is what it does anyway: each value under its own label)."""
         if drawing.notation not in ("walkthrough", "labels"):
-            action = ("draw it with view='network'" if _is_network(graph) else
+            action = ("draw it with view='network'" if self.any_network(graph) else
                       "leave notation out (this graph has no units: values made inside microbp.scope)")
             raise ValueError(f"{caller}: notation={drawing.notation!r} names a network's units, inputs and weights, "
                              f"which view='network' draws; the graph view draws each value under its own label: "
@@ -79,13 +84,3 @@ class GraphView(View):
             return graph_tangent_workload(graph, lecture.drawing.max_nodes, self.instead)
         return graph_workload(graph, lecture.collapse, lecture.drawing.max_nodes, self.instead)
 
-
-def _is_network(graph: Graph) -> bool:
-    """Whether ``graph`` is a network of any size (``microbp.network.model``): a unit or more."""
-    from ...network.model import Network
-
-    try:
-        Network.of(graph)
-    except NotANetworkError:
-        return False
-    return True
